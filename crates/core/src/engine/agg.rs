@@ -1,0 +1,183 @@
+//! The per-bucket, per-group aggregate: count, volume, notional, VWAP and OHLC.
+
+use crate::sum::Sum;
+
+/// A price at a point in the trade order: trades are ordered by (time, id), so open and close
+/// do not depend on the order in which trades arrive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Mark {
+    time_ms: i64,
+    id: u64,
+    price: f64,
+}
+
+impl Mark {
+    fn key(&self) -> (i64, u64) {
+        (self.time_ms, self.id)
+    }
+}
+
+/// Aggregate of a set of trades. Folds one trade at a time and merges with another aggregate;
+/// either way the result is the same whatever order the trades came in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Agg {
+    count: u64,
+    volume: Sum,
+    notional: Sum,
+    open: Option<Mark>,
+    close: Option<Mark>,
+    high: f64,
+    low: f64,
+}
+
+impl Agg {
+    /// Adds one trade.
+    pub fn push(&mut self, time_ms: i64, id: u64, price: f64, qty: f64) {
+        let mark = Mark { time_ms, id, price };
+        if self.count == 0 {
+            self.high = price;
+            self.low = price;
+        } else {
+            self.high = self.high.max(price);
+            self.low = self.low.min(price);
+        }
+        if self.open.is_none_or(|o| mark.key() < o.key()) {
+            self.open = Some(mark);
+        }
+        if self.close.is_none_or(|c| mark.key() >= c.key()) {
+            self.close = Some(mark);
+        }
+        self.count += 1;
+        self.volume.push(qty);
+        self.notional.push(price * qty);
+    }
+
+    /// Adds every trade another aggregate holds.
+    pub fn merge(&mut self, other: &Agg) {
+        let Some((o_open, o_close)) = other.open.zip(other.close) else {
+            return;
+        };
+        if self.count == 0 {
+            *self = other.clone();
+            return;
+        }
+        self.high = self.high.max(other.high);
+        self.low = self.low.min(other.low);
+        if self.open.is_none_or(|o| o_open.key() < o.key()) {
+            self.open = Some(o_open);
+        }
+        if self.close.is_none_or(|c| o_close.key() >= c.key()) {
+            self.close = Some(o_close);
+        }
+        self.count += other.count;
+        self.volume.merge(&other.volume);
+        self.notional.merge(&other.notional);
+    }
+
+    /// Number of trades.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Total quantity.
+    pub fn volume(&self) -> f64 {
+        self.volume.value()
+    }
+
+    /// Total of price times quantity (revenue, for orders).
+    pub fn notional(&self) -> f64 {
+        self.notional.value()
+    }
+
+    /// Volume-weighted average price; `None` when the volume is zero.
+    pub fn vwap(&self) -> Option<f64> {
+        let v = self.volume();
+        (v != 0.0).then(|| self.notional() / v)
+    }
+
+    /// Notional per trade (average order value, for orders); `None` when empty.
+    pub fn mean_notional(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.notional() / self.count as f64)
+    }
+
+    /// Price of the earliest trade.
+    pub fn open(&self) -> Option<f64> {
+        self.open.map(|m| m.price)
+    }
+
+    /// Price of the latest trade.
+    pub fn close(&self) -> Option<f64> {
+        self.close.map(|m| m.price)
+    }
+
+    /// Highest price.
+    pub fn high(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.high)
+    }
+
+    /// Lowest price.
+    pub fn low(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.low)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_aggregate_has_no_prices() {
+        let a = Agg::default();
+        assert_eq!(a.count(), 0);
+        assert_eq!(a.vwap(), None);
+        assert_eq!(a.open(), None);
+        assert_eq!(a.high(), None);
+        assert_eq!(a.mean_notional(), None);
+    }
+
+    #[test]
+    fn ohlc_follows_trade_time_not_arrival() {
+        // Arrive as t=3, t=1, t=2: open is the t=1 price, close the t=3 price.
+        let mut a = Agg::default();
+        a.push(3, 30, 13.0, 1.0);
+        a.push(1, 10, 11.0, 2.0);
+        a.push(2, 20, 9.0, 1.0);
+        assert_eq!(a.open(), Some(11.0));
+        assert_eq!(a.close(), Some(13.0));
+        assert_eq!(a.high(), Some(13.0));
+        assert_eq!(a.low(), Some(9.0));
+        // VWAP = (13 + 22 + 9) / 4 = 11.
+        assert_eq!(a.vwap(), Some(11.0));
+    }
+
+    #[test]
+    fn merge_equals_single_pass_in_either_order() {
+        let trades: Vec<(i64, u64, f64, f64)> = (0..50)
+            .map(|i| {
+                (
+                    ((i * 7919) % 50) as i64,
+                    i as u64,
+                    100.0 + (i as f64 * 1.3).sin(),
+                    1.0 + i as f64 / 10.0,
+                )
+            })
+            .collect();
+        let mut whole = Agg::default();
+        trades.iter().for_each(|t| whole.push(t.0, t.1, t.2, t.3));
+        let (l, r) = trades.split_at(17);
+        let fold = |ts: &[(i64, u64, f64, f64)]| {
+            let mut a = Agg::default();
+            ts.iter().for_each(|t| a.push(t.0, t.1, t.2, t.3));
+            a
+        };
+        for (mut a, b) in [(fold(l), fold(r)), (fold(r), fold(l))] {
+            a.merge(&b);
+            assert_eq!(a.count(), whole.count());
+            assert_eq!(a.open(), whole.open());
+            assert_eq!(a.close(), whole.close());
+            assert_eq!(a.high(), whole.high());
+            assert_eq!(a.low(), whole.low());
+            assert!((a.notional() - whole.notional()).abs() <= 1e-12 * whole.notional());
+        }
+    }
+}

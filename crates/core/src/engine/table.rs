@@ -1,0 +1,112 @@
+//! The columnar in-memory table the engine keeps every trade in, so that a new bucket size or
+//! group-by can be computed again without asking the source.
+
+use std::collections::HashMap;
+
+use crate::model::{Field, Label, Side, Trade};
+
+/// Interned label id; [`NO_LABEL`] where a trade has no value for a field.
+pub type LabelId = u32;
+
+/// The id standing for "no value".
+pub const NO_LABEL: LabelId = LabelId::MAX;
+
+/// Labels interned to small integers, so columns hold `u32`s instead of strings.
+#[derive(Clone, Debug, Default)]
+pub struct Dictionary {
+    labels: Vec<Label>,
+    ids: HashMap<Label, LabelId>,
+}
+
+impl Dictionary {
+    /// The id of `label`, adding it if new.
+    pub fn intern(&mut self, label: &Label) -> LabelId {
+        if let Some(&id) = self.ids.get(label) {
+            return id;
+        }
+        let id = LabelId::try_from(self.labels.len()).unwrap_or(NO_LABEL - 1);
+        self.labels.push(label.clone());
+        self.ids.insert(label.clone(), id);
+        id
+    }
+
+    /// The label behind an id.
+    pub fn get(&self, id: LabelId) -> Option<&Label> {
+        self.labels.get(id as usize)
+    }
+}
+
+const SIDE_NONE: u8 = 0;
+const SIDE_BUY: u8 = 1;
+const SIDE_SELL: u8 = 2;
+
+/// Trades stored column by column.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    /// Trade ids.
+    pub id: Vec<u64>,
+    /// Event times (ms since the epoch).
+    pub time_ms: Vec<i64>,
+    /// Prices.
+    pub price: Vec<f64>,
+    /// Quantities.
+    pub qty: Vec<f64>,
+    side: Vec<u8>,
+    symbol: Vec<LabelId>,
+    dims: [Vec<LabelId>; 4],
+    dict: Dictionary,
+}
+
+impl Table {
+    /// Appends a trade and returns its row.
+    pub fn push(&mut self, t: &Trade) -> usize {
+        let row = self.id.len();
+        self.id.push(t.id);
+        self.time_ms.push(t.time_ms);
+        self.price.push(t.price);
+        self.qty.push(t.qty);
+        self.side.push(match t.side {
+            None => SIDE_NONE,
+            Some(Side::Buy) => SIDE_BUY,
+            Some(Side::Sell) => SIDE_SELL,
+        });
+        let symbol = self.dict.intern(&t.symbol);
+        self.symbol.push(symbol);
+        for (col, value) in self.dims.iter_mut().zip(&t.dims) {
+            col.push(value.as_ref().map_or(NO_LABEL, |l| self.dict.intern(l)));
+        }
+        row
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// The taker side at a row.
+    pub fn side(&self, row: usize) -> Option<Side> {
+        match self.side[row] {
+            SIDE_BUY => Some(Side::Buy),
+            SIDE_SELL => Some(Side::Sell),
+            _ => None,
+        }
+    }
+
+    /// The label id of a field at a row ([`NO_LABEL`] when absent).
+    pub fn label_id(&self, field: Field, row: usize) -> LabelId {
+        match field {
+            Field::Symbol => self.symbol[row],
+            Field::Dim(d) => self.dims[d.index()][row],
+        }
+    }
+
+    /// The text of a label id.
+    pub fn label(&self, id: LabelId) -> Option<&Label> {
+        self.dict.get(id)
+    }
+}

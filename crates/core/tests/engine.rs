@@ -1,0 +1,243 @@
+//! The engine against an independent computation: a plain loop over the same trades, written
+//! here without the engine's types, over messy input arriving out of order.
+
+use fastrand::Rng;
+use tradelens_core::engine::{Agg, BucketSize, Engine, EngineSpec, NO_LABEL};
+use tradelens_core::model::{Dim, Field, Label, Side, Trade};
+
+/// Relative tolerance for sums of up to a few thousand terms of mixed magnitude: the reference
+/// is a plain left-to-right sum in time order, whose error bound is n * eps * sum|x|; for the
+/// sizes here that stays below 1e-11 of the total.
+const REL_TOL: f64 = 1e-11;
+
+fn close_enough(a: f64, b: f64) -> bool {
+    (a - b).abs() <= REL_TOL * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Messy trades: prices over six orders of magnitude, tiny and huge quantities, duplicate
+/// timestamps, some without a category.
+fn messy_trades(seed: u64, n: usize) -> Vec<Trade> {
+    let mut rng = Rng::with_seed(seed);
+    let symbols: Vec<Label> = ["A", "B", "C"].iter().map(|&s| s.into()).collect();
+    let cats: Vec<Label> = ["x", "y"].iter().map(|&s| s.into()).collect();
+    let base = 1_700_000_000_000i64;
+    (0..n)
+        .map(|i| {
+            let mut dims: [Option<Label>; 4] = Default::default();
+            if rng.u8(..) % 5 != 0 {
+                dims[Dim::Category.index()] = Some(cats[rng.usize(0..2)].clone());
+            }
+            Trade {
+                id: i as u64,
+                // Many trades share a millisecond: ties are broken by id.
+                time_ms: base + rng.i64(0..600) * 250,
+                price: 10f64.powf(rng.f64() * 6.0 - 2.0),
+                qty: 10f64.powf(rng.f64() * 8.0 - 4.0),
+                side: if rng.bool() {
+                    Some(Side::Buy)
+                } else {
+                    Some(Side::Sell)
+                },
+                symbol: symbols[rng.usize(0..3)].clone(),
+                dims,
+            }
+        })
+        .collect()
+}
+
+/// What the reference computes for one (bucket, group).
+#[derive(Debug)]
+struct Expected {
+    count: u64,
+    volume: f64,
+    notional: f64,
+    open: f64,
+    close: f64,
+    high: f64,
+    low: f64,
+}
+
+fn reference(
+    trades: &[Trade],
+    width_ms: i64,
+    group: Option<Field>,
+) -> Vec<((i64, Option<String>), Expected)> {
+    let mut sorted: Vec<&Trade> = trades.iter().collect();
+    sorted.sort_by_key(|t| (t.time_ms, t.id));
+    let mut keys: Vec<(i64, Option<String>)> = Vec::new();
+    for t in &sorted {
+        // Times here are positive, so integer division rounds down.
+        let key = (
+            (t.time_ms / width_ms) * width_ms,
+            group.and_then(|g| t.field(g)).map(|l| l.to_string()),
+        );
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys.into_iter()
+        .map(|key| {
+            let members: Vec<&&Trade> = sorted
+                .iter()
+                .filter(|t| {
+                    (t.time_ms / width_ms) * width_ms == key.0
+                        && group.and_then(|g| t.field(g)).map(|l| l.to_string()) == key.1
+                })
+                .collect();
+            let e = Expected {
+                count: members.len() as u64,
+                volume: members.iter().map(|t| t.qty).sum(),
+                notional: members.iter().map(|t| t.price * t.qty).sum(),
+                open: members.first().map(|t| t.price).unwrap(),
+                close: members.last().map(|t| t.price).unwrap(),
+                high: members.iter().map(|t| t.price).fold(f64::MIN, f64::max),
+                low: members.iter().map(|t| t.price).fold(f64::MAX, f64::min),
+            };
+            (key, e)
+        })
+        .collect()
+}
+
+fn assert_matches(agg: &Agg, e: &Expected, what: &str) {
+    assert_eq!(agg.count(), e.count, "{what}: count");
+    assert!(
+        close_enough(agg.volume(), e.volume),
+        "{what}: volume {} vs {}",
+        agg.volume(),
+        e.volume
+    );
+    assert!(
+        close_enough(agg.notional(), e.notional),
+        "{what}: notional {} vs {}",
+        agg.notional(),
+        e.notional
+    );
+    assert!(
+        close_enough(agg.vwap().unwrap(), e.notional / e.volume),
+        "{what}: vwap {:?} vs {}",
+        agg.vwap(),
+        e.notional / e.volume
+    );
+    assert_eq!(agg.open(), Some(e.open), "{what}: open");
+    assert_eq!(agg.close(), Some(e.close), "{what}: close");
+    assert_eq!(agg.high(), Some(e.high), "{what}: high");
+    assert_eq!(agg.low(), Some(e.low), "{what}: low");
+}
+
+fn check(engine: &Engine, trades: &[Trade]) {
+    let spec = engine.spec();
+    let expected = reference(trades, spec.bucket.millis(), spec.group_by);
+    let engine_buckets: Vec<i64> = engine.buckets().map(|(k, _)| k).collect();
+    let mut expected_buckets: Vec<i64> = expected.iter().map(|((b, _), _)| *b).collect();
+    expected_buckets.dedup();
+    expected_buckets.sort_unstable();
+    expected_buckets.dedup();
+    assert_eq!(engine_buckets, expected_buckets, "bucket starts");
+    for ((start, group), e) in &expected {
+        let (_, bucket) = engine.buckets().find(|(k, _)| k == start).unwrap();
+        match (spec.group_by, group) {
+            (None, _) => assert_matches(&bucket.total, e, &format!("bucket {start}")),
+            (Some(_), g) => {
+                let (id, agg) = bucket
+                    .groups
+                    .iter()
+                    .find(|(id, _)| engine.label(*id).map(|l| l.to_string()) == *g)
+                    .unwrap_or_else(|| panic!("bucket {start} lacks group {g:?}"));
+                assert_eq!(*id == NO_LABEL, g.is_none());
+                assert_matches(agg, e, &format!("bucket {start} group {g:?}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn matches_a_plain_loop_for_every_bucket_size_and_group_by() {
+    let trades = messy_trades(1, 3_000);
+    for bucket in [
+        BucketSize::S1,
+        BucketSize::S15,
+        BucketSize::M1,
+        BucketSize::H1,
+    ] {
+        for group_by in [None, Some(Field::Symbol), Some(Field::Dim(Dim::Category))] {
+            let mut engine = Engine::new(EngineSpec { bucket, group_by });
+            engine.extend(&trades);
+            check(&engine, &trades);
+        }
+    }
+}
+
+#[test]
+fn out_of_order_arrival_gives_the_same_aggregates() {
+    let trades = messy_trades(2, 2_000);
+    let mut shuffled = trades.clone();
+    Rng::with_seed(99).shuffle(&mut shuffled);
+    let spec = EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: Some(Field::Symbol),
+    };
+    let mut engine = Engine::new(spec);
+    engine.extend(&shuffled);
+    check(&engine, &trades);
+    // The totals also agree with a plain sum.
+    let notional: f64 = trades.iter().map(|t| t.price * t.qty).sum();
+    assert!(close_enough(engine.total().notional(), notional));
+}
+
+#[test]
+fn changing_the_spec_recomputes_from_stored_trades() {
+    let trades = messy_trades(3, 1_500);
+    let mut engine = Engine::new(EngineSpec {
+        bucket: BucketSize::S1,
+        group_by: None,
+    });
+    engine.extend(&trades);
+    let spec = EngineSpec {
+        bucket: BucketSize::M5,
+        group_by: Some(Field::Dim(Dim::Category)),
+    };
+    engine.set_spec(spec);
+    check(&engine, &trades);
+}
+
+#[test]
+fn top_groups_rank_by_notional() {
+    let trades = messy_trades(4, 1_000);
+    let mut engine = Engine::new(EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: Some(Field::Symbol),
+    });
+    engine.extend(&trades);
+    let top = engine.top_groups(3);
+    assert_eq!(top.len(), 3);
+    for (id, agg) in &top {
+        let name = engine.label(*id).unwrap();
+        let expected: f64 = trades
+            .iter()
+            .filter(|t| &t.symbol == name)
+            .map(|t| t.price * t.qty)
+            .sum();
+        assert!(close_enough(agg.notional(), expected));
+    }
+    assert!(top
+        .windows(2)
+        .all(|w| w[0].1.notional() >= w[1].1.notional()));
+}
+
+#[test]
+fn rate_counts_the_trades_of_the_last_seconds() {
+    let mut engine = Engine::default();
+    let mut trades = messy_trades(5, 100);
+    // 30 trades in second 10, 20 in second 11, 50 far earlier; the rate over the two seconds
+    // ending at 11.5 s is (30 + 20) / 2 = 25 per second.
+    for (i, t) in trades.iter_mut().enumerate() {
+        t.time_ms = match i {
+            0..30 => 10_000 + i as i64,
+            30..50 => 11_000 + i as i64,
+            _ => 1_000,
+        };
+    }
+    engine.extend(&trades);
+    assert_eq!(engine.rate_per_second(11_500, 2), 25.0);
+    assert_eq!(engine.rate_per_second(11_500, 1), 20.0);
+}
