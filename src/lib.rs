@@ -1,1 +1,16 @@
-//! placeholder
+//! TradeLens in the browser: the Leptos app, its charts and its live demo feed.
+//!
+//! Components live in this library (not in `main.rs`) so the browser tests can mount them.
+
+pub mod app;
+pub mod charts;
+pub mod components;
+pub mod live;
+pub mod theme;
+
+pub use app::App;
+
+/// Milliseconds since the epoch, from the browser's clock.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

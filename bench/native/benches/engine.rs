@@ -1,1 +1,75 @@
-fn main() {}
+//! Engine ingest against a plain baseline in the same run: a HashMap keyed by (bucket, symbol)
+//! holding count, volume and notional with naive sums, no OHLC, no stored columns. The ratio
+//! engine / baseline is the cost of everything the engine does beyond that (columnar storage,
+//! compensated sums, OHLC, interning, the trade rate).
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use tradelens_bench::{demo_trades, START_MS};
+use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+use tradelens_core::model::{Field, Trade};
+
+fn baseline(trades: &[Trade]) -> usize {
+    let mut map: HashMap<(i64, &str), (u64, f64, f64)> = HashMap::new();
+    for t in trades {
+        let e = map.entry((t.time_ms / 60_000, &t.symbol)).or_default();
+        e.0 += 1;
+        e.1 += t.qty;
+        e.2 += t.price * t.qty;
+    }
+    map.len()
+}
+
+fn ingest(c: &mut Criterion) {
+    let trades = demo_trades(DemoMode::Exchange, 3);
+    let mut group = c.benchmark_group("ingest");
+    group.throughput(Throughput::Elements(trades.len() as u64));
+    group.bench_function("baseline_hashmap", |b| b.iter(|| black_box(baseline(&trades))));
+    group.bench_function("engine_1m_by_symbol", |b| {
+        b.iter_batched(
+            || Engine::new(EngineSpec { bucket: BucketSize::M1, group_by: Some(Field::Symbol) }),
+            |mut engine| {
+                engine.extend(&trades);
+                black_box(engine.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let mut full = Engine::new(EngineSpec { bucket: BucketSize::M1, group_by: Some(Field::Symbol) });
+    full.extend(&trades);
+    group.bench_function("engine_respec_to_15m", |b| {
+        b.iter_batched(
+            || full.clone(),
+            |mut engine| {
+                engine.set_spec(EngineSpec { bucket: BucketSize::M15, group_by: None });
+                black_box(engine.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn generate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("demo");
+    let n = demo_trades(DemoMode::Orders, 24).len();
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("orders_24h", |b| {
+        b.iter(|| {
+            let mut feed = DemoFeed::new(DemoConfig::default_for(DemoMode::Orders), START_MS);
+            black_box(feed.generate_until(START_MS + 24 * 3_600_000).len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    targets = ingest, generate
+}
+criterion_main!(benches);

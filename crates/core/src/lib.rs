@@ -39,5 +39,6 @@
 
 pub mod demo;
 pub mod engine;
+pub mod format;
 pub mod model;
 pub mod sum;

@@ -24,7 +24,7 @@ fn messy_trades(seed: u64, n: usize) -> Vec<Trade> {
     (0..n)
         .map(|i| {
             let mut dims: [Option<Label>; 4] = Default::default();
-            if rng.u8(..) % 5 != 0 {
+            if rng.usize(0..5) != 0 {
                 dims[Dim::Category.index()] = Some(cats[rng.usize(0..2)].clone());
             }
             Trade {

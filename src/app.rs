@@ -1,0 +1,46 @@
+//! The app shell: live state, header with controls, KPIs and charts.
+
+use leptos::prelude::*;
+use tradelens_core::demo::DemoMode;
+
+use crate::components::{Controls, KpiRow, RevenuePanel, TopPanel};
+use crate::live::{provide_live_context, Live};
+
+/// The whole page: a dashboard fed by the built-in demo.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_live_context(DemoMode::Orders);
+    view! { <Dashboard /> }
+}
+
+/// The dashboard; needs a [`Live`] in context.
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let status = move || {
+        let n = live.with_engine(|e| e.len());
+        let state = if live.running.get() {
+            "Live demo"
+        } else {
+            "Paused"
+        };
+        format!(
+            "{state} · {} in memory · times in UTC",
+            tradelens_core::format::grouped(n as f64, 0)
+        )
+    };
+    view! {
+        <header class="topbar">
+            <h1>"TradeLens"</h1>
+            <Controls />
+        </header>
+        <main id="main">
+            <KpiRow />
+            <div class="charts">
+                <RevenuePanel />
+                <TopPanel />
+            </div>
+        </main>
+        <footer class="status" data-testid="status" role="status">{status}</footer>
+    }
+}

@@ -1,0 +1,92 @@
+//! Charts drawn with plotters on a canvas, sharp on HiDPI screens: the canvas holds
+//! `devicePixelRatio` device pixels per CSS pixel and every size is scaled to match.
+
+mod bars;
+mod line;
+
+pub use bars::{draw_bars, Bar};
+pub use line::{draw_lines, LineChart, Series};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::theme::Palette;
+
+/// Why a chart could not be drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartError {
+    /// The canvas has no size yet (not laid out, or hidden).
+    NotLaidOut,
+    /// The browser gave no 2D context.
+    NoContext,
+    /// Plotters failed while drawing.
+    Draw(String),
+}
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChartError::NotLaidOut => f.write_str("the chart has no size yet"),
+            ChartError::NoContext => f.write_str("the browser gave no 2D canvas context"),
+            ChartError::Draw(e) => write!(f, "drawing failed: {e}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Draw(e.to_string())
+    }
+}
+
+/// Sizes the canvas's backing store to its CSS size times the device pixel ratio and returns
+/// a drawing area over it, filled with the background, plus the scale factor.
+pub fn prepare(
+    canvas: &HtmlCanvasElement,
+    palette: &Palette,
+) -> Result<(DrawingArea<CanvasBackend, Shift>, f64), ChartError> {
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0);
+    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
+    if css_w <= 0 || css_h <= 0 {
+        return Err(ChartError::NotLaidOut);
+    }
+    let (w, h) = (
+        (f64::from(css_w) * dpr).round() as u32,
+        (f64::from(css_h) * dpr).round() as u32,
+    );
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(ChartError::NoContext)?;
+    let root = backend.into_drawing_area();
+    root.fill(&palette.background)?;
+    Ok((root, dpr))
+}
+
+/// A font of `css_px` CSS pixels, scaled for the canvas.
+pub fn font(css_px: f64, dpr: f64, color: &RGBColor) -> TextStyle<'static> {
+    ("sans-serif", css_px * dpr).into_font().color(color)
+}
+
+/// Records the plot area in device pixels on the canvas (`data-plot-area="x,y,w,h"`), so
+/// tests and tools can find where data is drawn.
+pub fn mark_plot_area(
+    canvas: &HtmlCanvasElement,
+    x: std::ops::Range<i32>,
+    y: std::ops::Range<i32>,
+) {
+    let value = format!(
+        "{},{},{},{}",
+        x.start,
+        y.start,
+        x.end - x.start,
+        y.end - y.start
+    );
+    // Failing to set a data attribute only loses the test hook, never the chart.
+    let _ = canvas.set_attribute("data-plot-area", &value);
+}

@@ -1,0 +1,106 @@
+//! The dashboard's controls: demo mode, bucket size, group-by, pause.
+
+use leptos::prelude::*;
+use tradelens_core::demo::DemoMode;
+use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::model::Field;
+
+use crate::live::Live;
+use crate::now_ms;
+
+fn field_label(field: Field, mode: DemoMode) -> &'static str {
+    match (field, mode) {
+        (Field::Symbol, DemoMode::Orders) => "Product",
+        (Field::Symbol, DemoMode::Exchange) => "Symbol",
+        (Field::Dim(d), _) => match d {
+            tradelens_core::model::Dim::Category => "Category",
+            tradelens_core::model::Dim::Region => "Region",
+            tradelens_core::model::Dim::Channel => "Channel",
+            tradelens_core::model::Dim::Customer => "Customer",
+        },
+    }
+}
+
+/// The label of a group-by field in the current mode, for titles.
+pub fn group_title(field: Field, mode: DemoMode) -> &'static str {
+    field_label(field, mode)
+}
+
+/// Mode switch, bucket size, group-by and pause.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let mode_button = move |mode: DemoMode, text: &'static str, testid: &'static str| {
+        view! {
+            <button
+                type="button"
+                data-testid=testid
+                aria-pressed=move || (live.mode.get() == mode).to_string()
+                on:click=move |_| live.set_mode(mode, now_ms())
+            >
+                {text}
+            </button>
+        }
+    };
+    let on_bucket = move |ev| {
+        if let Some(bucket) = BucketSize::from_name(&event_target_value(&ev)) {
+            live.set_spec(EngineSpec {
+                bucket,
+                ..live.spec.get_untracked()
+            });
+        }
+    };
+    let on_group = move |ev| {
+        let group_by = Field::from_name(&event_target_value(&ev));
+        live.set_spec(EngineSpec {
+            group_by,
+            ..live.spec.get_untracked()
+        });
+    };
+    view! {
+        <div class="controls">
+            <div class="segmented" role="group" aria-label="Demo data">
+                {mode_button(DemoMode::Orders, "Shop orders", "mode-orders")}
+                {mode_button(DemoMode::Exchange, "Exchange trades", "mode-exchange")}
+            </div>
+            <label>
+                "Bucket "
+                <select
+                    data-testid="bucket-select"
+                    on:change=on_bucket
+                    prop:value=move || live.spec.get().bucket.name()
+                >
+                    {BucketSize::ALL
+                        .iter()
+                        .map(|b| view! { <option value=b.name()>{b.name()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "Group by "
+                <select
+                    data-testid="group-select"
+                    on:change=on_group
+                    prop:value=move || live.spec.get().group_by.map_or("", |f| f.name())
+                >
+                    <option value="">"Nothing"</option>
+                    {move || {
+                        let mode = live.mode.get();
+                        Field::ALL
+                            .iter()
+                            .map(|&f| view! { <option value=f.name()>{field_label(f, mode)}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <button
+                type="button"
+                data-testid="pause"
+                aria-pressed=move || (!live.running.get()).to_string()
+                on:click=move |_| live.running.update(|r| *r = !*r)
+            >
+                {move || if live.running.get() { "Pause" } else { "Resume" }}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! The dashboard's building blocks.
+
+mod controls;
+mod kpi;
+mod panels;
+
+pub use controls::Controls;
+pub use kpi::{KpiCard, KpiRow};
+pub use panels::{RevenuePanel, TopPanel};

@@ -1,0 +1,247 @@
+//! Chart panels: revenue over time and the top groups.
+
+use leptos::prelude::*;
+use tradelens_core::demo::DemoMode;
+use tradelens_core::engine::Engine;
+use tradelens_core::format::{clock, compact, grouped};
+use tradelens_core::model::Field;
+use web_sys::HtmlCanvasElement;
+
+use super::controls::group_title;
+use crate::charts::{draw_bars, draw_lines, Bar, ChartError, LineChart, Series};
+use crate::live::Live;
+use crate::theme::{palette_of, use_color_scheme_changes, Palette};
+
+/// At most this many buckets are drawn (one day of minutes).
+const MAX_BUCKETS: i64 = 1_440;
+/// Lines drawn when grouping.
+const MAX_LINES: usize = 5;
+/// Bars drawn.
+const MAX_BARS: usize = 8;
+/// Legend swatch classes in the stylesheet (`swatch-1` ...), matching `--chart-series-N`.
+const SWATCHES: usize = 6;
+
+/// A titled canvas redrawn whenever `draw` reads a changed signal, the window is resized or the
+/// colour scheme changes. A drawing failure is shown in the panel, never thrown.
+fn chart_panel(
+    title: Signal<String>,
+    testid: &'static str,
+    summary: Signal<String>,
+    legend: Signal<Vec<String>>,
+    draw: impl Fn(&HtmlCanvasElement, &Palette) -> Result<(), ChartError> + 'static,
+) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let scheme = use_color_scheme_changes();
+    let (resized, set_resized) = signal(0u32);
+    let resize =
+        window_event_listener(leptos::ev::resize, move |_| set_resized.update(|n| *n += 1));
+    on_cleanup(move || resize.remove());
+    let (error, set_error) = signal(None::<String>);
+    let (draws, set_draws) = signal(0u64);
+    Effect::new(move |_| {
+        scheme.track();
+        resized.track();
+        let Some(canvas) = canvas.get() else { return };
+        match draw(&canvas, &palette_of(&canvas)) {
+            Ok(()) | Err(ChartError::NotLaidOut) => {
+                set_error.set(None);
+                set_draws.update(|n| *n += 1);
+            }
+            Err(e) => set_error.set(Some(e.to_string())),
+        }
+    });
+    view! {
+        <figure class="panel">
+            <figcaption>{title}</figcaption>
+            <canvas
+                node_ref=canvas
+                data-testid=testid
+                data-draws=move || draws.get().to_string()
+                role="img"
+                aria-label=summary
+            ></canvas>
+            <Show when=move || !legend.get().is_empty()>
+                <ul class="legend" aria-label="Legend">
+                    {move || {
+                        legend
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, name)| {
+                                view! {
+                                    <li>
+                                        <span class=format!("swatch swatch-{}", i % SWATCHES + 1) aria-hidden="true"></span>
+                                        {name}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+            <Show when=move || error.get().is_some()>
+                <p class="panel-error" role="alert">
+                    "This chart could not be drawn: "
+                    {move || error.get().unwrap_or_default()}
+                </p>
+            </Show>
+        </figure>
+    }
+}
+
+fn revenue_series(e: &Engine) -> LineChart {
+    let spec = e.spec();
+    let width = spec.bucket.millis();
+    let from = e
+        .buckets()
+        .next_back()
+        .map_or(0, |(last, _)| last - (MAX_BUCKETS - 1) * width);
+    let series = match spec.group_by {
+        None => vec![Series {
+            name: "Total".to_owned(),
+            points: e
+                .buckets_from(from)
+                .map(|(k, b)| (k, b.total.notional()))
+                .collect(),
+        }],
+        Some(_) => e
+            .top_groups(MAX_LINES)
+            .into_iter()
+            .map(|(id, _)| Series {
+                name: e
+                    .label(id)
+                    .map_or_else(|| "(none)".to_owned(), |l| l.to_string()),
+                points: e
+                    .buckets_from(from)
+                    .map(|(k, b)| (k, b.group(id).map_or(0.0, |a| a.notional())))
+                    .collect(),
+            })
+            .collect(),
+    };
+    LineChart {
+        series,
+        bucket_ms: width,
+        area: true,
+    }
+}
+
+fn describe_revenue(chart: &LineChart, what: &str) -> String {
+    let Some(total) = chart.series.first() else {
+        return format!("{what}: no data yet");
+    };
+    let Some(&(last_t, last_v)) = total.points.last() else {
+        return format!("{what}: no data yet");
+    };
+    let (peak_t, peak_v) =
+        total
+            .points
+            .iter()
+            .copied()
+            .fold((last_t, last_v), |a, p| if p.1 > a.1 { p } else { a });
+    format!(
+        "{what} over {} buckets; {} latest {} at {} UTC, peak {} at {} UTC",
+        total.points.len(),
+        total.name,
+        grouped(last_v, 2),
+        clock(last_t, false),
+        grouped(peak_v, 2),
+        clock(peak_t, false)
+    )
+}
+
+/// Revenue (or notional) per bucket as a line chart; one line per top group when grouping.
+#[component]
+pub fn RevenuePanel() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let chart = Memo::new(move |_| live.with_engine(revenue_series));
+    let title = Signal::derive(move || {
+        let spec = live.spec.get();
+        let what = if live.mode.get() == DemoMode::Orders {
+            "Revenue"
+        } else {
+            "Notional"
+        };
+        match spec.group_by {
+            None => format!("{what} per {}", spec.bucket),
+            Some(f) => format!(
+                "{what} per {} by {}",
+                spec.bucket,
+                group_title(f, live.mode.get()).to_lowercase()
+            ),
+        }
+    });
+    let summary = Signal::derive(move || describe_revenue(&chart.get(), &title.get()));
+    let legend = Signal::derive(move || {
+        let c = chart.get();
+        if c.series.len() > 1 {
+            c.series.into_iter().map(|s| s.name).collect()
+        } else {
+            Vec::new()
+        }
+    });
+    chart_panel(
+        title,
+        "chart-revenue",
+        summary,
+        legend,
+        move |canvas, palette| {
+            let c = chart.get();
+            let _ = canvas.set_attribute("data-bucket", &c.bucket_ms.to_string());
+            draw_lines(canvas, &c, palette)
+        },
+    )
+}
+
+/// The groups (products, when not grouping) with the highest revenue, as bars.
+#[component]
+pub fn TopPanel() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let bars = Memo::new(move |_| {
+        live.with_engine(|e| {
+            e.top_groups(MAX_BARS)
+                .into_iter()
+                .map(|(id, agg)| Bar {
+                    name: e
+                        .label(id)
+                        .map_or_else(|| "(none)".to_owned(), |l| l.to_string()),
+                    value: agg.notional(),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let title = Signal::derive(move || {
+        let field = live.spec.get().group_by.unwrap_or(Field::Symbol);
+        let name = group_title(field, live.mode.get()).to_lowercase();
+        format!(
+            "Top {name} by {}",
+            if live.mode.get() == DemoMode::Orders {
+                "revenue"
+            } else {
+                "notional"
+            }
+        )
+    });
+    let summary = Signal::derive(move || {
+        let list: Vec<String> = bars
+            .get()
+            .iter()
+            .map(|b| format!("{} {}", b.name, compact(b.value)))
+            .collect();
+        format!(
+            "{}: {}",
+            title.get(),
+            if list.is_empty() {
+                "no data yet".to_owned()
+            } else {
+                list.join(", ")
+            }
+        )
+    });
+    chart_panel(
+        title,
+        "chart-top",
+        summary,
+        Signal::stored(Vec::new()),
+        move |canvas, palette| draw_bars(canvas, &bars.get(), palette),
+    )
+}

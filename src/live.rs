@@ -1,0 +1,134 @@
+//! The live demo feed and the engine it feeds, shared by the whole dashboard.
+//!
+//! The feed and the engine sit in `StoredValue`s (not signals): they change many times a
+//! second and are read in place. A `version` signal ticks after each change so views that read
+//! them re-run.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+
+use crate::now_ms;
+
+/// How often the feed is asked for new trades.
+const TICK: Duration = Duration::from_millis(250);
+
+/// How much history the demo replays when it starts, per mode.
+pub fn history_ms(mode: DemoMode) -> i64 {
+    match mode {
+        DemoMode::Orders => 24 * 3_600_000,
+        DemoMode::Exchange => 6 * 3_600_000,
+    }
+}
+
+/// The view a mode opens with.
+pub fn default_spec(mode: DemoMode) -> EngineSpec {
+    match mode {
+        DemoMode::Orders => EngineSpec {
+            bucket: BucketSize::M15,
+            group_by: None,
+        },
+        DemoMode::Exchange => EngineSpec {
+            bucket: BucketSize::M1,
+            group_by: None,
+        },
+    }
+}
+
+/// Shared live state; `Copy`, so components take it by value from context.
+#[derive(Clone, Copy)]
+pub struct Live {
+    engine: StoredValue<Engine>,
+    feed: StoredValue<DemoFeed>,
+    /// Bumped after every change to the engine.
+    pub version: RwSignal<u64>,
+    /// Orders or exchange trades.
+    pub mode: RwSignal<DemoMode>,
+    /// Bucket size and group-by.
+    pub spec: RwSignal<EngineSpec>,
+    /// Whether new trades are being pulled.
+    pub running: RwSignal<bool>,
+}
+
+impl Live {
+    /// A live state for `mode`, with its history already replayed up to `now`.
+    pub fn new(mode: DemoMode, now: i64) -> Live {
+        let spec = default_spec(mode);
+        let (feed, engine) = Self::start(mode, spec, now);
+        Live {
+            engine: StoredValue::new(engine),
+            feed: StoredValue::new(feed),
+            version: RwSignal::new(0),
+            mode: RwSignal::new(mode),
+            spec: RwSignal::new(spec),
+            running: RwSignal::new(true),
+        }
+    }
+
+    fn start(mode: DemoMode, spec: EngineSpec, now: i64) -> (DemoFeed, Engine) {
+        let mut feed = DemoFeed::new(DemoConfig::default_for(mode), now - history_ms(mode));
+        let mut engine = Engine::new(spec);
+        engine.extend(&feed.generate_until(now));
+        (feed, engine)
+    }
+
+    /// Switches to another demo mode, replaying its history.
+    pub fn set_mode(&self, mode: DemoMode, now: i64) {
+        if self.mode.get_untracked() == mode {
+            return;
+        }
+        let spec = default_spec(mode);
+        let (feed, engine) = Self::start(mode, spec, now);
+        self.feed.set_value(feed);
+        self.engine.set_value(engine);
+        self.spec.set(spec);
+        self.mode.set(mode);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Changes bucket size or group-by; the engine recomputes from its stored trades.
+    pub fn set_spec(&self, spec: EngineSpec) {
+        self.engine.update_value(|e| e.set_spec(spec));
+        self.spec.set(spec);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Pulls every trade up to `now` from the feed into the engine.
+    pub fn tick(&self, now: i64) {
+        let trades = self
+            .feed
+            .try_update_value(|f| f.generate_until(now))
+            .unwrap_or_default();
+        if trades.is_empty() {
+            return;
+        }
+        self.engine.update_value(|e| e.extend(&trades));
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Reads the engine; tracks `version`, so a view or effect calling this re-runs on change.
+    pub fn with_engine<R>(&self, f: impl FnOnce(&Engine) -> R) -> R {
+        self.version.track();
+        self.engine.with_value(f)
+    }
+}
+
+/// Creates the live state, starts pulling trades every quarter second, and provides it.
+pub fn provide_live_context(mode: DemoMode) -> Live {
+    let live = Live::new(mode, now_ms());
+    provide_context(live);
+    match set_interval_with_handle(
+        move || {
+            if live.running.get_untracked() {
+                live.tick(now_ms());
+            }
+        },
+        TICK,
+    ) {
+        Ok(handle) => on_cleanup(move || handle.clear()),
+        Err(e) => leptos::logging::error!("the demo feed could not start its timer: {e:?}"),
+    }
+    live
+}
