@@ -28,10 +28,17 @@ fn ingest(c: &mut Criterion) {
     let trades = demo_trades(DemoMode::Exchange, 3);
     let mut group = c.benchmark_group("ingest");
     group.throughput(Throughput::Elements(trades.len() as u64));
-    group.bench_function("baseline_hashmap", |b| b.iter(|| black_box(baseline(&trades))));
+    group.bench_function("baseline_hashmap", |b| {
+        b.iter(|| black_box(baseline(&trades)))
+    });
     group.bench_function("engine_1m_by_symbol", |b| {
         b.iter_batched(
-            || Engine::new(EngineSpec { bucket: BucketSize::M1, group_by: Some(Field::Symbol) }),
+            || {
+                Engine::new(EngineSpec {
+                    bucket: BucketSize::M1,
+                    group_by: Some(Field::Symbol),
+                })
+            },
             |mut engine| {
                 engine.extend(&trades);
                 black_box(engine.len())
@@ -39,13 +46,19 @@ fn ingest(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    let mut full = Engine::new(EngineSpec { bucket: BucketSize::M1, group_by: Some(Field::Symbol) });
+    let mut full = Engine::new(EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: Some(Field::Symbol),
+    });
     full.extend(&trades);
     group.bench_function("engine_respec_to_15m", |b| {
         b.iter_batched(
             || full.clone(),
             |mut engine| {
-                engine.set_spec(EngineSpec { bucket: BucketSize::M15, group_by: None });
+                engine.set_spec(EngineSpec {
+                    bucket: BucketSize::M15,
+                    group_by: None,
+                });
                 black_box(engine.len())
             },
             BatchSize::LargeInput,
