@@ -73,7 +73,7 @@ test('the exchange switch shows trades, and group-by draws one line per group', 
   await page.click('[data-testid="mode-exchange"]');
   await until(page, () => document.body.textContent.includes('Trades per second'));
   await page.selectOption('[data-testid="group-select"]', 'symbol');
-  await until(page, () => /by symbol/.test(document.querySelector('[data-testid="chart-revenue"]').getAttribute('aria-label')));
+  await until(page, () => /by symbols/.test(document.querySelector('[data-testid="chart-revenue"]').getAttribute('aria-label')));
   assert.ok((await drawnPixels(page, 'chart-revenue')) > 1_000);
   // Three demo symbols, three lines, three legend entries.
   assert.deepEqual((await page.locator('.legend li').allTextContents()).sort(), ['BTC-USD', 'ETH-USD', 'SOL-USD']);

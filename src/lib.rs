@@ -5,6 +5,7 @@
 pub mod app;
 pub mod charts;
 pub mod components;
+pub mod fatal;
 pub mod live;
 pub mod theme;
 

@@ -1,6 +1,6 @@
 //! Browser entry point: panic hook, then mount the app.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    tradelens::fatal::install_panic_hook();
     leptos::mount::mount_to_body(tradelens::App);
 }

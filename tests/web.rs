@@ -186,7 +186,7 @@ async fn top_products_are_drawn_and_named() {
     assert!(drawn_pixels(&c) > 500);
     let label = c.get_attribute("aria-label").unwrap();
     assert!(
-        label.starts_with("Top product by revenue:"),
+        label.starts_with("Top products by revenue:"),
         "label {label:?}"
     );
 }

@@ -58,7 +58,7 @@ pub fn draw_bars(
     };
     ctx.configure_mesh()
         .disable_y_mesh()
-        .light_line_style(palette.grid.stroke_width(1))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(palette.grid.stroke_width(1))
         .axis_style(fg.stroke_width(dpr as u32))
         .x_labels(5)

@@ -4,7 +4,7 @@
 //! text by giving a span an inline style attribute, which the page's CSP (rightly) blocks.
 
 use plotters::prelude::*;
-use tradelens_core::format::{clock, compact, date};
+use tradelens_core::format::{clock, compact, date, time_ticks};
 use web_sys::HtmlCanvasElement;
 
 use super::{font, mark_plot_area, prepare, ChartError};
@@ -63,12 +63,12 @@ pub fn draw_lines(
         .margin((10.0 * dpr) as i32)
         .x_label_area_size((26.0 * dpr) as i32)
         .y_label_area_size((52.0 * dpr) as i32)
-        .build_cartesian_2d(x0..x1, 0.0..y1)?;
+        .build_cartesian_2d((x0..x1).with_key_points(time_ticks(x0, x1, 7)), 0.0..y1)?;
     ctx.configure_mesh()
-        .light_line_style(palette.grid.stroke_width(1))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(palette.grid.stroke_width(1))
         .axis_style(fg.stroke_width(dpr as u32))
-        .x_labels(6)
+        .x_labels(7)
         .y_labels(5)
         .x_label_formatter(&time_label)
         .y_label_formatter(&|y| compact(*y))

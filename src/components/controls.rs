@@ -21,9 +21,18 @@ fn field_label(field: Field, mode: DemoMode) -> &'static str {
     }
 }
 
-/// The label of a group-by field in the current mode, for titles.
-pub fn group_title(field: Field, mode: DemoMode) -> &'static str {
-    field_label(field, mode)
+/// The plural name of a group-by field in the current mode, for titles ("products").
+pub fn group_plural(field: Field, mode: DemoMode) -> &'static str {
+    match (field, mode) {
+        (Field::Symbol, DemoMode::Orders) => "products",
+        (Field::Symbol, DemoMode::Exchange) => "symbols",
+        (Field::Dim(d), _) => match d {
+            tradelens_core::model::Dim::Category => "categories",
+            tradelens_core::model::Dim::Region => "regions",
+            tradelens_core::model::Dim::Channel => "channels",
+            tradelens_core::model::Dim::Customer => "customers",
+        },
+    }
 }
 
 /// Mode switch, bucket size, group-by and pause.

@@ -7,7 +7,7 @@ use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 use web_sys::HtmlCanvasElement;
 
-use super::controls::group_title;
+use super::controls::group_plural;
 use crate::charts::{draw_bars, draw_lines, Bar, ChartError, LineChart, Series};
 use crate::live::Live;
 use crate::theme::{palette_of, use_color_scheme_changes, Palette};
@@ -166,7 +166,7 @@ pub fn RevenuePanel() -> impl IntoView {
             Some(f) => format!(
                 "{what} per {} by {}",
                 spec.bucket,
-                group_title(f, live.mode.get()).to_lowercase()
+                group_plural(f, live.mode.get())
             ),
         }
     });
@@ -211,7 +211,7 @@ pub fn TopPanel() -> impl IntoView {
     });
     let title = Signal::derive(move || {
         let field = live.spec.get().group_by.unwrap_or(Field::Symbol);
-        let name = group_title(field, live.mode.get()).to_lowercase();
+        let name = group_plural(field, live.mode.get());
         format!(
             "Top {name} by {}",
             if live.mode.get() == DemoMode::Orders {

@@ -153,3 +153,52 @@ mod tests {
         assert_eq!(clock(-1, true), "23:59:59");
     }
 }
+
+/// Round tick positions for a time axis from `from_ms` to `to_ms`: the smallest step from a
+/// list of clock-friendly steps (1 s ... 1 day) that gives at most `max_ticks` ticks, each a
+/// multiple of the step in UTC.
+pub fn time_ticks(from_ms: i64, to_ms: i64, max_ticks: usize) -> Vec<i64> {
+    const STEPS: [i64; 17] = [
+        1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000,
+        1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000,
+    ];
+    const DAY: i64 = 86_400_000;
+    if to_ms <= from_ms || max_ticks == 0 {
+        return Vec::new();
+    }
+    let span = to_ms - from_ms;
+    let max = max_ticks as i64;
+    let step = STEPS
+        .into_iter()
+        .find(|s| span / s < max)
+        .unwrap_or_else(|| DAY * (span / DAY / max + 1));
+    let first = from_ms + (step - from_ms.rem_euclid(step)) % step;
+    (0..)
+        .map(|i| first + i * step)
+        .take_while(|&t| t <= to_ms)
+        .collect()
+}
+
+#[cfg(test)]
+mod tick_tests {
+    use super::time_ticks;
+
+    #[test]
+    fn ticks_fall_on_round_times() {
+        // A span of 80,000,000 ms (22 h 13 min 20 s) with at most 7 ticks: 3 h steps give
+        // 80e6 / 10.8e6 = 7 (not fewer than 7), 6 h steps give 3, so the step is 6 h and every
+        // tick is a multiple of 21,600,000 ms.
+        let from = 1_699_920_000_000; // 2023-11-14T00:00:00Z minus 80,000,000 ms
+        let ticks = time_ticks(from, from + 80_000_000, 7);
+        assert!(ticks.iter().all(|t| t % 21_600_000 == 0), "{ticks:?}");
+        assert!(ticks.len() <= 7 && !ticks.is_empty());
+        assert!(ticks.iter().all(|&t| t >= from && t <= from + 80_000_000));
+        // One minute with at most 7 ticks: 10 s steps.
+        let ticks = time_ticks(60_000, 120_000, 7);
+        assert_eq!(
+            ticks,
+            vec![60_000, 70_000, 80_000, 90_000, 100_000, 110_000, 120_000]
+        );
+        assert!(time_ticks(5, 5, 7).is_empty());
+    }
+}
