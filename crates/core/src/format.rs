@@ -69,18 +69,8 @@ impl UtcTime {
     /// Splits a timestamp (ms since the epoch, UTC) into calendar fields.
     pub fn from_millis(ms: i64) -> UtcTime {
         let secs = ms.div_euclid(1000);
-        let days = secs.div_euclid(86_400);
         let sod = secs.rem_euclid(86_400);
-        // Howard Hinnant's civil_from_days: proleptic Gregorian date of a day count.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        let (year, month, day) = crate::civil::civil_from_days(secs.div_euclid(86_400));
         UtcTime {
             year,
             month,

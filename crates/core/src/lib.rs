@@ -37,8 +37,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod civil;
 pub mod demo;
 pub mod engine;
 pub mod format;
 pub mod model;
 pub mod sum;
+pub mod zone;

@@ -1,6 +1,14 @@
-//! Fixed-width time buckets (UTC). Calendar buckets in a time zone come with the analytics work.
+//! Time buckets from one second to one month, in a time zone's local time.
+//!
+//! Buckets up to an hour are fixed widths aligned to local time: across a daylight-saving
+//! change each keeps its length, and the repeated hour when clocks go back is two buckets.
+//! Longer buckets (4 h, day, week, month) follow the local calendar: a day bucket runs from
+//! local midnight to local midnight, 23 or 25 hours on the days clocks change.
 
 use std::fmt;
+
+use crate::civil::{civil_from_days, days_from_civil, weekday, DAY_MS};
+use crate::zone::Zone;
 
 const SECOND: i64 = 1_000;
 const MINUTE: i64 = 60 * SECOND;
@@ -25,13 +33,17 @@ pub enum BucketSize {
     H1,
     /// 4 hours.
     H4,
-    /// 1 day (UTC midnight to midnight).
+    /// 1 day (local midnight to midnight).
     D1,
+    /// 1 week, from Monday's local midnight.
+    W1,
+    /// 1 calendar month, from the first's local midnight.
+    Mo1,
 }
 
 impl BucketSize {
     /// Every size, shortest first.
-    pub const ALL: [BucketSize; 9] = [
+    pub const ALL: [BucketSize; 11] = [
         BucketSize::S1,
         BucketSize::S5,
         BucketSize::S15,
@@ -41,9 +53,12 @@ impl BucketSize {
         BucketSize::H1,
         BucketSize::H4,
         BucketSize::D1,
+        BucketSize::W1,
+        BucketSize::Mo1,
     ];
 
-    /// Width in milliseconds.
+    /// Nominal width in milliseconds (days, weeks and months vary in local time: this is
+    /// 24 h, 7 days and 30 days).
     pub const fn millis(self) -> i64 {
         match self {
             BucketSize::S1 => SECOND,
@@ -55,6 +70,8 @@ impl BucketSize {
             BucketSize::H1 => HOUR,
             BucketSize::H4 => 4 * HOUR,
             BucketSize::D1 => 24 * HOUR,
+            BucketSize::W1 => 7 * 24 * HOUR,
+            BucketSize::Mo1 => 30 * 24 * HOUR,
         }
     }
 
@@ -70,6 +87,8 @@ impl BucketSize {
             BucketSize::H1 => "1h",
             BucketSize::H4 => "4h",
             BucketSize::D1 => "1d",
+            BucketSize::W1 => "1w",
+            BucketSize::Mo1 => "1mo",
         }
     }
 
@@ -78,9 +97,58 @@ impl BucketSize {
         BucketSize::ALL.into_iter().find(|b| b.name() == name)
     }
 
-    /// Start of the bucket holding `time_ms`; times before 1970 round down too.
+    /// Start of the UTC bucket holding `time_ms`; times before 1970 round down too.
     pub const fn start_of(self, time_ms: i64) -> i64 {
         time_ms - time_ms.rem_euclid(self.millis())
+    }
+
+    /// Start (a UTC instant) of the bucket holding `utc_ms` in `zone`'s local time.
+    pub fn start_in(self, zone: &Zone, utc_ms: i64) -> i64 {
+        let local = zone.to_local(utc_ms);
+        match self {
+            BucketSize::S1
+            | BucketSize::S5
+            | BucketSize::S15
+            | BucketSize::M1
+            | BucketSize::M5
+            | BucketSize::M15
+            | BucketSize::H1 => utc_ms - local.rem_euclid(self.millis()),
+            BucketSize::H4 | BucketSize::D1 | BucketSize::W1 | BucketSize::Mo1 => {
+                zone.first_at_or_after(self.local_floor(local))
+            }
+        }
+    }
+
+    /// Start of the bucket after the one starting at `start_utc_ms` in `zone`.
+    pub fn next_start_in(self, zone: &Zone, start_utc_ms: i64) -> i64 {
+        match self {
+            BucketSize::H4 | BucketSize::D1 | BucketSize::W1 | BucketSize::Mo1 => {
+                let local = self.local_floor(zone.to_local(start_utc_ms));
+                let next = match self {
+                    BucketSize::Mo1 => {
+                        let (y, m, _) = civil_from_days(local.div_euclid(DAY_MS));
+                        let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                        days_from_civil(y, m, 1) * DAY_MS
+                    }
+                    _ => local + self.millis(),
+                };
+                zone.first_at_or_after(next)
+            }
+            _ => start_utc_ms + self.millis(),
+        }
+    }
+
+    /// The local time at which the calendar bucket holding local time `local` begins.
+    fn local_floor(self, local: i64) -> i64 {
+        let days = local.div_euclid(DAY_MS);
+        match self {
+            BucketSize::W1 => (days - i64::from(weekday(days))) * DAY_MS,
+            BucketSize::Mo1 => {
+                let (y, m, _) = civil_from_days(days);
+                days_from_civil(y, m, 1) * DAY_MS
+            }
+            _ => local - local.rem_euclid(self.millis()),
+        }
     }
 }
 

@@ -10,8 +10,10 @@ pub use bucket::BucketSize;
 pub use table::{LabelId, Table, NO_LABEL};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use crate::model::{Field, Label, Trade};
+use crate::zone::Zone;
 
 /// What the engine aggregates by: a bucket width and an optional group-by field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +56,8 @@ const RATE_HORIZON_S: i64 = 300;
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
     spec: EngineSpec,
+    /// Buckets follow this zone's local time.
+    zone: Arc<Zone>,
     table: Table,
     buckets: BTreeMap<i64, Bucket>,
     /// Totals per value of the group-by field (the symbol when not grouping).
@@ -77,13 +81,29 @@ impl Engine {
         self.spec
     }
 
+    /// The time zone buckets follow.
+    pub fn zone(&self) -> &Arc<Zone> {
+        &self.zone
+    }
+
+    /// Changes the time zone and recomputes every aggregate from the stored trades.
+    pub fn set_zone(&mut self, zone: Arc<Zone>) {
+        if zone != self.zone {
+            self.zone = zone;
+            self.rebuild();
+        }
+    }
+
     /// Changes the bucket width or group-by and recomputes every aggregate from the stored
     /// trades (linear in their number).
     pub fn set_spec(&mut self, spec: EngineSpec) {
-        if spec == self.spec {
-            return;
+        if spec != self.spec {
+            self.spec = spec;
+            self.rebuild();
         }
-        self.spec = spec;
+    }
+
+    fn rebuild(&mut self) {
         self.buckets.clear();
         self.group_totals.clear();
         for row in 0..self.table.len() {
@@ -112,7 +132,7 @@ impl Engine {
         let (time, id, price, qty) = (t.time_ms[row], t.id[row], t.price[row], t.qty[row]);
         let bucket = self
             .buckets
-            .entry(self.spec.bucket.start_of(time))
+            .entry(self.spec.bucket.start_in(&self.zone, time))
             .or_default();
         bucket.total.push(time, id, price, qty);
         let field = self.spec.group_by.unwrap_or(Field::Symbol);
