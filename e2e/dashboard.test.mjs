@@ -93,3 +93,18 @@ test('charts are sharp on a HiDPI screen', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("times follow the visitor's time zone", async () => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url, { timezoneId: 'Asia/Kathmandu' });
+  // Chromium's ICU may give the zone's older spelling, Asia/Katmandu.
+  await until(page, () => /Asia\/Kath?mandu/.test(document.querySelector('[data-testid="status"]')?.textContent));
+  // Kathmandu is UTC+05:45: with 1 h buckets, every bucket starts at a quarter to the UTC hour.
+  await page.selectOption('[data-testid="bucket-select"]', '1h');
+  const label = await until(page, () => {
+    const l = document.querySelector('[data-testid="chart-revenue"]').getAttribute('aria-label');
+    return /per 1h/.test(l) && l;
+  });
+  assert.match(label, /latest [\d,.]+ at \d\d:00, peak [\d,.]+ at \d\d:00/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -30,8 +30,8 @@ export async function launch() {
 }
 
 /** A new page whose problems (console errors, uncaught errors, CSP violations) are collected. */
-export async function openPage(browser, url, { deviceScaleFactor = 1 } = {}) {
-  const context = await browser.newContext({ deviceScaleFactor, viewport: { width: 1280, height: 900 } });
+export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId } = {}) {
+  const context = await browser.newContext({ deviceScaleFactor, timezoneId, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {

@@ -18,14 +18,14 @@ pub fn App() -> impl IntoView {
 pub fn Dashboard() -> impl IntoView {
     let live = expect_context::<Live>();
     let status = move || {
-        let n = live.with_engine(|e| e.len());
+        let (n, zone) = live.with_engine(|e| (e.len(), e.zone().name().to_owned()));
         let state = if live.running.get() {
             "Live demo"
         } else {
             "Paused"
         };
         format!(
-            "{state} · {} in memory · times in UTC",
+            "{state} · {} in memory · times in {zone}",
             tradelens_core::format::grouped(n as f64, 0)
         )
     };

@@ -8,6 +8,7 @@ pub mod components;
 pub mod fatal;
 pub mod live;
 pub mod theme;
+pub mod zone;
 
 pub use app::App;
 

@@ -4,13 +4,22 @@
 //! second and are read in place. A `version` signal ticks after each change so views that read
 //! them re-run.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+use tradelens_core::zone::Zone;
 
 use crate::now_ms;
+use crate::zone::browser_zone;
+
+/// The browser's zone over the span any dashboard shows: a year back, a year ahead.
+fn local_zone(now: i64) -> Arc<Zone> {
+    const YEAR_MS: i64 = 366 * 86_400_000;
+    Arc::new(browser_zone(now - YEAR_MS, now + YEAR_MS))
+}
 
 /// How often the feed is asked for new trades.
 const TICK: Duration = Duration::from_millis(250);
@@ -56,7 +65,8 @@ impl Live {
     /// A live state for `mode`, with its history already replayed up to `now`.
     pub fn new(mode: DemoMode, now: i64) -> Live {
         let spec = default_spec(mode);
-        let (feed, engine) = Self::start(mode, spec, now);
+        let zone = local_zone(now);
+        let (feed, engine) = Self::start(mode, spec, zone, now);
         Live {
             engine: StoredValue::new(engine),
             feed: StoredValue::new(feed),
@@ -67,9 +77,10 @@ impl Live {
         }
     }
 
-    fn start(mode: DemoMode, spec: EngineSpec, now: i64) -> (DemoFeed, Engine) {
+    fn start(mode: DemoMode, spec: EngineSpec, zone: Arc<Zone>, now: i64) -> (DemoFeed, Engine) {
         let mut feed = DemoFeed::new(DemoConfig::default_for(mode), now - history_ms(mode));
         let mut engine = Engine::new(spec);
+        engine.set_zone(zone);
         engine.extend(&feed.generate_until(now));
         (feed, engine)
     }
@@ -80,7 +91,8 @@ impl Live {
             return;
         }
         let spec = default_spec(mode);
-        let (feed, engine) = Self::start(mode, spec, now);
+        let zone = self.engine.with_value(|e| e.zone().clone());
+        let (feed, engine) = Self::start(mode, spec, zone, now);
         self.feed.set_value(feed);
         self.engine.set_value(engine);
         self.spec.set(spec);

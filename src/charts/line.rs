@@ -3,8 +3,11 @@
 //! The legend is HTML beside the canvas, not plotters' series labels: plotters measures legend
 //! text by giving a span an inline style attribute, which the page's CSP (rightly) blocks.
 
+use std::sync::Arc;
+
 use plotters::prelude::*;
 use tradelens_core::format::{clock, compact, date, time_ticks};
+use tradelens_core::zone::Zone;
 use web_sys::HtmlCanvasElement;
 
 use super::{font, mark_plot_area, prepare, ChartError};
@@ -28,6 +31,8 @@ pub struct LineChart {
     pub bucket_ms: i64,
     /// Fill the area under a single series.
     pub area: bool,
+    /// Times are labelled in this zone's local time.
+    pub zone: Arc<Zone>,
 }
 
 /// Draws `chart` on `canvas`.
@@ -51,19 +56,27 @@ pub fn draw_lines(
     let x1 = x1.max(x0 + chart.bucket_ms);
     let y1 = if y1 > 0.0 { y1 * 1.1 } else { 1.0 };
     let span = x1 - x0;
+    let zone = &chart.zone;
     let time_label = |x: &i64| {
+        let local = zone.to_local(*x);
         if chart.bucket_ms >= 86_400_000 {
-            date(*x)
+            date(local)
         } else {
-            clock(*x, chart.bucket_ms < 60_000 || span < 600_000)
+            clock(local, chart.bucket_ms < 60_000 || span < 600_000)
         }
     };
+    // Round local clock times, mapped back to instants.
+    let ticks: Vec<i64> = time_ticks(zone.to_local(x0), zone.to_local(x1), 7)
+        .into_iter()
+        .map(|local| zone.first_at_or_after(local))
+        .filter(|t| (x0..=x1).contains(t))
+        .collect();
     let fg = palette.foreground;
     let mut ctx = ChartBuilder::on(&root)
         .margin((10.0 * dpr) as i32)
         .x_label_area_size((26.0 * dpr) as i32)
         .y_label_area_size((52.0 * dpr) as i32)
-        .build_cartesian_2d((x0..x1).with_key_points(time_ticks(x0, x1, 7)), 0.0..y1)?;
+        .build_cartesian_2d((x0..x1).with_key_points(ticks), 0.0..y1)?;
     ctx.configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(palette.grid.stroke_width(1))

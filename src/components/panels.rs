@@ -122,6 +122,7 @@ fn revenue_series(e: &Engine) -> LineChart {
         series,
         bucket_ms: width,
         area: true,
+        zone: e.zone().clone(),
     }
 }
 
@@ -138,14 +139,16 @@ fn describe_revenue(chart: &LineChart, what: &str) -> String {
             .iter()
             .copied()
             .fold((last_t, last_v), |a, p| if p.1 > a.1 { p } else { a });
+    let zone = &chart.zone;
     format!(
-        "{what} over {} buckets; {} latest {} at {} UTC, peak {} at {} UTC",
+        "{what} over {} buckets; {} latest {} at {}, peak {} at {} ({})",
         total.points.len(),
         total.name,
         grouped(last_v, 2),
-        clock(last_t, false),
+        clock(zone.to_local(last_t), false),
         grouped(peak_v, 2),
-        clock(peak_t, false)
+        clock(zone.to_local(peak_t), false),
+        zone.name()
     )
 }
 
