@@ -41,4 +41,5 @@ pub mod demo;
 pub mod engine;
 pub mod format;
 pub mod model;
+pub mod stats;
 pub mod sum;
