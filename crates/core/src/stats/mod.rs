@@ -12,12 +12,12 @@
 pub mod dist;
 // pub mod elasticity;
 // pub mod forecast;
-// pub mod moments;
+pub mod moments;
 pub mod ols;
 pub mod poly;
 mod qr;
 // pub mod rolling;
-// pub mod sketch;
+pub mod sketch;
 pub mod tol;
 
 /// A point estimate with the two ends of an interval around it.

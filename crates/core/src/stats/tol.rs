@@ -43,3 +43,10 @@ pub const TEST_FILIP_REL: f64 = 1e-10;
 /// Test bound: a law that holds exactly in real arithmetic, checked on well-conditioned data
 /// (merge == single pass, residuals orthogonal to X, rolling == fresh fit).
 pub const TEST_LAW: f64 = 1e-9;
+
+/// Test bound: extra relative slack on the DDSketch bound α, for a value on a bucket boundary
+/// whose logarithm rounds into the next bucket (ln and exp each err by about 1 ulp).
+pub const TEST_SKETCH_SLACK: f64 = 1e-9;
+
+/// Test bound: a HyperLogLog estimate must fall within this many standard errors.
+pub const TEST_HLL_SIGMAS: f64 = 3.0;
