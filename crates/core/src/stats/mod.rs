@@ -10,13 +10,13 @@
 
 // pub mod anomaly;
 pub mod dist;
-// pub mod elasticity;
+pub mod elasticity;
 // pub mod forecast;
 pub mod moments;
 pub mod ols;
 pub mod poly;
 mod qr;
-// pub mod rolling;
+pub mod rolling;
 pub mod sketch;
 pub mod tol;
 
