@@ -8,10 +8,10 @@
 //! Least squares is solved by Householder QR on scaled columns, never through X'X. A
 //! statistic that is undefined is `None` or an error variant, never NaN.
 
-// pub mod anomaly;
+pub mod anomaly;
 pub mod dist;
 pub mod elasticity;
-// pub mod forecast;
+pub mod forecast;
 pub mod moments;
 pub mod ols;
 pub mod poly;
