@@ -74,7 +74,7 @@ fn holt_winters_interval_follows_the_class_one_variance() {
     // var_h = σ²[1 + Σ_{j<h} (α + βj + γ[j mod m = 0])²] (Hyndman et al. 2008, Table 6.1).
     let y = hourly(3.0, 5);
     let (m, alpha, beta, gamma) = (24, 0.3, 0.03, 0.2);
-    let hw = holt_winters::run(&y, m, alpha, beta, gamma);
+    let hw = holt_winters::run(&HoltWintersSpec { period: m }, &y, alpha, beta, gamma).unwrap();
     let fc = hw.forecast(30, 0.95).unwrap();
     let z = 1.959_963_984_540_054;
     for h in [1usize, 2, 24, 25, 30] {
@@ -150,4 +150,22 @@ fn a_spike_outside_the_interval_is_marked() {
         forecast::forecast(&Method::Seasonal(SeasonalSpec::default()), series, 24, 0.99).unwrap();
     let marked = anomaly::outside_intervals(&y[n..], &fc.points);
     assert_eq!(marked.iter().map(|a| a.index).collect::<Vec<_>>(), vec![5]);
+}
+
+#[test]
+fn holt_winters_refuses_parameters_outside_the_usual_region() {
+    let y = hourly(1.0, 1);
+    let spec = HoltWintersSpec { period: 24 };
+    assert_eq!(
+        holt_winters::run(&spec, &y, 0.5, 0.6, 0.1).unwrap_err(),
+        ForecastError::BadSetting {
+            name: "beta",
+            value: 0.6
+        }
+    );
+    assert!(holt_winters::run(&spec, &y, 0.5, 0.1, 0.5).is_ok());
+    assert!(matches!(
+        holt_winters::fit(&HoltWintersSpec { period: 1 }, &y),
+        Err(ForecastError::BadSetting { name: "period", .. })
+    ));
 }

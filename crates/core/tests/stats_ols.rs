@@ -49,6 +49,8 @@ const LONGLEY_CERT: [(f64, f64); 7] = [
 ];
 const LONGLEY_RESID_SD: f64 = 304.854073561965;
 const LONGLEY_R2: f64 = 0.995479004577296;
+/// Certified F statistic of the regression (6 and 9 degrees of freedom).
+const LONGLEY_F: f64 = 330.285339234588;
 
 const NAMES: [&str; 6] = [
     "deflator",
@@ -95,6 +97,7 @@ fn longley_matches_nist_certified_values() {
     }
     assert!(rel(fit.residual_std_error, LONGLEY_RESID_SD) < TEST_LONGLEY_REL);
     assert!(rel(fit.r_squared.unwrap(), LONGLEY_R2) < TEST_LONGLEY_REL);
+    assert!(rel(fit.f_statistic.unwrap(), LONGLEY_F) < TEST_LONGLEY_REL);
     assert_eq!((fit.n, fit.df_model, fit.df_residual), (16, 6, 9));
 }
 
@@ -110,6 +113,59 @@ fn longley_residuals_are_orthogonal_to_every_column() {
         let dot: f64 = col.iter().zip(e).map(|(a, b)| a * b).sum();
         assert!(dot.abs() <= TEST_LAW * norm(col) * norm(e), "x'e = {dot}");
     }
+}
+
+#[test]
+fn residuals_are_orthogonal_to_x_on_random_designs() {
+    // Law: X'e = 0 for any design of full rank, here 20 seeded designs with columns at very
+    // different offsets and scales (epoch ms, prices, small counts).
+    for seed in 0..20 {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let n = 30 + rng.usize(..50);
+        let cols: Vec<Vec<f64>> = vec![
+            (0..n)
+                .map(|i| 1.7e12 + 60_000.0 * i as f64 + rng.f64() * 1e3)
+                .collect(),
+            (0..n).map(|_| 65_000.0 + 100.0 * rng.f64()).collect(),
+            (0..n).map(|_| rng.u32(0..20) as f64).collect(),
+        ];
+        let y: Vec<f64> = (0..n)
+            .map(|i| 3.0 + 1e-8 * (cols[0][i] - 1.7e12) + 0.01 * cols[1][i] + rng.f64())
+            .collect();
+        let names = ["t", "price", "count"];
+        let fit = ols::fit(&named(&names, &cols), &y, true).unwrap();
+        let e = &fit.residuals;
+        let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        for col in &cols {
+            // Orthogonal to the centred column (the intercept takes the mean).
+            let m = col.iter().sum::<f64>() / n as f64;
+            let c: Vec<f64> = col.iter().map(|v| v - m).collect();
+            let dot: f64 = c.iter().zip(e).map(|(a, b)| a * b).sum();
+            assert!(
+                dot.abs() <= TEST_LAW * norm(&c) * norm(e),
+                "seed {seed}: {dot}"
+            );
+        }
+        assert!(e.iter().sum::<f64>().abs() <= TEST_LAW * norm(e) * (n as f64).sqrt());
+    }
+}
+
+#[test]
+fn large_offset_regressor_gives_the_exact_line() {
+    // x = 1.7e12 + 60,000 i (epoch ms, one a minute), y = 42 + 2.5e-6 (x - 1.7e12) + 0.3 d_i
+    // with d = (+1, -1, -1, +1) repeated: d sums to 0 and Σ i·d_i = 0 - 1 - 2 + 3 = 0 for every
+    // block of four, so d is orthogonal to [1, x] and the least squares line is exactly the
+    // generating one: slope 2.5e-6 per ms, intercept 42 - 2.5e-6 · 1.7e12 = -4,249,958.
+    let n = 400;
+    let x: Vec<f64> = (0..n).map(|i| 1.7e12 + 60_000.0 * i as f64).collect();
+    let d = [1.0, -1.0, -1.0, 1.0];
+    let y: Vec<f64> = (0..n)
+        .map(|i| 42.0 + 2.5e-6 * (x[i] - 1.7e12) + 0.3 * d[i % 4])
+        .collect();
+    let fit = ols::fit(&[("t", &x)], &y, true).unwrap();
+    assert!(rel(fit.coefficients[1].estimate, 2.5e-6) < TEST_LAW);
+    assert!(rel(fit.coefficients[0].estimate, -4_249_958.0) < TEST_LAW);
+    assert!(rel(fit.predict(&[x[100]]).unwrap(), 42.0 + 2.5e-6 * 6e6) < TEST_LAW);
 }
 
 #[test]

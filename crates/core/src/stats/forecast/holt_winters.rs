@@ -56,7 +56,47 @@ pub struct HoltWinters {
 
 /// Fits Holt-Winters with the grid-chosen parameters.
 pub fn fit(spec: &HoltWintersSpec, y: &[f64]) -> Result<HoltWinters, ForecastError> {
+    check_history(spec.period, y)?;
     let m = spec.period;
+    let mut best: Option<HoltWinters> = None;
+    for &alpha in &ALPHAS {
+        for &bf in &BETA_FRACTIONS {
+            for &gf in &GAMMA_FRACTIONS {
+                let hw = recurse(y, m, alpha, alpha * bf, (1.0 - alpha) * gf);
+                if best.as_ref().is_none_or(|b| hw.sse < b.sse) {
+                    best = Some(hw);
+                }
+            }
+        }
+    }
+    // The grid is non-empty, so `best` is set; the fallback keeps this free of panics.
+    Ok(best.unwrap_or_else(|| recurse(y, m, 0.5, 0.0, 0.0)))
+}
+
+/// Runs the recursions with parameters fixed by the caller (0 < α < 1, 0 <= β <= α,
+/// 0 <= γ <= 1 - α).
+pub fn run(
+    spec: &HoltWintersSpec,
+    y: &[f64],
+    alpha: f64,
+    beta: f64,
+    gamma: f64,
+) -> Result<HoltWinters, ForecastError> {
+    check_history(spec.period, y)?;
+    let checks = [
+        ("alpha", alpha, alpha > 0.0 && alpha < 1.0),
+        ("beta", beta, (0.0..=alpha).contains(&beta)),
+        ("gamma", gamma, (0.0..=1.0 - alpha).contains(&gamma)),
+    ];
+    for (name, value, ok) in checks {
+        if !ok {
+            return Err(ForecastError::BadSetting { name, value });
+        }
+    }
+    Ok(recurse(y, spec.period, alpha, beta, gamma))
+}
+
+fn check_history(m: usize, y: &[f64]) -> Result<(), ForecastError> {
     if m < 2 {
         return Err(ForecastError::BadSetting {
             name: "period",
@@ -72,24 +112,17 @@ pub fn fit(spec: &HoltWintersSpec, y: &[f64]) -> Result<HoltWinters, ForecastErr
             got: y.len(),
         });
     }
-    let mut best: Option<HoltWinters> = None;
-    for &alpha in &ALPHAS {
-        for &bf in &BETA_FRACTIONS {
-            for &gf in &GAMMA_FRACTIONS {
-                let hw = run(y, m, alpha, alpha * bf, (1.0 - alpha) * gf);
-                if best.as_ref().is_none_or(|b| hw.sse < b.sse) {
-                    best = Some(hw);
-                }
-            }
-        }
+    if let Some(index) = y.iter().position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite {
+            index,
+            value: y[index],
+        });
     }
-    // The grid is non-empty, so `best` is set; the fallback keeps this free of panics.
-    Ok(best.unwrap_or_else(|| run(y, m, 0.5, 0.0, 0.0)))
+    Ok(())
 }
 
-/// Runs the recursions with fixed parameters (exposed for tests and for callers who want to
-/// fix the parameters themselves).
-pub fn run(y: &[f64], m: usize, alpha: f64, beta: f64, gamma: f64) -> HoltWinters {
+/// The recursions; the caller has checked that y holds at least two seasons.
+fn recurse(y: &[f64], m: usize, alpha: f64, beta: f64, gamma: f64) -> HoltWinters {
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let (m1, m2) = (mean(&y[..m]), mean(&y[m..2 * m]));
     let trend0 = (m2 - m1) / m as f64;

@@ -29,7 +29,11 @@ pub struct Series<'a> {
 impl Series<'_> {
     /// Start time of bucket i (i may run past the end, for forecasts).
     pub fn time_of(&self, i: usize) -> i64 {
-        self.start_ms + self.step_ms * i as i64
+        // Saturating: an absurd step or horizon must not overflow into a panic.
+        self.start_ms.saturating_add(
+            self.step_ms
+                .saturating_mul(i64::try_from(i).unwrap_or(i64::MAX)),
+        )
     }
 }
 
