@@ -1,7 +1,8 @@
 //! # tradelens-core
 //!
 //! The domain of TradeLens without any web dependency: the trade model, a deterministic demo
-//! feed, and the streaming aggregation engine. The browser app and the command line both run
+//! feed, the streaming aggregation engine, and the statistics run on its output (least
+//! squares, trends, elasticities, forecasts, anomaly marks, moments and sketches). The browser app and the command line both run
 //! this crate; everything here runs natively too.
 //!
 //! ## A short tour
@@ -29,6 +30,28 @@
 //! }
 //! ```
 //!
+//!
+//! Statistics fold the same way, and a trend is fitted by QR on scaled epoch-ms times:
+//!
+//! ```
+//! use tradelens_core::stats::{moments::Moments, poly, sketch::QuantileSketch};
+//!
+//! let t: Vec<f64> = (0..60).map(|i| 1.7e12 + 60_000.0 * i as f64).collect();
+//! let price: Vec<f64> = (0..60).map(|i| 65_000.0 + 0.5 * i as f64 + (i % 3) as f64).collect();
+//! let trend = poly::fit(&t, &price, 1).unwrap();
+//! let next = trend.prediction_interval(1.7e12 + 3_600_000.0, 0.95).unwrap();
+//! assert!(next.lower < next.estimate && next.estimate < next.upper);
+//!
+//! let mut m = Moments::new();
+//! let mut q = QuantileSketch::default(); // p50 … p99 within 1% relative error
+//! for &p in &price {
+//!     m.push(p);
+//!     q.push(p);
+//! }
+//! assert!(m.std_dev().unwrap() > 0.0);
+//! assert!(q.quantile(0.99).unwrap() <= 65_032.0 * 1.01);
+//! ```
+//!
 //! ## Errors and panics
 //!
 //! Nothing in this crate panics on any input: an undefined statistic (the VWAP of an empty
@@ -42,5 +65,6 @@ pub mod demo;
 pub mod engine;
 pub mod format;
 pub mod model;
+pub mod stats;
 pub mod sum;
 pub mod zone;
