@@ -251,11 +251,19 @@ pub fn rest(req: &Request, hub: &Hub) -> Response {
     let Some(sym) = symbols::by_kraken_rest(pair) else {
         return err("EQuery:Unknown asset pair");
     };
-    let (since, count) = match (req.num::<f64>("since"), req.num::<usize>("count")) {
-        (Ok(s), Ok(c)) => (s, c.unwrap_or(1000).clamp(1, 1000)),
-        _ => return err("EGeneral:Invalid arguments"),
+    let Ok(count) = req.num::<usize>("count") else {
+        return err("EGeneral:Invalid arguments");
     };
-    let since_ns: Option<i64> = since.map(|s| if s < 1e12 { (s * 1e9) as i64 } else { s as i64 });
+    let count = count.unwrap_or(1000).clamp(1, 1000);
+    // A nanosecond cursor does not fit an f64 exactly: parse integers as integers.
+    let since_ns: Option<i64> = match req.param("since").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match (s.parse::<i64>(), s.parse::<f64>()) {
+            (Ok(n), _) if n >= 1_000_000_000_000 => Some(n),
+            (_, Ok(secs)) if secs.is_finite() => Some((secs * 1e9) as i64),
+            _ => return err("EGeneral:Invalid arguments"),
+        },
+    };
     let page: Vec<Tick> = hub.market.with_history(sym, |h| match since_ns {
         Some(ns) => h
             .iter()
