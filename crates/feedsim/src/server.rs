@@ -172,6 +172,7 @@ async fn accept_loop(listener: TcpListener, hub: Arc<Hub>) {
                         Response::json(503, &serde_json::json!({"error": "too many connections"}))
                             .with_header("Retry-After", "1");
                     let _ = http::write_response(&mut stream, &resp, true, false, false).await;
+                    let _ = stream.shutdown().await;
                 });
             }
         }
