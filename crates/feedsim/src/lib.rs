@@ -37,6 +37,7 @@ pub mod generic;
 pub mod http;
 pub mod kraken;
 pub mod market;
+pub mod sent;
 pub mod server;
 pub mod symbols;
 pub mod ws;

@@ -12,11 +12,12 @@ use tokio::sync::{broadcast, watch, Semaphore};
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::control::{self, ControlEvent, HttpFault, SentRegistry};
+use crate::control::{self, ControlEvent, HttpFault};
 use crate::format::now_ms;
 use crate::generic::{self, Orders};
 use crate::http::{self, ReadError, Request, Response};
 use crate::market::{exchange_feed, Market};
+use crate::sent::SentRegistry;
 use crate::{binance, coinbase, kraken, ws};
 
 /// Shared state of a running simulator.

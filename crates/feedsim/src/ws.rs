@@ -16,9 +16,10 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
-use crate::control::{Action, ConnHandle};
+use crate::control::Action;
 use crate::http::{self, Request, Response};
 use crate::market::{Batch, Market, Venue};
+use crate::sent::ConnHandle;
 use crate::server::Hub;
 use crate::{binance, coinbase, kraken};
 

@@ -266,3 +266,39 @@ async fn connection_limit_refuses_with_503() {
     let r = get(addr, "/orders.json").await;
     assert_eq!(r.status, 503);
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_dropped_not_buffered() {
+    let server = server_with(Config {
+        rate: 20_000.0,
+        queue: 8,
+        send_timeout: Duration::from_millis(200),
+        backfill_seconds: 0,
+        ..Config::default()
+    })
+    .await;
+    let addr = server.local_addr();
+    // Handshake, then never read again.
+    let _stuck = ws(
+        addr,
+        "/stream?streams=btcusdt@trade/ethusdt@trade/solusdt@trade",
+    )
+    .await;
+    let sent = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let s = get(addr, "/control/sent?venue=binance").await.json();
+            if s["connections"][0]["open"] == false {
+                break s;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the stuck client is dropped");
+    assert!(
+        sent["connections"][0]["symbols"]["BTC-USD"]["count"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+}
