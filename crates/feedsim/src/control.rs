@@ -141,7 +141,11 @@ fn run(req: &Request, hub: &Hub) -> Result<Value, String> {
         "gap" => {
             let n: u64 = req.num("n")?.unwrap_or(1);
             let sym = symbol_param(req)?;
-            hub.market.inject_gap(venues_param(req)?, sym, n);
+            let venues = venues_param(req)?;
+            if venues == Venue::Orders.bit() {
+                return Err("gaps apply to the exchange streams, not to orders".into());
+            }
+            hub.market.inject_gap(venues, sym, n);
             Ok(json!({ "ok": true, "symbol": INSTRUMENTS[sym].demo, "n": n }))
         }
         "spike" => {

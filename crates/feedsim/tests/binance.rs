@@ -43,8 +43,9 @@ async fn trade_stream_is_consecutive_and_matches_the_sent_record() {
         ids.push(d["t"].as_u64().unwrap());
     }
     assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "consecutive ids");
-    let sent = hub.sent.to_json(None, false);
+    let sent = hub.sent.to_json(None, true);
     let rec = &sent["connections"][0]["symbols"]["BTC-USD"];
+    assert_eq!(rec["ids"], serde_json::json!(ids));
     assert_eq!(rec["count"], ids.len() as u64);
     assert_eq!(rec["first_id"], ids[0]);
     assert_eq!(rec["last_id"], *ids.last().unwrap());
