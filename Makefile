@@ -10,6 +10,8 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROME_PATH ?= /usr/bin/chromium
 PORT ?= 8080
 WASM := --target wasm32-unknown-unknown
+# Native packages: the core, the feed simulator, the benchmarks. The app is built for wasm32.
+NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-bench
 
 .PHONY: serve test bench size tools browser build check-format lint unit browser-test e2e clean
 
@@ -34,11 +36,11 @@ check-format:
 	cargo fmt --all --check
 
 lint:
-	cargo clippy --locked -p tradelens-core -p tradelens-bench --all-targets -- -D warnings
+	cargo clippy --locked $(NATIVE) --all-targets -- -D warnings
 	cargo clippy --locked -p tradelens $(WASM) --all-targets -- -D warnings
 
 unit:
-	cargo test --locked -p tradelens-core
+	cargo test --locked -p tradelens-core -p tradelens-feedsim
 
 browser-test:
 	cargo test --locked -p tradelens $(WASM) --test web
