@@ -55,6 +55,11 @@ struct Expected {
     close: f64,
     high: f64,
     low: f64,
+    buy: f64,
+    sell: f64,
+    mean: f64,
+    /// Sample standard deviation by the two-pass formula.
+    std: Option<f64>,
 }
 
 fn reference(
@@ -92,6 +97,30 @@ fn reference(
                 close: members.last().map(|t| t.price).unwrap(),
                 high: members.iter().map(|t| t.price).fold(f64::MIN, f64::max),
                 low: members.iter().map(|t| t.price).fold(f64::MAX, f64::min),
+                buy: members
+                    .iter()
+                    .filter(|t| t.side == Some(Side::Buy))
+                    .map(|t| t.qty)
+                    .sum(),
+                sell: members
+                    .iter()
+                    .filter(|t| t.side == Some(Side::Sell))
+                    .map(|t| t.qty)
+                    .sum(),
+                mean: members.iter().map(|t| t.price).sum::<f64>() / members.len() as f64,
+                std: None,
+            };
+            let n = members.len() as f64;
+            let e = Expected {
+                std: (members.len() > 1).then(|| {
+                    (members
+                        .iter()
+                        .map(|t| (t.price - e.mean).powi(2))
+                        .sum::<f64>()
+                        / (n - 1.0))
+                        .sqrt()
+                }),
+                ..e
             };
             (key, e)
         })
@@ -122,6 +151,25 @@ fn assert_matches(agg: &Agg, e: &Expected, what: &str) {
     assert_eq!(agg.close(), Some(e.close), "{what}: close");
     assert_eq!(agg.high(), Some(e.high), "{what}: high");
     assert_eq!(agg.low(), Some(e.low), "{what}: low");
+    assert!(close_enough(agg.buy_volume(), e.buy), "{what}: buy volume");
+    assert!(
+        close_enough(agg.sell_volume(), e.sell),
+        "{what}: sell volume"
+    );
+    assert!(
+        close_enough(agg.mean_price().unwrap(), e.mean),
+        "{what}: mean"
+    );
+    match (agg.std_price(), e.std) {
+        // Prices span six orders of magnitude: the std agrees to the sum tolerance.
+        (Some(a), Some(b)) => assert!(close_enough(a, b), "{what}: std {a} vs {b}"),
+        (a, b) => assert_eq!(a.is_some(), b.is_some(), "{what}: std defined"),
+    }
+    let imbalance = (e.buy - e.sell) / (e.buy + e.sell);
+    assert!(
+        close_enough(agg.imbalance().unwrap(), imbalance),
+        "{what}: imbalance"
+    );
 }
 
 fn check(engine: &Engine, trades: &[Trade]) {
@@ -240,4 +288,35 @@ fn rate_counts_the_trades_of_the_last_seconds() {
     engine.extend(&trades);
     assert_eq!(engine.rate_per_second(11_500, 2), 25.0);
     assert_eq!(engine.rate_per_second(11_500, 1), 20.0);
+}
+
+#[test]
+fn series_fill_empty_buckets_with_zero_for_sums_and_none_for_prices() {
+    use tradelens_core::engine::Metric;
+    // Trades in minutes 0 and 2 only: minute 1 is an empty bucket.
+    let mut trades = messy_trades(6, 3);
+    for (i, t) in trades.iter_mut().enumerate() {
+        t.time_ms = 1_700_000_040_000 + i as i64 * 60_000;
+    }
+    trades.remove(1);
+    let mut engine = Engine::new(EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: None,
+    });
+    engine.extend(&trades);
+    let counts: Vec<Option<f64>> = engine
+        .series(Metric::Count, None, 0)
+        .into_iter()
+        .map(|p| p.1)
+        .collect();
+    assert_eq!(counts, vec![Some(1.0), Some(0.0), Some(1.0)]);
+    let closes: Vec<Option<f64>> = engine
+        .series(Metric::Close, None, 0)
+        .into_iter()
+        .map(|p| p.1)
+        .collect();
+    assert_eq!(
+        closes,
+        vec![Some(trades[0].price), None, Some(trades[1].price)]
+    );
 }

@@ -1,5 +1,8 @@
-//! The per-bucket, per-group aggregate: count, volume, notional, VWAP and OHLC.
+//! The per-bucket, per-group aggregate: count, volume, notional, VWAP, OHLC, price moments
+//! and volume by taker side.
 
+use crate::model::Side;
+use crate::stats::moments::Moments;
 use crate::sum::Sum;
 
 /// A price at a point in the trade order: trades are ordered by (time, id), so open and close
@@ -28,11 +31,16 @@ pub struct Agg {
     close: Option<Mark>,
     high: f64,
     low: f64,
+    /// Volume where the taker bought, and where the taker sold.
+    buy: Sum,
+    sell: Sum,
+    /// Mean and spread of prices (each trade counts once, whatever its size).
+    prices: Moments,
 }
 
 impl Agg {
     /// Adds one trade.
-    pub fn push(&mut self, time_ms: i64, id: u64, price: f64, qty: f64) {
+    pub fn push(&mut self, time_ms: i64, id: u64, price: f64, qty: f64, side: Option<Side>) {
         let mark = Mark { time_ms, id, price };
         if self.count == 0 {
             self.high = price;
@@ -50,6 +58,12 @@ impl Agg {
         self.count += 1;
         self.volume.push(qty);
         self.notional.push(price * qty);
+        self.prices.push(price);
+        match side {
+            Some(Side::Buy) => self.buy.push(qty),
+            Some(Side::Sell) => self.sell.push(qty),
+            None => {}
+        }
     }
 
     /// Adds every trade another aggregate holds.
@@ -72,6 +86,9 @@ impl Agg {
         self.count += other.count;
         self.volume.merge(&other.volume);
         self.notional.merge(&other.notional);
+        self.prices.merge(&other.prices);
+        self.buy.merge(&other.buy);
+        self.sell.merge(&other.sell);
     }
 
     /// Number of trades.
@@ -119,6 +136,38 @@ impl Agg {
     pub fn low(&self) -> Option<f64> {
         (self.count > 0).then_some(self.low)
     }
+
+    /// Mean price per trade (unweighted; see [`Agg::vwap`] for the volume-weighted mean).
+    pub fn mean_price(&self) -> Option<f64> {
+        self.prices.mean()
+    }
+
+    /// Sample standard deviation of prices; `None` below two trades.
+    pub fn std_price(&self) -> Option<f64> {
+        self.prices.std_dev()
+    }
+
+    /// Volume where the taker bought.
+    pub fn buy_volume(&self) -> f64 {
+        self.buy.value()
+    }
+
+    /// Volume where the taker sold.
+    pub fn sell_volume(&self) -> f64 {
+        self.sell.value()
+    }
+
+    /// Buy volume minus sell volume (the bucket's contribution to cumulative volume delta).
+    pub fn volume_delta(&self) -> f64 {
+        self.buy.value() - self.sell.value()
+    }
+
+    /// (buy - sell) / (buy + sell), from -1 (all sells) to 1 (all buys); `None` without sided
+    /// volume.
+    pub fn imbalance(&self) -> Option<f64> {
+        let (b, s) = (self.buy.value(), self.sell.value());
+        (b + s > 0.0).then(|| (b - s) / (b + s))
+    }
 }
 
 #[cfg(test)]
@@ -139,9 +188,9 @@ mod tests {
     fn ohlc_follows_trade_time_not_arrival() {
         // Arrive as t=3, t=1, t=2: open is the t=1 price, close the t=3 price.
         let mut a = Agg::default();
-        a.push(3, 30, 13.0, 1.0);
-        a.push(1, 10, 11.0, 2.0);
-        a.push(2, 20, 9.0, 1.0);
+        a.push(3, 30, 13.0, 1.0, None);
+        a.push(1, 10, 11.0, 2.0, None);
+        a.push(2, 20, 9.0, 1.0, None);
         assert_eq!(a.open(), Some(11.0));
         assert_eq!(a.close(), Some(13.0));
         assert_eq!(a.high(), Some(13.0));
@@ -163,11 +212,13 @@ mod tests {
             })
             .collect();
         let mut whole = Agg::default();
-        trades.iter().for_each(|t| whole.push(t.0, t.1, t.2, t.3));
+        trades
+            .iter()
+            .for_each(|t| whole.push(t.0, t.1, t.2, t.3, None));
         let (l, r) = trades.split_at(17);
         let fold = |ts: &[(i64, u64, f64, f64)]| {
             let mut a = Agg::default();
-            ts.iter().for_each(|t| a.push(t.0, t.1, t.2, t.3));
+            ts.iter().for_each(|t| a.push(t.0, t.1, t.2, t.3, None));
             a
         };
         for (mut a, b) in [(fold(l), fold(r)), (fold(r), fold(l))] {

@@ -3,10 +3,13 @@
 
 mod agg;
 mod bucket;
+mod metric;
+pub mod series;
 mod table;
 
 pub use agg::Agg;
 pub use bucket::BucketSize;
+pub use metric::Metric;
 pub use table::{LabelId, Table, NO_LABEL};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -115,7 +118,7 @@ impl Engine {
     pub fn push(&mut self, trade: &Trade) {
         let row = self.table.push(trade);
         self.total
-            .push(trade.time_ms, trade.id, trade.price, trade.qty);
+            .push(trade.time_ms, trade.id, trade.price, trade.qty, trade.side);
         self.count_second(trade.time_ms);
         self.aggregate_row(row);
     }
@@ -129,20 +132,26 @@ impl Engine {
 
     fn aggregate_row(&mut self, row: usize) {
         let t = &self.table;
-        let (time, id, price, qty) = (t.time_ms[row], t.id[row], t.price[row], t.qty[row]);
+        let (time, id, price, qty, side) = (
+            t.time_ms[row],
+            t.id[row],
+            t.price[row],
+            t.qty[row],
+            t.side(row),
+        );
         let bucket = self
             .buckets
             .entry(self.spec.bucket.start_in(&self.zone, time))
             .or_default();
-        bucket.total.push(time, id, price, qty);
+        bucket.total.push(time, id, price, qty, side);
         let field = self.spec.group_by.unwrap_or(Field::Symbol);
         let key = t.label_id(field, row);
         if self.spec.group_by.is_some() {
             match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
-                Some((_, agg)) => agg.push(time, id, price, qty),
+                Some((_, agg)) => agg.push(time, id, price, qty, side),
                 None => {
                     let mut agg = Agg::default();
-                    agg.push(time, id, price, qty);
+                    agg.push(time, id, price, qty, side);
                     bucket.groups.push((key, agg));
                 }
             }
@@ -150,7 +159,7 @@ impl Engine {
         self.group_totals
             .entry(key)
             .or_default()
-            .push(time, id, price, qty);
+            .push(time, id, price, qty, side);
     }
 
     fn count_second(&mut self, time_ms: i64) {
@@ -209,6 +218,44 @@ impl Engine {
     /// Buckets starting at or after `from_ms`.
     pub fn buckets_from(&self, from_ms: i64) -> impl DoubleEndedIterator<Item = (i64, &Bucket)> {
         self.buckets.range(from_ms..).map(|(&k, v)| (k, v))
+    }
+
+    /// One value per bucket from `from_ms` to the last bucket, empty buckets included (zero for
+    /// sums, `None` for prices), for one group or, with `group = None`, the bucket totals.
+    pub fn series(
+        &self,
+        metric: Metric,
+        group: Option<LabelId>,
+        from_ms: i64,
+    ) -> Vec<(i64, Option<f64>)> {
+        let Some((&last, _)) = self.buckets.iter().next_back() else {
+            return Vec::new();
+        };
+        let first = match self.buckets.range(from_ms..).next() {
+            Some((&k, _)) => k,
+            None => return Vec::new(),
+        };
+        let empty = if metric.is_additive() {
+            Some(0.0)
+        } else {
+            None
+        };
+        let mut out = Vec::new();
+        let mut start = first;
+        while start <= last {
+            let agg = self.buckets.get(&start).and_then(|b| match group {
+                None => Some(&b.total),
+                Some(g) => b.group(g),
+            });
+            out.push((start, agg.map_or(empty, |a| metric.of(a))));
+            let next = self.spec.bucket.next_start_in(&self.zone, start);
+            // A zone table can never send time backwards, but a loop must not trust that.
+            if next <= start {
+                break;
+            }
+            start = next;
+        }
+        out
     }
 
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
