@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod clean;
 pub mod decode;
 pub mod demo;
 pub mod engine;
