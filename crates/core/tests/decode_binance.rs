@@ -93,6 +93,16 @@ fn control_messages() {
             message: "Invalid symbol.".into()
         }]
     );
+    let d = b
+        .decode(r#"{"error":{"code":2,"msg":"Invalid request: unknown variant"},"id":7}"#)
+        .unwrap();
+    assert_eq!(
+        d.events,
+        vec![Control::VenueError {
+            code: Some(2),
+            message: "Invalid request: unknown variant".into()
+        }]
+    );
     let d = b.decode(r#"{"e":"kline","E":1}"#).unwrap();
     assert_eq!(
         d.events,

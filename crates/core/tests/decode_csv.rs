@@ -3,7 +3,7 @@
 mod common;
 
 use tradelens_core::decode::csv::{CsvStream, Record};
-use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, Mapping, TimeFormat};
+use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, Mapping, NdjsonStream, TimeFormat};
 use tradelens_core::decode::time::EpochUnit;
 use tradelens_core::decode::{DecodeError, Decoded, Position, Role};
 use tradelens_core::model::{Dim, Side};
@@ -200,6 +200,34 @@ fn generic_json_array_and_ndjson() {
 }
 
 #[test]
+fn ndjson_stream_any_split_and_line_limit() {
+    let nd = "{\"id\":1,\"ts\":1700000000000,\"px\":\"1.5\",\"qty\":2,\"side\":\"b\",\"sym\":\"Ä\"}\r\n\n{\"id\":2,\"ts\":1700000000001,\"px\":3,\"qty\":1,\"sym\":\"B\",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"id\":3,\"ts\":1700000000002,\"px\":4,\"qty\":1,\"sym\":\"C\"}";
+    let run = |seed: u64| {
+        let mut s = NdjsonStream::new(trade_mapping(), 100);
+        let mut out = Decoded::default();
+        for c in common::chunks(nd.as_bytes(), seed) {
+            out.append(s.feed(c));
+        }
+        out.append(s.finish());
+        out
+    };
+    let first = run(0);
+    let ids: Vec<u64> = first.trades.iter().map(|t| t.id).collect();
+    assert_eq!(ids, vec![1, 3]);
+    assert_eq!(&*first.trades[0].symbol, "Ä");
+    assert_eq!(
+        first.rejects[0].error,
+        DecodeError::TooLong {
+            at: Position::Line(3),
+            limit: 100
+        }
+    );
+    for seed in 1..20 {
+        assert_eq!(run(seed), first, "seed {seed}");
+    }
+}
+
+#[test]
 fn never_panics_on_mutated_input() {
     let csv = "id,ts,px,qty,side,sym,region\n1,1700000000000,101.5,2,BUY,ABC,EU\n\"q\"\"x\",1,\"2,5\",1,s,\"A\nB\",\n";
     for (k, m) in common::mutations(csv.as_bytes(), 11, 600)
@@ -218,5 +246,8 @@ fn never_panics_on_mutated_input() {
     for m in common::text_mutations(json, 12, 600) {
         let _ = d.decode_array(&m);
         let _ = d.decode_ndjson(&m, 1);
+        let mut s = NdjsonStream::new(trade_mapping(), 40);
+        let _ = s.feed(m.as_bytes());
+        let _ = s.finish();
     }
 }

@@ -135,13 +135,16 @@ impl Binance {
                 kind: other.to_string(),
             }),
             None if msg.code.is_some() || msg.error.is_some() => {
-                let message = match (&msg.msg, msg.error) {
+                // REST: {"code":-1121,"msg":...}; WebSocket API: {"error":{"code":2,"msg":...},"id":1}.
+                let inner = msg.error.and_then(|e| from_raw::<Msg>(e).ok());
+                let source = inner.as_ref().unwrap_or(msg);
+                let message = match (&source.msg, msg.error) {
                     (Some(m), _) => m.to_string(),
                     (None, Some(e)) => e.get().to_string(),
                     (None, None) => String::new(),
                 };
                 out.events.push(Control::VenueError {
-                    code: msg.code,
+                    code: source.code,
                     message,
                 });
             }

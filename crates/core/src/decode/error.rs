@@ -23,8 +23,6 @@ pub enum Position {
     },
     /// The record starting on this line (1-based) of a CSV or NDJSON text.
     Line(u64),
-    /// A byte offset (0-based) into a stream.
-    Byte(u64),
 }
 
 impl fmt::Display for Position {
@@ -34,7 +32,6 @@ impl fmt::Display for Position {
             Position::Item(i) => write!(f, "item {i}"),
             Position::LineColumn { line, column } => write!(f, "line {line}, column {column}"),
             Position::Line(l) => write!(f, "line {l}"),
-            Position::Byte(b) => write!(f, "byte {b}"),
         }
     }
 }

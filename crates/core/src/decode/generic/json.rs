@@ -84,3 +84,88 @@ impl JsonDecoder {
         }
     }
 }
+
+/// NDJSON streamed in chunks split anywhere, one line at a time, in bounded memory: a line
+/// longer than the limit is skipped and reported as [`DecodeError::TooLong`].
+#[derive(Clone, Debug)]
+pub struct NdjsonStream {
+    decoder: JsonDecoder,
+    buf: Vec<u8>,
+    limit: usize,
+    /// Number of the line being read, 1-based.
+    line: u64,
+    too_long: bool,
+}
+
+impl NdjsonStream {
+    /// A stream of lines of at most `limit` bytes, decoded with `mapping`.
+    pub fn new(mapping: Mapping, limit: usize) -> NdjsonStream {
+        NdjsonStream {
+            decoder: JsonDecoder::new(mapping),
+            buf: Vec::new(),
+            limit: limit.max(1),
+            line: 1,
+            too_long: false,
+        }
+    }
+
+    /// Reads a chunk, decoding every line it completes.
+    pub fn feed(&mut self, chunk: &[u8]) -> Decoded {
+        let mut out = Decoded::default();
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let (part, done) = match rest.iter().position(|&b| b == b'\n') {
+                Some(k) => (&rest[..k], true),
+                None => (rest, false),
+            };
+            if !self.too_long {
+                if self.buf.len() + part.len() > self.limit {
+                    self.too_long = true;
+                    self.buf = Vec::new();
+                } else {
+                    self.buf.extend_from_slice(part);
+                }
+            }
+            rest = &rest[(part.len() + usize::from(done)).min(rest.len())..];
+            if done {
+                self.end_line(&mut out);
+            }
+        }
+        out
+    }
+
+    /// Ends the stream, decoding a last line that had no final newline.
+    pub fn finish(&mut self) -> Decoded {
+        let mut out = Decoded::default();
+        if self.too_long || !self.buf.is_empty() {
+            self.end_line(&mut out);
+        }
+        out
+    }
+
+    fn end_line(&mut self, out: &mut Decoded) {
+        let line = self.line;
+        let at = Position::Line(line);
+        self.line += 1;
+        if std::mem::take(&mut self.too_long) {
+            let e = DecodeError::TooLong {
+                at,
+                limit: self.limit,
+            };
+            out.rejects.push(Reject::new(e, ""));
+            return;
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => out.append(self.decoder.decode_ndjson(text, line)),
+            Err(e) => {
+                let e = DecodeError::Utf8 {
+                    at,
+                    offset: e.valid_up_to(),
+                };
+                out.rejects
+                    .push(Reject::new(e, &String::from_utf8_lossy(&bytes)));
+            }
+        }
+    }
+}
