@@ -200,6 +200,20 @@ fn generic_json_array_and_ndjson() {
 }
 
 #[test]
+fn json_numbers_are_correctly_rounded() {
+    // 1 + 2^-53 is exactly halfway between 1 and the next f64 (1 + 2^-52): ties go to even, 1.
+    // One more digit at the end tips it over to 1 + 2^-52.
+    let mut m = Mapping::new("t", "p");
+    m.time_format = TimeFormat::Epoch(EpochUnit::Seconds);
+    let mut d = JsonDecoder::new(m);
+    let text = r#"[{"t":1700000000,"p":1.00000000000000011102230246251565404236316680908203125},
+                   {"t":1700000000,"p":1.00000000000000011102230246251565404236316680908203126}]"#;
+    let out = d.decode_array(text).unwrap();
+    assert_eq!(out.trades[0].price, 1.0);
+    assert_eq!(out.trades[1].price, 1.0 + f64::EPSILON);
+}
+
+#[test]
 fn ndjson_stream_any_split_and_line_limit() {
     let nd = "{\"id\":1,\"ts\":1700000000000,\"px\":\"1.5\",\"qty\":2,\"side\":\"b\",\"sym\":\"Ä\"}\r\n\n{\"id\":2,\"ts\":1700000000001,\"px\":3,\"qty\":1,\"sym\":\"B\",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"id\":3,\"ts\":1700000000002,\"px\":4,\"qty\":1,\"sym\":\"C\"}";
     let run = |seed: u64| {

@@ -14,6 +14,10 @@
 //! reason their error stands for (a missing time is [`Reason::MissingTime`]).
 //! Rejected rows go to the bounded [`Quarantine`]; the [`QualityReport`] counts everything.
 //! Only accepted trades enter the dedup memory, so replaying a batch accepts nothing new.
+//!
+//! A feed id names one sequence of trade ids: venues number trades per symbol (Binance `t`,
+//! Coinbase `trade_id` per product, Kraken per pair), so a feed is a venue and a symbol, like
+//! `binance:BTCUSDT`; a shop export is one feed.
 
 pub mod dedup;
 pub mod outlier;
@@ -40,6 +44,9 @@ pub struct CleanConfig {
     pub dedup_capacity: usize,
     /// Recent prices per (feed, symbol) for the outlier test. Default 64.
     pub outlier_window: usize,
+    /// Symbols per feed with a price window; past it, new symbols go untested, so memory stays
+    /// bounded (shops can have many products). Default 1024.
+    pub outlier_symbols: usize,
     /// Fewest recent prices before the outlier test applies. Default 20.
     pub outlier_min: usize,
     /// Robust z-score past which a price is flagged. Default 6 (trade prices have fat tails;
@@ -57,6 +64,7 @@ impl Default for CleanConfig {
             future_tolerance_ms: 5 * 60 * 1000,
             dedup_capacity: 65_536,
             outlier_window: 64,
+            outlier_symbols: 1024,
             outlier_min: 20,
             outlier_z: 6.0,
             quarantine_capacity: 1000,
@@ -192,6 +200,9 @@ impl Cleaner {
         });
         if !state.seen.insert(t.id) {
             return Err(Reason::Duplicate);
+        }
+        if !state.prices.contains_key(&t.symbol) && state.prices.len() >= cfg.outlier_symbols {
+            return Ok(None);
         }
         let window = state.prices.entry(t.symbol.clone()).or_default();
         let flag = window
