@@ -3,6 +3,7 @@
 
 use tradelens_core::clean::{CleanConfig, Cleaner, IdOrder, Reason};
 use tradelens_core::decode::binance::Binance;
+use tradelens_core::decode::stripe::Stripe;
 use tradelens_core::decode::time::EpochUnit;
 use tradelens_core::decode::{Decoded, Position};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
@@ -205,4 +206,20 @@ fn quarantine_is_bounded_but_counts_are_not() {
         .raw
         .starts_with("id=7"));
     assert_eq!(c.report().total.by_reason[&Reason::InvalidPrice], 10);
+}
+
+#[test]
+fn skipped_rows_are_counted_not_quarantined() {
+    let mut stripe = Stripe::new(4096);
+    let mut batch = stripe
+        .feed(include_bytes!("fixtures/stripe_payments.csv"))
+        .unwrap();
+    batch.append(stripe.finish().unwrap());
+    let mut c = Cleaner::new(CleanConfig::default());
+    // The fixture's payments are from January 2024: clean as of 2024-02-01T00:00:00Z.
+    let out = c.clean("stripe", batch, 1_706_745_600_000);
+    assert_eq!(out.accepted.len(), 2);
+    // One payment refunded in full, one failed.
+    assert_eq!(c.report().feeds["stripe"].skipped, 2);
+    assert!(c.quarantine().is_empty());
 }

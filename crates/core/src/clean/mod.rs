@@ -135,6 +135,11 @@ impl Cleaner {
         for r in batch.rejects {
             self.reject_decoded(&feed, r);
         }
+        for e in &batch.events {
+            if matches!(e, Control::Skipped { .. }) {
+                self.report.count_skipped(&feed);
+            }
+        }
         let mut out = Cleaned {
             events: batch.events,
             ..Cleaned::default()

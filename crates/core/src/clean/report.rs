@@ -156,6 +156,9 @@ impl Quarantine {
 pub struct FeedCounts {
     /// Trades accepted (flagged ones included).
     pub accepted: u64,
+    /// Rows a decoder deliberately left out ([`crate::decode::Control::Skipped`]: failed
+    /// payments, voided orders): not errors, but the user should see how many.
+    pub skipped: u64,
     /// Rows rejected or trades flagged, per reason.
     pub by_reason: BTreeMap<Reason, u64>,
 }
@@ -181,6 +184,11 @@ pub struct QualityReport {
 }
 
 impl QualityReport {
+    pub(crate) fn count_skipped(&mut self, feed: &Label) {
+        self.total.skipped += 1;
+        self.feeds.entry(feed.clone()).or_default().skipped += 1;
+    }
+
     pub(crate) fn count(&mut self, feed: &Label, reason: Option<Reason>) {
         let f = self.feeds.entry(feed.clone()).or_default();
         for c in [&mut self.total, f] {

@@ -127,6 +127,13 @@ mod tests {
             assert_eq!(parse_decimal(bad), None, "{bad:?}");
         }
         assert_eq!(parse_decimal_comma("1.234,56"), Some(1234.56));
+        for (w, side) in [("BUY", Side::Buy), (" b ", Side::Buy), ("Bid", Side::Buy)] {
+            assert_eq!(parse_side(w), Some(side));
+        }
+        for (w, side) in [("sell", Side::Sell), ("S", Side::Sell), ("ASK", Side::Sell)] {
+            assert_eq!(parse_side(w), Some(side));
+        }
+        assert_eq!(parse_side("long"), None);
     }
 
     #[test]
