@@ -1,8 +1,10 @@
 //! # tradelens-core
 //!
 //! The domain of TradeLens without any web dependency: the trade model, a deterministic demo
-//! feed, the streaming aggregation engine, and the statistics run on its output (least
-//! squares, trends, elasticities, forecasts, anomaly marks, moments and sketches). The browser app and the command line both run
+//! feed, decoders for venue and shop formats, cleaning, the streaming aggregation engine with
+//! calendar buckets in any time zone, and the statistics run on its output (least squares,
+//! trends, elasticities, forecasts, anomaly marks, moments and sketches). The browser app and
+//! the command line both run
 //! this crate; everything here runs natively too.
 //!
 //! ## A short tour
@@ -30,7 +32,6 @@
 //! }
 //! ```
 //!
-//!
 //! Statistics fold the same way, and a trend is fitted by QR on scaled epoch-ms times:
 //!
 //! ```
@@ -52,15 +53,40 @@
 //! assert!(q.quantile(0.99).unwrap() <= 65_032.0 * 1.01);
 //! ```
 //!
+//! Real feeds go through a decoder and cleaning first:
+//!
+//! ```
+//! use tradelens_core::clean::{CleanConfig, Cleaner, IdOrder, Reason};
+//! use tradelens_core::decode::binance::Binance;
+//! use tradelens_core::decode::time::EpochUnit;
+//!
+//! let now = 1_700_000_000_000;
+//! let mut binance = Binance::new(EpochUnit::Millis, "BTCUSDT");
+//! let msg = r#"{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":1,"p":"37000.10","q":"0.5","T":1700000000000,"m":true}"#;
+//! let batch = binance.decode(msg)?;
+//!
+//! let mut cleaner = Cleaner::new(CleanConfig::default());
+//! cleaner.set_id_order("binance:BTCUSDT", IdOrder::Consecutive);
+//! assert_eq!(cleaner.clean("binance:BTCUSDT", batch.clone(), now).accepted.len(), 1);
+//! // A replayed message is a no-op, and the report says why.
+//! assert!(cleaner.clean("binance:BTCUSDT", batch, now).accepted.is_empty());
+//! assert_eq!(cleaner.report().total.by_reason[&Reason::Duplicate], 1);
+//! # Ok::<(), tradelens_core::decode::DecodeError>(())
+//! ```
+//!
 //! ## Errors and panics
 //!
 //! Nothing in this crate panics on any input: an undefined statistic (the VWAP of an empty
-//! bucket, say) is `None`, never NaN. Operations that can fail on input will return their own
-//! error type.
+//! bucket, say) is `None`, never NaN. Operations that can fail on input return their own
+//! error type: decoders return [`decode::DecodeError`], which says where (line and column,
+//! item, or line of a record), which field and which value; a single bad trade in an otherwise
+//! good message becomes a [`decode::Reject`] that cleaning quarantines with a reason.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod civil;
+pub mod clean;
+pub mod decode;
 pub mod demo;
 pub mod engine;
 pub mod format;

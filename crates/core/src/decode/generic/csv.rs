@@ -1,0 +1,92 @@
+//! Generic CSV, streamed: feed chunks of bytes, get trades as records complete.
+
+use std::borrow::Cow;
+
+use super::Mapping;
+use crate::decode::csv::{CsvStream, CsvTable};
+use crate::decode::{DecodeError, Decoded, Interner, Position, Reject};
+
+/// Decodes a CSV stream with a header row and a [`Mapping`] of column names.
+#[derive(Debug)]
+pub struct CsvDecoder {
+    /// The field mapping.
+    pub mapping: Mapping,
+    table: CsvTable,
+    labels: Interner,
+    checked: bool,
+    failed: Option<DecodeError>,
+}
+
+impl CsvDecoder {
+    /// A comma-separated decoder with records of at most `limit` bytes.
+    pub fn new(mapping: Mapping, limit: usize) -> CsvDecoder {
+        CsvDecoder::with_stream(mapping, CsvStream::new(limit))
+    }
+
+    /// A decoder over a configured [`CsvStream`] (another delimiter, say).
+    pub fn with_stream(mapping: Mapping, stream: CsvStream) -> CsvDecoder {
+        CsvDecoder {
+            mapping,
+            table: CsvTable::from_stream(stream),
+            labels: Interner::default(),
+            checked: false,
+            failed: None,
+        }
+    }
+
+    /// Reads a chunk. Fails when the header lacks a mapped column, and from then on.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<Decoded, DecodeError> {
+        self.step(chunk, false)
+    }
+
+    /// Ends the stream, decoding a last record that had no final newline.
+    pub fn finish(&mut self) -> Result<Decoded, DecodeError> {
+        self.step(&[], true)
+    }
+
+    fn step(&mut self, chunk: &[u8], eof: bool) -> Result<Decoded, DecodeError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let rows = self.table.feed(chunk, eof);
+        let mut out = Decoded::default();
+        let Some(header) = self.table.header() else {
+            for row in rows {
+                if let Err(e) = row {
+                    out.rejects.push(Reject::new(e, ""));
+                }
+            }
+            return Ok(out);
+        };
+        if !self.checked {
+            self.checked = true;
+            let m = &self.mapping;
+            let required = [
+                Some(&m.time),
+                Some(&m.price),
+                m.id.as_ref(),
+                m.qty.as_ref(),
+                m.symbol.as_ref(),
+            ];
+            if let Err(e) = header.require(required.into_iter().flatten().map(String::as_str)) {
+                self.failed = Some(e.clone());
+                return Err(e);
+            }
+        }
+        for row in rows {
+            match row {
+                Err(e) => out.rejects.push(Reject::new(e, "")),
+                Ok(rec) => {
+                    let raw = rec.to_csv_line();
+                    let at = Position::Line(rec.line);
+                    let get = |name: &str| header.get(&rec, name).map(Cow::Borrowed);
+                    match self.mapping.trade(get, &at, &raw, &mut self.labels) {
+                        Ok(t) => out.trades.push(t),
+                        Err(e) => out.rejects.push(Reject::new(e, &raw)),
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
