@@ -11,22 +11,49 @@ pub type LabelId = u32;
 /// The id standing for "no value".
 pub const NO_LABEL: LabelId = LabelId::MAX;
 
+/// Slots in the interning cache (a power of two).
+const CACHE_SLOTS: usize = 64;
+
 /// Labels interned to small integers, so columns hold `u32`s instead of strings.
 #[derive(Clone, Debug, Default)]
 pub struct Dictionary {
     labels: Vec<Label>,
     ids: HashMap<Label, LabelId>,
+    /// Address of a label allocation the dictionary itself holds, and its id. Sources hand out
+    /// the same `Arc` for every trade of a symbol, so most lookups end here without hashing
+    /// the text. Only allocations kept alive by `labels` are cached, so an address can never be
+    /// reused by another string while it is in the cache.
+    cache: Vec<(usize, LabelId)>,
 }
 
 impl Dictionary {
     /// The id of `label`, adding it if new.
     pub fn intern(&mut self, label: &Label) -> LabelId {
-        if let Some(&id) = self.ids.get(label) {
-            return id;
+        let addr = std::sync::Arc::as_ptr(label) as *const u8 as usize;
+        let slot = (addr >> 4) & (CACHE_SLOTS - 1);
+        if let Some(&(cached, id)) = self.cache.get(slot) {
+            if cached == addr {
+                return id;
+            }
         }
-        let id = LabelId::try_from(self.labels.len()).unwrap_or(NO_LABEL - 1);
-        self.labels.push(label.clone());
-        self.ids.insert(label.clone(), id);
+        let id = match self.ids.get(label) {
+            Some(&id) => id,
+            None => {
+                let id = LabelId::try_from(self.labels.len()).unwrap_or(NO_LABEL - 1);
+                self.labels.push(label.clone());
+                self.ids.insert(label.clone(), id);
+                id
+            }
+        };
+        if self
+            .get(id)
+            .is_some_and(|held| std::sync::Arc::ptr_eq(held, label))
+        {
+            if self.cache.is_empty() {
+                self.cache = vec![(0, NO_LABEL); CACHE_SLOTS];
+            }
+            self.cache[slot] = (addr, id);
+        }
         id
     }
 
@@ -108,5 +135,28 @@ impl Table {
     /// The text of a label id.
     pub fn label(&self, id: LabelId) -> Option<&Label> {
         self.dict.get(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_text_in_other_allocations_gets_the_same_id() {
+        let mut d = Dictionary::default();
+        let a: Label = "BTC-USD".into();
+        let b: Label = "BTC-USD".into();
+        let c: Label = "ETH-USD".into();
+        let id = d.intern(&a);
+        // Cached by address, then looked up by text from a different allocation.
+        assert_eq!(d.intern(&a), id);
+        assert_eq!(d.intern(&b), id);
+        drop(b);
+        // A new allocation, perhaps at b's old address, with other text: a new id.
+        let other: Label = "SOL-USD".into();
+        assert_ne!(d.intern(&other), id);
+        assert_ne!(d.intern(&c), id);
+        assert_eq!(d.get(id).map(|l| &**l), Some("BTC-USD"));
     }
 }
