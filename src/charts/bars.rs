@@ -40,6 +40,8 @@ pub fn draw_bars(
         return Ok(());
     }
     let n = bars.len() as i32;
+    // A segmented range a..b has b - a + 1 segments: 0..n-1 gives one per bar (one spare row
+    // remains when there is a single bar).
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let x1 = if max > 0.0 { max * 1.08 } else { 1.0 };
     let fg = palette.foreground;
@@ -47,7 +49,7 @@ pub fn draw_bars(
         .margin((10.0 * dpr) as i32)
         .x_label_area_size((24.0 * dpr) as i32)
         .y_label_area_size((130.0 * dpr) as i32)
-        .build_cartesian_2d(0.0..x1, (0..n).into_segmented())?;
+        .build_cartesian_2d(0.0..x1, (0..(n - 1).max(1)).into_segmented())?;
     let label = |v: &SegmentValue<i32>| match v {
         // Row 0 is drawn at the bottom; the first bar belongs at the top.
         SegmentValue::CenterOf(i) => bars

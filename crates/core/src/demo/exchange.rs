@@ -8,9 +8,9 @@ use crate::model::{Dim, Label, Side, Trade};
 
 /// (symbol, start price, price decimals, quantity decimals, minimum size, share of trades)
 const SYMBOLS: [(&str, f64, i32, i32, f64, f64); 3] = [
-    ("BTC-USD", 65_000.0, 2, 5, 0.0001, 0.5),
-    ("ETH-USD", 3_400.0, 2, 4, 0.001, 0.3),
-    ("SOL-USD", 150.0, 3, 3, 0.01, 0.2),
+    ("BTC-USD", 65_000.0, 2, 5, 0.001, 0.5),
+    ("ETH-USD", 3_400.0, 2, 4, 0.02, 0.3),
+    ("SOL-USD", 150.0, 3, 3, 0.5, 0.2),
 ];
 /// Standard deviation of the relative price step per trade.
 const STEP_SIGMA: f64 = 6e-5;
