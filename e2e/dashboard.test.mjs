@@ -12,12 +12,13 @@ after(async () => {
   await env?.close();
 });
 
-test('the revenue chart draws data within 3 s of navigation', async () => {
+test('the revenue chart draws data within 3 s of navigation', async (t) => {
   const { page, problems, started, context } = await openPage(env.browser, env.server.url);
   await until(page, () => document.querySelector('[data-testid="chart-revenue"]')?.hasAttribute('data-plot-area'), null, 3_000);
   const drawn = await drawnPixels(page, 'chart-revenue');
   const elapsed = Date.now() - started;
   assert.ok(elapsed <= 3_000, `drawn after ${elapsed} ms`);
+  t.diagnostic(`first draw with data ${elapsed} ms after navigation (24 h of demo history replayed)`);
   // A line across hundreds of device pixels with an area under it: thousands of pixels.
   assert.ok(drawn > 1_000, `only ${drawn} pixels drawn in the plot area`);
   assert.deepEqual(problems, []);
