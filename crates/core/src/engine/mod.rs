@@ -3,6 +3,7 @@
 
 mod agg;
 mod bucket;
+pub mod measure;
 mod table;
 
 pub use agg::Agg;
