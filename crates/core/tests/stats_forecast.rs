@@ -169,3 +169,36 @@ fn holt_winters_refuses_parameters_outside_the_usual_region() {
         Err(ForecastError::BadSetting { name: "period", .. })
     ));
 }
+
+#[test]
+fn methods_follow_the_history_held() {
+    // One day of 15-minute buckets: daily terms, no weekly; Holt-Winters on an hourly season
+    // (two days would be needed for a daily one).
+    let Method::Seasonal(s) = Method::seasonal_for(96, 15 * 60_000, 60) else {
+        panic!("seasonal expected")
+    };
+    assert_eq!(
+        (s.daily_harmonics, s.weekly_harmonics, s.utc_offset_minutes),
+        (3, 0, 60)
+    );
+    assert_eq!(
+        Method::holt_winters_for(96, 15 * 60_000),
+        Some(Method::HoltWinters(HoltWintersSpec { period: 4 }))
+    );
+    // Four weeks of hours: everything, and a weekly Holt-Winters season.
+    let Method::Seasonal(s) = Method::seasonal_for(24 * 28, HOUR, 0) else {
+        panic!("seasonal expected")
+    };
+    assert_eq!((s.daily_harmonics, s.weekly_harmonics), (3, 2));
+    assert_eq!(
+        Method::holt_winters_for(24 * 28, HOUR),
+        Some(Method::HoltWinters(HoltWintersSpec { period: 168 }))
+    );
+    // Two days of hours: a daily season. Daily buckets for ten days: nothing fits.
+    assert_eq!(
+        Method::holt_winters_for(48, HOUR),
+        Some(Method::HoltWinters(HoltWintersSpec { period: 24 }))
+    );
+    assert_eq!(Method::holt_winters_for(10, 24 * HOUR), None);
+    assert_eq!(Method::holt_winters_for(10, 0), None);
+}
