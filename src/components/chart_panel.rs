@@ -17,7 +17,22 @@ pub fn chart_panel(
     summary: Signal<String>,
     legend: Signal<Vec<String>>,
     draw: impl Fn(&HtmlCanvasElement, &Palette) -> Result<(), ChartError> + 'static,
-) -> impl IntoView {
+) -> AnyView {
+    // One copy of the panel's code for every chart, not one per drawing closure: the panel is
+    // most of the code and the call is not hot.
+    panel(title, testid, summary, legend, Box::new(draw))
+}
+
+/// How a panel draws its chart.
+type Draw = Box<dyn Fn(&HtmlCanvasElement, &Palette) -> Result<(), ChartError>>;
+
+fn panel(
+    title: Signal<String>,
+    testid: &'static str,
+    summary: Signal<String>,
+    legend: Signal<Vec<String>>,
+    draw: Draw,
+) -> AnyView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let scheme = use_color_scheme_changes();
     let (resized, set_resized) = signal(0u32);
@@ -75,4 +90,5 @@ pub fn chart_panel(
             </Show>
         </figure>
     }
+    .into_any()
 }

@@ -6,8 +6,8 @@ use tradelens_core::format::grouped;
 use super::fit::FitView;
 
 fn num(x: f64) -> String {
-    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
-        format!("{x:.4e}")
+    if x.abs() >= 1e6 {
+        grouped(x, 0)
     } else {
         format!("{x:.4}")
     }
@@ -26,38 +26,35 @@ fn p_text(p: Option<f64>) -> String {
 }
 
 /// The table of one fit. Cells carry the raw number in `data-value` for tests and tools.
+/// Static: the page mounts a new table for each new fit (at most once a second), which costs
+/// less code than a reactive cell per number.
 #[component]
 pub fn FitTable(
     /// The fit to show.
-    #[prop(into)]
-    fit: Signal<FitView>,
+    fit: FitView,
 ) -> impl IntoView {
-    let rows = move || {
-        fit.get()
-            .coefficients()
-            .iter()
-            .map(|c| {
-                view! {
-                    <tr data-testid="coef-row" data-name=c.name.clone()>
-                        <th scope="row">{c.name.clone()}</th>
-                        <td data-value=c.estimate.to_string()>{num(c.estimate)}</td>
-                        <td data-value=c.std_error.to_string()>{num(c.std_error)}</td>
-                        <td>{opt(c.t)}</td>
-                        <td>{p_text(c.p_value)}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-    };
-    let basis = move || {
-        fit.get().time_basis.map(|(_, half)| {
+    let rows = fit
+        .coefficients()
+        .iter()
+        .map(|c| {
+            view! {
+                <tr data-testid="coef-row" data-name=c.name.clone()>
+                    <th scope="row">{c.name.clone()}</th>
+                    <td data-value=c.estimate.to_string()>{num(c.estimate)}</td>
+                    <td data-value=c.std_error.to_string()>{num(c.std_error)}</td>
+                    <td>{opt(c.t)}</td>
+                    <td>{p_text(c.p_value)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let basis = fit.time_basis.map(|(_, half)| {
             format!(
                 "Time enters as u = (t − centre) / half-range, half-range {} hours, so u runs from −1 to 1.",
                 grouped(half / 3_600_000.0, 2)
             )
-        })
-    };
-    let n = move || fit.get().ols.n;
+        });
+    let f = fit.ols;
     view! {
         <div class="fit-table">
             <table data-testid="fit-table">
@@ -75,30 +72,27 @@ pub fn FitTable(
                 <tfoot>
                     <tr>
                         <th scope="row">"R²"</th>
-                        <td data-testid="fit-r2">{move || opt(fit.get().ols.r_squared)}</td>
+                        <td data-testid="fit-r2">{opt(f.r_squared)}</td>
                         <th scope="row">"Adjusted R²"</th>
-                        <td colspan="2">{move || opt(fit.get().ols.adj_r_squared)}</td>
+                        <td colspan="2">{opt(f.adj_r_squared)}</td>
                     </tr>
                     <tr>
                         <th scope="row">"Residual std. error"</th>
-                        <td>{move || num(fit.get().ols.residual_std_error)}</td>
+                        <td>{num(f.residual_std_error)}</td>
                         <th scope="row">"F (p)"</th>
                         <td colspan="2">
-                            {move || {
-                                let f = fit.get().ols;
-                                format!("{} ({})", opt(f.f_statistic), p_text(f.f_p_value))
-                            }}
+                            {format!("{} ({})", opt(f.f_statistic), p_text(f.f_p_value))}
                         </td>
                     </tr>
                     <tr>
                         <th scope="row">"n"</th>
-                        <td data-testid="fit-n" data-value=move || n().to_string()>{n}</td>
+                        <td data-testid="fit-n" data-value=f.n.to_string()>{f.n}</td>
                         <th scope="row">"Residual df"</th>
-                        <td colspan="2">{move || fit.get().ols.df_residual}</td>
+                        <td colspan="2">{f.df_residual}</td>
                     </tr>
                 </tfoot>
             </table>
-            {move || basis().map(|b| view! { <p class="note">{b}</p> })}
+            {basis.map(|b| view! { <p class="note">{b}</p> })}
         </div>
     }
 }

@@ -213,7 +213,7 @@ pub fn AnalysisPage() -> impl IntoView {
                     {move || fit_error().unwrap_or_default()}
                 </p>
             </Show>
-            {move || fit_view().map(|f| view! { <FitTable fit=Signal::stored(f) /> })}
+            {move || fit_view().map(|f| view! { <FitTable fit=f /> })}
             <div class="charts charts-even">
                 {chart_panel(
                     scatter_title,
