@@ -202,3 +202,31 @@ fn methods_follow_the_history_held() {
     assert_eq!(Method::holt_winters_for(10, 24 * HOUR), None);
     assert_eq!(Method::holt_winters_for(10, 0), None);
 }
+
+#[test]
+fn in_sample_intervals_mark_a_planted_spike_and_an_outage() {
+    // Three weeks of the noisy hourly series (noise ±1, so σ ≈ 0.58): a 99% interval is about
+    // ±1.5 wide, and a +20 spike and a drop to 0 lie far outside it, while nearly every other
+    // point lies inside (a uniform error never exceeds 1, under 2σ).
+    let mut y = hourly(1.0, 7)[..24 * 21].to_vec();
+    y[100] += 20.0;
+    y[300] = 0.0;
+    let series = Series {
+        start_ms: START,
+        step_ms: HOUR,
+        values: &y,
+    };
+    let spec = SeasonalSpec::default();
+    let intervals = forecast::seasonal_in_sample(&spec, series, 0.99).unwrap();
+    assert_eq!(intervals.len(), y.len());
+    let marked: Vec<usize> = anomaly::outside_intervals(&y, &intervals)
+        .iter()
+        .map(|a| a.index)
+        .collect();
+    assert!(marked.contains(&100) && marked.contains(&300), "{marked:?}");
+    assert!(marked.len() <= 4, "{marked:?}");
+    assert!(matches!(
+        forecast::seasonal_in_sample(&spec, series, 1.5),
+        Err(ForecastError::BadSetting { name: "level", .. })
+    ));
+}

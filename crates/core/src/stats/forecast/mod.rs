@@ -157,6 +157,30 @@ pub fn forecast(
     }
 }
 
+/// The prediction interval of every bucket of the history under the seasonal regression
+/// fitted to that history: a bucket outside its interval is unusual for its time of day and
+/// week (pair with [`crate::stats::anomaly::outside_intervals`]). Holt-Winters has no such
+/// in-sample interval here: its one-step errors are not kept.
+pub fn seasonal_in_sample(
+    spec: &SeasonalSpec,
+    series: Series<'_>,
+    level: f64,
+) -> Result<Vec<Interval>, ForecastError> {
+    if let Some(index) = series.values.iter().position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite {
+            index,
+            value: series.values[index],
+        });
+    }
+    if !super::valid_level(level) {
+        return Err(ForecastError::BadSetting {
+            name: "level",
+            value: level,
+        });
+    }
+    seasonal::in_sample(spec, series, level)
+}
+
 /// Symmetric mean absolute percentage error, in percent:
 /// 100/h · Σ 2|F - A| / (|A| + |F|), a term with A = F = 0 counting 0. `None` when empty or
 /// lengths differ.
