@@ -315,3 +315,42 @@ async fn arrow_keys_move_between_tabs() {
         tab("tab-analysis").get_attribute("id")
     );
 }
+
+#[wasm_bindgen_test]
+async fn heavy_views_follow_the_feed_at_most_once_a_second() {
+    let root = fresh_container();
+    let live = Live::new(DemoMode::Orders, NOW);
+    let passes = RwSignal::new(0u32);
+    let paced = RwSignal::new(None::<Signal<u64>>);
+    leptos::mount::mount_to(root, move || {
+        provide_context(live);
+        let signal = live.throttled(std::time::Duration::from_secs(1));
+        paced.set(Some(signal));
+        Effect::new(move |_| {
+            signal.track();
+            passes.update(|n| *n += 1);
+        });
+        view! { <p>"paced"</p> }
+    })
+    .forget();
+    wait_for("the first pass", || passes.get_untracked() == 1).await;
+    // A new second of trades every frame, as fast as the feed could ever deliver them.
+    let started = js_sys::Date::now();
+    for i in 1..=40 {
+        live.tick(NOW + i * 1_000);
+        next_frame().await;
+    }
+    let elapsed_s = (js_sys::Date::now() - started) / 1e3;
+    let n = passes.get_untracked();
+    assert!(
+        f64::from(n) <= 2.0 + elapsed_s,
+        "{n} passes in {elapsed_s:.2} s of 40 ticks"
+    );
+    // Pausing lets the latest change through at once.
+    live.running.set(false);
+    let signal = paced.get_untracked().unwrap();
+    wait_for("the latest version", || {
+        signal.get_untracked() == live.version.get_untracked()
+    })
+    .await;
+}

@@ -20,7 +20,11 @@ const LEVEL: f64 = 0.95;
 const MAX_HISTORY: usize = 1_440;
 /// Buckets forecast (and held out in the backtest): a quarter of the history, at most this.
 const MAX_HORIZON: usize = 48;
-/// A bucket further than this many robust z-scores from the median is marked.
+/// A bucket outside this prediction interval of the seasonal fit for its own time is marked:
+/// at 99%, about one ordinary bucket in a hundred is marked by chance.
+pub const ANOMALY_LEVEL: f64 = 0.99;
+/// Without a seasonal fit, a bucket further than this many robust z-scores from the median
+/// is marked.
 pub const ANOMALY_Z: f64 = 3.5;
 /// The forecast recomputes at most this often while the demo streams.
 const RECOMPUTE_GAP: Duration = Duration::from_secs(1);
@@ -52,7 +56,8 @@ pub struct Outlook {
     pub forecast: Result<Forecast, String>,
     /// (method name, backtest sMAPE in percent or why it failed).
     pub scores: Vec<(&'static str, Result<f64, String>)>,
-    /// Buckets further than [`ANOMALY_Z`] robust z-scores from the median.
+    /// Buckets outside their [`ANOMALY_LEVEL`] interval under the seasonal fit, or (no fit)
+    /// further than [`ANOMALY_Z`] robust z-scores from the median.
     pub anomalies: Vec<Anomaly>,
     /// Buckets forecast.
     pub horizon: usize,
@@ -90,21 +95,31 @@ pub fn outlook(live: &Live, choice: MethodChoice) -> Option<Outlook> {
             Err("Holt-Winters needs two full seasons (two hours, days or weeks of buckets)".into())
         }
     };
-    let mut methods = vec![seasonal];
-    methods.extend(holt);
+    // Each method as it would be sized with only the training part of the history.
+    let train = n.saturating_sub(horizon);
+    let mut methods = vec![Method::seasonal_for(train, s.step_ms, offset)];
+    let holt_train = Method::holt_winters_for(train, s.step_ms);
+    methods.extend(holt_train);
     let mut scores: Vec<(&'static str, Result<f64, String>)> =
         forecast::backtest(series, horizon, &methods, LEVEL)
             .into_iter()
             .zip(&methods)
             .map(|(r, m)| (m.name(), r.map(|s| s.smape).map_err(|e| e.to_string())))
             .collect();
-    if holt.is_none() {
+    if holt_train.is_none() {
         scores.push((
             "Holt-Winters (additive)",
             Err("not enough history for a season".into()),
         ));
     }
-    let anomalies = anomaly::robust_outliers(&s.values, ANOMALY_Z).unwrap_or_default();
+    let in_sample = match seasonal {
+        Method::Seasonal(spec) => forecast::seasonal_in_sample(&spec, series, ANOMALY_LEVEL).ok(),
+        Method::HoltWinters(_) => None,
+    };
+    let anomalies = match in_sample {
+        Some(intervals) => anomaly::outside_intervals(&s.values, &intervals),
+        None => anomaly::robust_outliers(&s.values, ANOMALY_Z).unwrap_or_default(),
+    };
     Some(Outlook {
         history: s,
         forecast,
@@ -268,9 +283,11 @@ pub fn ForecastPanel() -> impl IntoView {
                     <output data-testid="anomaly-count" data-value=move || count().to_string()>
                         {count}
                     </output>
-                    " unusual buckets (dots): more than "
+                    " unusual buckets (dots): outside the "
+                    {format!("{}%", compact(ANOMALY_LEVEL * 100.0))}
+                    " prediction interval of the seasonal fit for their time (with too little history for that fit, more than "
                     {compact(ANOMALY_Z)}
-                    " robust z-scores (median and MAD) from the median bucket."
+                    " robust z-scores from the median bucket)."
                 </p>
             </div>
         </section>
