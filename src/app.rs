@@ -1,9 +1,11 @@
-//! The app shell: live state, header with controls, KPIs and charts.
+//! The app shell: live state, header with tabs and controls, and the selected page.
 
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 
-use crate::components::{Controls, KpiRow, RevenuePanel, TopPanel};
+use crate::components::{
+    tab_id, AnalysisPage, Controls, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar, TopPanel,
+};
 use crate::live::{provide_live_context, Live};
 
 /// The whole page: a dashboard fed by the built-in demo.
@@ -13,10 +15,39 @@ pub fn App() -> impl IntoView {
     view! { <Dashboard /> }
 }
 
-/// The dashboard; needs a [`Live`] in context.
+/// The pages, in tab order.
+const PAGES: [Tab; 2] = [
+    Tab {
+        label: "Dashboard",
+        testid: "tab-dashboard",
+        panel: "page-dashboard",
+    },
+    Tab {
+        label: "Analysis",
+        testid: "tab-analysis",
+        panel: "page-analysis",
+    },
+];
+
+/// The dashboard's charts: KPIs, revenue, top groups and the forecast.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! {
+        <KpiRow />
+        <div class="charts">
+            <RevenuePanel />
+            <TopPanel />
+        </div>
+        <ForecastPanel />
+    }
+}
+
+/// The page shell: title, tabs, controls, the selected page and the status line; needs a
+/// [`Live`] in context.
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let live = expect_context::<Live>();
+    let selected = RwSignal::new(0usize);
     let status = move || {
         let (n, zone) = live.with_engine(|e| (e.len(), e.zone().name().to_owned()));
         let state = if live.running.get() {
@@ -32,14 +63,18 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1>"TradeLens"</h1>
+            <TabBar label="Pages" tabs=&PAGES selected=selected />
             <Controls />
         </header>
-        <main id="main">
-            <KpiRow />
-            <div class="charts">
-                <RevenuePanel />
-                <TopPanel />
-            </div>
+        <main
+            role="tabpanel"
+            id=move || PAGES[selected.get()].panel
+            aria-labelledby=move || tab_id(PAGES[selected.get()].panel)
+        >
+            {move || match selected.get() {
+                1 => view! { <AnalysisPage /> }.into_any(),
+                _ => view! { <DashboardPage /> }.into_any(),
+            }}
         </main>
         <footer class="status" data-testid="status" role="status">{status}</footer>
     }

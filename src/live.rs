@@ -125,6 +125,40 @@ impl Live {
         self.version.track();
         self.engine.with_value(f)
     }
+
+    /// Reads the engine without tracking anything: for work paced by [`Live::throttled`].
+    pub fn with_engine_untracked<R>(&self, f: impl FnOnce(&Engine) -> R) -> R {
+        self.engine.with_value(f)
+    }
+
+    /// A signal that follows `version` at most once per `min_gap` while trades stream in, and
+    /// at once when the mode or the bucket size and group-by change: heavy views (fits,
+    /// forecasts) recompute on it instead of on every quarter-second tick. Its value is the
+    /// `version` it last let through.
+    pub fn throttled(&self, min_gap: Duration) -> Signal<u64> {
+        let live = *self;
+        let passed = RwSignal::new(live.version.get_untracked());
+        let gap_ms = min_gap.as_secs_f64() * 1e3;
+        // (time of the last pass, mode and spec then)
+        Effect::new(move |last: Option<(f64, DemoMode, EngineSpec)>| {
+            let version = live.version.get();
+            let (mode, spec) = (live.mode.get(), live.spec.get());
+            let now = js_sys::Date::now();
+            let due = match last {
+                // Paused: nothing more is coming, so the latest change must not wait.
+                _ if !live.running.get() => true,
+                None => true,
+                Some((at, m, s)) => m != mode || s != spec || now - at >= gap_ms,
+            };
+            if due {
+                passed.set(version);
+                (now, mode, spec)
+            } else {
+                last.unwrap_or((now, mode, spec))
+            }
+        });
+        passed.into()
+    }
 }
 
 /// Creates the live state, starts pulling trades every quarter second, and provides it.

@@ -1,9 +1,11 @@
 //! Charts drawn with plotters on a canvas, sharp on HiDPI screens: the canvas holds
 //! `devicePixelRatio` device pixels per CSS pixel and every size is scaled to match.
 
+mod band;
 mod bars;
 mod line;
 
+pub use band::{draw_band_chart, Band, BandChart, XAxis};
 pub use bars::{draw_bars, Bar};
 pub use line::{draw_lines, LineChart, Series};
 

@@ -1,9 +1,16 @@
-//! The dashboard's building blocks.
+//! The dashboard's and the Analysis page's building blocks.
 
+pub mod analysis;
+mod chart_panel;
 mod controls;
+mod forecast;
 mod kpi;
 mod panels;
+mod tabs;
 
+pub use analysis::AnalysisPage;
 pub use controls::Controls;
+pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use kpi::{KpiCard, KpiRow};
 pub use panels::{RevenuePanel, TopPanel};
+pub use tabs::{tab_id, Tab, TabBar};

@@ -5,12 +5,11 @@ use tradelens_core::demo::DemoMode;
 use tradelens_core::engine::Engine;
 use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
-use web_sys::HtmlCanvasElement;
 
+use super::chart_panel::chart_panel;
 use super::controls::group_plural;
-use crate::charts::{draw_bars, draw_lines, Bar, ChartError, LineChart, Series};
+use crate::charts::{draw_bars, draw_lines, Bar, LineChart, Series};
 use crate::live::Live;
-use crate::theme::{palette_of, use_color_scheme_changes, Palette};
 
 /// At most this many buckets are drawn (one day of minutes).
 const MAX_BUCKETS: i64 = 1_440;
@@ -18,76 +17,6 @@ const MAX_BUCKETS: i64 = 1_440;
 const MAX_LINES: usize = 5;
 /// Bars drawn.
 const MAX_BARS: usize = 8;
-/// Legend swatch classes in the stylesheet (`swatch-1` ...), matching `--chart-series-N`.
-const SWATCHES: usize = 6;
-
-/// A titled canvas redrawn whenever `draw` reads a changed signal, the window is resized or the
-/// colour scheme changes. A drawing failure is shown in the panel, never thrown.
-fn chart_panel(
-    title: Signal<String>,
-    testid: &'static str,
-    summary: Signal<String>,
-    legend: Signal<Vec<String>>,
-    draw: impl Fn(&HtmlCanvasElement, &Palette) -> Result<(), ChartError> + 'static,
-) -> impl IntoView {
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let scheme = use_color_scheme_changes();
-    let (resized, set_resized) = signal(0u32);
-    let resize =
-        window_event_listener(leptos::ev::resize, move |_| set_resized.update(|n| *n += 1));
-    on_cleanup(move || resize.remove());
-    let (error, set_error) = signal(None::<String>);
-    let (draws, set_draws) = signal(0u64);
-    Effect::new(move |_| {
-        scheme.track();
-        resized.track();
-        let Some(canvas) = canvas.get() else { return };
-        match draw(&canvas, &palette_of(&canvas)) {
-            Ok(()) | Err(ChartError::NotLaidOut) => {
-                set_error.set(None);
-                set_draws.update(|n| *n += 1);
-            }
-            Err(e) => set_error.set(Some(e.to_string())),
-        }
-    });
-    view! {
-        <figure class="panel">
-            <figcaption>{title}</figcaption>
-            <canvas
-                node_ref=canvas
-                data-testid=testid
-                data-draws=move || draws.get().to_string()
-                role="img"
-                aria-label=summary
-            ></canvas>
-            <Show when=move || !legend.get().is_empty()>
-                <ul class="legend" aria-label="Legend">
-                    {move || {
-                        legend
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, name)| {
-                                view! {
-                                    <li>
-                                        <span class=format!("swatch swatch-{}", i % SWATCHES + 1) aria-hidden="true"></span>
-                                        {name}
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="panel-error" role="alert">
-                    "This chart could not be drawn: "
-                    {move || error.get().unwrap_or_default()}
-                </p>
-            </Show>
-        </figure>
-    }
-}
 
 fn revenue_series(e: &Engine) -> LineChart {
     let spec = e.spec();

@@ -169,3 +169,64 @@ fn holt_winters_refuses_parameters_outside_the_usual_region() {
         Err(ForecastError::BadSetting { name: "period", .. })
     ));
 }
+
+#[test]
+fn methods_follow_the_history_held() {
+    // One day of 15-minute buckets: daily terms, no weekly; Holt-Winters on an hourly season
+    // (two days would be needed for a daily one).
+    let Method::Seasonal(s) = Method::seasonal_for(96, 15 * 60_000, 60) else {
+        panic!("seasonal expected")
+    };
+    assert_eq!(
+        (s.daily_harmonics, s.weekly_harmonics, s.utc_offset_minutes),
+        (3, 0, 60)
+    );
+    assert_eq!(
+        Method::holt_winters_for(96, 15 * 60_000),
+        Some(Method::HoltWinters(HoltWintersSpec { period: 4 }))
+    );
+    // Four weeks of hours: everything, and a weekly Holt-Winters season.
+    let Method::Seasonal(s) = Method::seasonal_for(24 * 28, HOUR, 0) else {
+        panic!("seasonal expected")
+    };
+    assert_eq!((s.daily_harmonics, s.weekly_harmonics), (3, 2));
+    assert_eq!(
+        Method::holt_winters_for(24 * 28, HOUR),
+        Some(Method::HoltWinters(HoltWintersSpec { period: 168 }))
+    );
+    // Two days of hours: a daily season. Daily buckets for ten days: nothing fits.
+    assert_eq!(
+        Method::holt_winters_for(48, HOUR),
+        Some(Method::HoltWinters(HoltWintersSpec { period: 24 }))
+    );
+    assert_eq!(Method::holt_winters_for(10, 24 * HOUR), None);
+    assert_eq!(Method::holt_winters_for(10, 0), None);
+}
+
+#[test]
+fn in_sample_intervals_mark_a_planted_spike_and_an_outage() {
+    // Three weeks of the noisy hourly series (noise ±1, so σ ≈ 0.58): a 99% interval is about
+    // ±1.5 wide, and a +20 spike and a drop to 0 lie far outside it, while nearly every other
+    // point lies inside (a uniform error never exceeds 1, under 2σ).
+    let mut y = hourly(1.0, 7)[..24 * 21].to_vec();
+    y[100] += 20.0;
+    y[300] = 0.0;
+    let series = Series {
+        start_ms: START,
+        step_ms: HOUR,
+        values: &y,
+    };
+    let spec = SeasonalSpec::default();
+    let intervals = forecast::seasonal_in_sample(&spec, series, 0.99).unwrap();
+    assert_eq!(intervals.len(), y.len());
+    let marked: Vec<usize> = anomaly::outside_intervals(&y, &intervals)
+        .iter()
+        .map(|a| a.index)
+        .collect();
+    assert!(marked.contains(&100) && marked.contains(&300), "{marked:?}");
+    assert!(marked.len() <= 4, "{marked:?}");
+    assert!(matches!(
+        forecast::seasonal_in_sample(&spec, series, 1.5),
+        Err(ForecastError::BadSetting { name: "level", .. })
+    ));
+}

@@ -3,6 +3,7 @@
 
 mod agg;
 mod bucket;
+pub mod measure;
 mod metric;
 pub mod series;
 mod table;

@@ -56,6 +56,38 @@ impl Method {
     }
 }
 
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+impl Method {
+    /// The seasonal regression suited to a history of `len` buckets of `step_ms`: a daily
+    /// cycle only once a whole day is seen, a weekly one only once two weeks are (on less, the
+    /// week's slow waves are nearly collinear with the trend and extrapolate wildly).
+    pub fn seasonal_for(len: usize, step_ms: i64, utc_offset_minutes: i32) -> Method {
+        let span = step_ms.saturating_mul(i64::try_from(len).unwrap_or(i64::MAX));
+        Method::Seasonal(SeasonalSpec {
+            trend: true,
+            daily_harmonics: if span >= DAY_MS { 3 } else { 0 },
+            weekly_harmonics: if span >= 14 * DAY_MS { 2 } else { 0 },
+            utc_offset_minutes,
+        })
+    }
+
+    /// Holt-Winters with the longest season of which the history holds two: a day, else an
+    /// hour (intraday data). `None` when the buckets are a day or longer and fewer than two
+    /// weeks are held, or the step is not positive.
+    pub fn holt_winters_for(len: usize, step_ms: i64) -> Option<Method> {
+        if step_ms <= 0 {
+            return None;
+        }
+        [7 * DAY_MS, DAY_MS, HOUR_MS]
+            .into_iter()
+            .map(|cycle| usize::try_from(cycle / step_ms).unwrap_or(0))
+            .find(|&period| period >= 2 && len >= 2 * period)
+            .map(|period| Method::HoltWinters(HoltWintersSpec { period }))
+    }
+}
+
 /// Forecasts 1..=h steps past the end of a series.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Forecast {
@@ -123,6 +155,30 @@ pub fn forecast(
         Method::Seasonal(spec) => seasonal::forecast(spec, series, h, level),
         Method::HoltWinters(spec) => holt_winters::fit(spec, series.values)?.forecast(h, level),
     }
+}
+
+/// The prediction interval of every bucket of the history under the seasonal regression
+/// fitted to that history: a bucket outside its interval is unusual for its time of day and
+/// week (pair with [`crate::stats::anomaly::outside_intervals`]). Holt-Winters has no such
+/// in-sample interval here: its one-step errors are not kept.
+pub fn seasonal_in_sample(
+    spec: &SeasonalSpec,
+    series: Series<'_>,
+    level: f64,
+) -> Result<Vec<Interval>, ForecastError> {
+    if let Some(index) = series.values.iter().position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite {
+            index,
+            value: series.values[index],
+        });
+    }
+    if !super::valid_level(level) {
+        return Err(ForecastError::BadSetting {
+            name: "level",
+            value: level,
+        });
+    }
+    seasonal::in_sample(spec, series, level)
 }
 
 /// Symmetric mean absolute percentage error, in percent:

@@ -9,7 +9,7 @@
 //! the rest of the history (an error of one bucket, not a failure).
 
 use super::{Forecast, ForecastError, Series};
-use crate::stats::ols;
+use crate::stats::{ols, Interval};
 
 const DAY_MS: i64 = 86_400_000;
 const WEEK_MS: i64 = 7 * DAY_MS;
@@ -73,12 +73,8 @@ fn regressors(spec: &SeasonalSpec, step_ms: i64, origin: i64, t: i64) -> Vec<(St
     out
 }
 
-pub(super) fn forecast(
-    spec: &SeasonalSpec,
-    series: Series<'_>,
-    h: usize,
-    level: f64,
-) -> Result<Forecast, ForecastError> {
+/// The least squares fit of the seasonal design on the series.
+fn fit_design(spec: &SeasonalSpec, series: Series<'_>) -> Result<ols::OlsFit, ForecastError> {
     if series.step_ms <= 0 {
         return Err(ForecastError::BadSetting {
             name: "step_ms",
@@ -107,15 +103,46 @@ pub(super) fn forecast(
         .zip(&columns)
         .map(|(name, c)| (name.as_str(), c.as_slice()))
         .collect();
-    let fit = ols::fit(&named, series.values, true)?;
-    let points = (n..n + h)
+    Ok(ols::fit(&named, series.values, true)?)
+}
+
+/// Prediction intervals at buckets `range` of the series' time grid (past its end for
+/// forecasts, within it for in-sample checks).
+fn intervals(
+    spec: &SeasonalSpec,
+    series: Series<'_>,
+    fit: &ols::OlsFit,
+    range: std::ops::Range<usize>,
+    level: f64,
+) -> Result<Vec<Interval>, ForecastError> {
+    range
         .map(|i| {
-            let x: Vec<f64> = regressors(spec, series.step_ms, origin, series.time_of(i))
+            let x: Vec<f64> = regressors(spec, series.step_ms, series.start_ms, series.time_of(i))
                 .into_iter()
                 .map(|(_, v)| v)
                 .collect();
-            fit.prediction_interval(&x, level)
+            Ok(fit.prediction_interval(&x, level)?)
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect()
+}
+
+pub(super) fn forecast(
+    spec: &SeasonalSpec,
+    series: Series<'_>,
+    h: usize,
+    level: f64,
+) -> Result<Forecast, ForecastError> {
+    let fit = fit_design(spec, series)?;
+    let n = series.values.len();
+    let points = intervals(spec, series, &fit, n..n + h, level)?;
     Ok(Forecast { points, level })
+}
+
+pub(super) fn in_sample(
+    spec: &SeasonalSpec,
+    series: Series<'_>,
+    level: f64,
+) -> Result<Vec<Interval>, ForecastError> {
+    let fit = fit_design(spec, series)?;
+    intervals(spec, series, &fit, 0..series.values.len(), level)
 }
