@@ -92,5 +92,6 @@ pub mod engine;
 pub mod format;
 pub mod model;
 pub mod stats;
+pub mod store;
 pub mod sum;
 pub mod zone;

@@ -1,0 +1,15 @@
+//! Storage, the pure part: what the app writes to IndexedDB and how it decides what to write,
+//! keep and delete. The IndexedDB calls themselves live in the app (`src/storage`).
+//!
+//! - [`chunk`]: trades of one feed in columnar chunks, a versioned checked binary layout;
+//!   [`meta::ChunkMeta`] is a chunk's index entry, [`builder::ChunkBuilder`] cuts chunks.
+
+pub mod builder;
+pub mod bytes;
+pub mod chunk;
+mod envelope;
+pub mod meta;
+
+pub use builder::ChunkBuilder;
+pub use chunk::{Chunk, ChunkError};
+pub use meta::ChunkMeta;
