@@ -3,10 +3,12 @@
 //!
 //! - [`chunk`]: trades of one feed in columnar chunks, a versioned checked binary layout;
 //!   [`meta::ChunkMeta`] is a chunk's index entry, [`builder::ChunkBuilder`] cuts chunks.
+//! - [`dedup`]: which trades of an incoming batch are new, so replaying a batch stores nothing.
 
 pub mod builder;
 pub mod bytes;
 pub mod chunk;
+pub mod dedup;
 mod envelope;
 pub mod meta;
 
