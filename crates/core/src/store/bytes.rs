@@ -56,10 +56,6 @@ impl Writer {
     pub(crate) fn u64(&mut self, v: u64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
-    #[allow(dead_code)] // used by rollups
-    pub(crate) fn i64(&mut self, v: i64) {
-        self.buf.extend_from_slice(&v.to_le_bytes());
-    }
     pub(crate) fn f64(&mut self, v: f64) {
         self.buf.extend_from_slice(&v.to_bits().to_le_bytes());
     }
@@ -97,10 +93,6 @@ impl<'a> Reader<'a> {
     }
     pub(crate) fn u64(&mut self) -> Option<u64> {
         self.array().map(u64::from_le_bytes)
-    }
-    #[allow(dead_code)] // used by rollups
-    pub(crate) fn i64(&mut self) -> Option<i64> {
-        self.array().map(i64::from_le_bytes)
     }
     pub(crate) fn f64(&mut self) -> Option<f64> {
         self.u64().map(f64::from_bits)

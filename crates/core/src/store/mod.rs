@@ -4,6 +4,7 @@
 //! - [`chunk`]: trades of one feed in columnar chunks, a versioned checked binary layout;
 //!   [`meta::ChunkMeta`] is a chunk's index entry, [`builder::ChunkBuilder`] cuts chunks.
 //! - [`dedup`]: which trades of an incoming batch are new, so replaying a batch stores nothing.
+//! - [`rollup`]: one-minute OHLCV/VWAP rollups per (feed, symbol, minute), kept longer.
 
 pub mod builder;
 pub mod bytes;
@@ -11,6 +12,7 @@ pub mod chunk;
 pub mod dedup;
 mod envelope;
 pub mod meta;
+pub mod rollup;
 
 pub use builder::ChunkBuilder;
 pub use chunk::{Chunk, ChunkError};
