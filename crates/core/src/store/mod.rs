@@ -5,6 +5,7 @@
 //!   [`meta::ChunkMeta`] is a chunk's index entry, [`builder::ChunkBuilder`] cuts chunks.
 //! - [`dedup`]: which trades of an incoming batch are new, so replaying a batch stores nothing.
 //! - [`rollup`]: one-minute OHLCV/VWAP rollups per (feed, symbol, minute), kept longer.
+//! - [`retention`]: which chunks and rollups to delete under a per-feed policy.
 
 pub mod builder;
 pub mod bytes;
@@ -12,6 +13,7 @@ pub mod chunk;
 pub mod dedup;
 mod envelope;
 pub mod meta;
+pub mod retention;
 pub mod rollup;
 
 pub use builder::ChunkBuilder;
