@@ -6,6 +6,7 @@
 //! - [`dedup`]: which trades of an incoming batch are new, so replaying a batch stores nothing.
 //! - [`rollup`]: one-minute OHLCV/VWAP rollups per (feed, symbol, minute), kept longer.
 //! - [`retention`]: which chunks and rollups to delete under a per-feed policy.
+//! - [`schema`]: the database's versions as data, and forward migration plans.
 
 pub mod builder;
 pub mod bytes;
@@ -15,6 +16,7 @@ mod envelope;
 pub mod meta;
 pub mod retention;
 pub mod rollup;
+pub mod schema;
 
 pub use builder::ChunkBuilder;
 pub use chunk::{Chunk, ChunkError};
