@@ -3,7 +3,8 @@
 //! at byte 60.
 
 use super::bytes::{crc32, Reader};
-use super::chunk::ChunkError;
+use super::error::ChunkError;
+use crate::model::Label;
 
 /// Bytes of every sealed record's header.
 pub const HEADER_LEN: usize = 64;
@@ -75,4 +76,29 @@ pub(crate) fn reserved(bytes: &[u8], offset: usize) -> Result<(), ChunkError> {
             value: value.unwrap_or(0),
         }),
     }
+}
+
+/// The string table: `lens[i]` bytes of `text` each, in order, exactly filling `text`.
+pub(crate) fn read_strings(text: &[u8], lens: &[u32]) -> Result<Vec<Label>, ChunkError> {
+    let mut strings = Vec::with_capacity(lens.len());
+    let mut at = 0usize;
+    for (index, &len) in lens.iter().enumerate() {
+        let end = at.saturating_add(len as usize);
+        let piece = text.get(at..end).ok_or(ChunkError::HeaderMismatch {
+            field: "string bytes",
+            header: text.len().to_string(),
+            columns: format!("at least {end}"),
+        })?;
+        let s = std::str::from_utf8(piece).map_err(|_| ChunkError::BadString { index })?;
+        strings.push(Label::from(s));
+        at = end;
+    }
+    if at != text.len() {
+        return Err(ChunkError::HeaderMismatch {
+            field: "string bytes",
+            header: text.len().to_string(),
+            columns: at.to_string(),
+        });
+    }
+    Ok(strings)
 }

@@ -13,6 +13,7 @@ pub mod bytes;
 pub mod chunk;
 pub mod dedup;
 mod envelope;
+mod error;
 pub mod meta;
 pub mod retention;
 pub mod rollup;

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::bytes::{Reader, Writer};
 use super::chunk::{ChunkError, MAX_TIME_MS};
-use super::envelope::{check_envelope, reserved, seal, HEADER_LEN};
+use super::envelope::{check_envelope, read_strings, reserved, seal, HEADER_LEN};
 use crate::model::{Label, Side, Trade};
 use crate::sum::Sum;
 
@@ -341,26 +341,7 @@ pub fn decode_rollups(bytes: &[u8]) -> Result<Vec<Rollup>, ChunkError> {
     let symbols: Vec<u32> = (0..n).map(|_| r.u32().unwrap_or(0)).collect();
     let lens: Vec<u32> = (0..s).map(|_| r.u32().unwrap_or(0)).collect();
     let text = r.take(l).unwrap_or_default();
-    let mut strings = Vec::with_capacity(s);
-    let mut at = 0usize;
-    for (index, &len) in lens.iter().enumerate() {
-        let end = at.saturating_add(len as usize);
-        let piece = text.get(at..end).ok_or(ChunkError::HeaderMismatch {
-            field: "string bytes",
-            header: l.to_string(),
-            columns: format!("at least {end}"),
-        })?;
-        let s = std::str::from_utf8(piece).map_err(|_| ChunkError::BadString { index })?;
-        strings.push(Label::from(s));
-        at = end;
-    }
-    if at != l {
-        return Err(ChunkError::HeaderMismatch {
-            field: "string bytes",
-            header: l.to_string(),
-            columns: at.to_string(),
-        });
-    }
+    let strings = read_strings(text, &lens)?;
     let f = |c: usize, row: usize| f64::from_bits(cols[c][row]);
     let sum = |c: usize, row: usize| Sum::from_parts(f(c, row), f(c + 1, row));
     let mut out = Vec::with_capacity(n);
