@@ -171,3 +171,30 @@ fn corrupt_blocks_are_refused_without_panic() {
         let _ = decode_rollups(&v);
     }
 }
+
+#[test]
+fn a_late_trade_merges_into_its_stored_block() {
+    // What the app does per batch: the delta's blocks, merged with the stored records.
+    let ts = trades(8, 400);
+    let (old, new) = ts.split_at(300);
+    let stored: BTreeMap<i64, Vec<u8>> = Rollups::from_trades(old)
+        .blocks()
+        .into_iter()
+        .map(|(k, rs)| (k, encode_rollups(rs)))
+        .collect();
+    let mut merged = Rollups::new();
+    for (block, rs) in Rollups::from_trades(new).blocks() {
+        let mut have: Rollups = match stored.get(&block) {
+            Some(bytes) => decode_rollups(bytes).unwrap().into_iter().collect(),
+            None => Rollups::new(),
+        };
+        have.merge(&rs.into_iter().cloned().collect());
+        merged.merge(&have);
+    }
+    for (block, bytes) in &stored {
+        if !Rollups::from_trades(new).blocks().contains_key(block) {
+            merged.merge(&decode_rollups(bytes).unwrap().into_iter().collect());
+        }
+    }
+    assert_eq!(merged, Rollups::from_trades(&ts));
+}

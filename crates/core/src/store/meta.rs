@@ -34,3 +34,41 @@ impl ChunkMeta {
             == Some(self.count)
     }
 }
+
+/// An id as an IndexedDB key: 8 bytes big-endian, stored as an `ArrayBuffer`. IndexedDB
+/// compares binary keys byte by byte, so their order is the ids' numeric order, where a
+/// JavaScript number would round ids past 2^53 together. Use it for `id_min` and `id_max`.
+pub fn id_key(id: u64) -> [u8; 8] {
+    id.to_be_bytes()
+}
+
+/// The id of an [`id_key`], if `key` is 8 bytes.
+pub fn id_from_key(key: &[u8]) -> Option<u64> {
+    key.try_into().ok().map(u64::from_be_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_keys_sort_like_ids() {
+        let ids = [
+            0,
+            1,
+            255,
+            256,
+            (1 << 53) + 1,
+            (1 << 53) + 2,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for w in ids.windows(2) {
+            assert!(id_key(w[0]) < id_key(w[1]));
+        }
+        for id in ids {
+            assert_eq!(id_from_key(&id_key(id)), Some(id));
+        }
+        assert_eq!(id_from_key(&[1, 2, 3]), None);
+    }
+}

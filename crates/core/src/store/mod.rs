@@ -5,6 +5,7 @@
 //!   [`meta::ChunkMeta`] is a chunk's index entry, [`builder::ChunkBuilder`] cuts chunks.
 //! - [`dedup`]: which trades of an incoming batch are new, so replaying a batch stores nothing.
 //! - [`rollup`]: one-minute OHLCV/VWAP rollups per (feed, symbol, minute), kept longer.
+//! - [`restore`]: which chunks to read at load, newest first, in pages.
 //! - [`retention`]: which chunks and rollups to delete under a per-feed policy.
 //! - [`schema`]: the database's versions as data, and forward migration plans.
 
@@ -15,6 +16,7 @@ pub mod dedup;
 mod envelope;
 mod error;
 pub mod meta;
+pub mod restore;
 pub mod retention;
 pub mod rollup;
 pub mod schema;

@@ -29,6 +29,14 @@ pub const ROLLUP_MAGIC: [u8; 4] = *b"TLRU";
 /// The rollup block layout this code writes.
 pub const ROLLUP_VERSION: u16 = 1;
 
+/// Span of minutes stored in one rollup record (one IndexedDB record per feed and hour).
+pub const ROLLUP_BLOCK_MS: i64 = 3_600_000;
+
+/// Start of the rollup block (UTC hour) holding `time_ms`: the record key's `minute_from`.
+pub fn block_of(time_ms: i64) -> i64 {
+    time_ms.div_euclid(ROLLUP_BLOCK_MS) * ROLLUP_BLOCK_MS
+}
+
 /// Start of the UTC minute holding `time_ms`.
 pub fn minute_of(time_ms: i64) -> i64 {
     time_ms.div_euclid(MINUTE_MS) * MINUTE_MS
@@ -182,7 +190,8 @@ impl Rollup {
     }
 }
 
-/// The rollups of one feed, by (minute, symbol).
+/// The rollups of one feed, by (minute, symbol). Collect decoded rollups into one with
+/// `collect()`; rollups of the same key merge.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rollups {
     map: BTreeMap<(i64, Label), Rollup>,
@@ -244,11 +253,30 @@ impl Rollups {
         self.map.is_empty()
     }
 
+    /// The rollups grouped by block ([`block_of`]): one stored record each. A batch's delta
+    /// touches few blocks; the app reads those records, merges, and writes them back in the
+    /// batch's transaction.
+    pub fn blocks(&self) -> BTreeMap<i64, Vec<&Rollup>> {
+        let mut out: BTreeMap<i64, Vec<&Rollup>> = BTreeMap::new();
+        for r in self.map.values() {
+            out.entry(block_of(r.minute_ms)).or_default().push(r);
+        }
+        out
+    }
+
     /// Drops rollups of minutes before `cutoff_ms` (retention); returns how many.
     pub fn drop_before(&mut self, cutoff_ms: i64) -> usize {
         let before = self.map.len();
         self.map.retain(|(m, _), _| *m >= cutoff_ms);
         before - self.map.len()
+    }
+}
+
+impl FromIterator<Rollup> for Rollups {
+    fn from_iter<I: IntoIterator<Item = Rollup>>(iter: I) -> Self {
+        let mut r = Rollups::new();
+        iter.into_iter().for_each(|x| r.add(x));
+        r
     }
 }
 
