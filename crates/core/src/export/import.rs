@@ -3,9 +3,9 @@
 //! JSON and NDJSON exports read with [`JsonDecoder`](crate::decode::generic::JsonDecoder) or
 //! [`NdjsonStream`](crate::decode::generic::NdjsonStream) and [`own_mapping`] as they are.
 //! CSV goes through [`OwnCsv`], which is the generic [`CsvDecoder`] plus one step: when the
-//! header row is exactly [`TRADE_COLUMNS`](super::TRADE_COLUMNS) (the marker of our own
+//! header row is exactly [`TRADE_COLUMNS`] (the marker of our own
 //! export), text cells are passed through [`unguard`], which removes an apostrophe only where
-//! [`guard`](super::guard) would have put one. A foreign file with other columns is decoded
+//! [`guard`](super::guard()) would have put one. A foreign file with other columns is decoded
 //! unchanged.
 //!
 //! What round-trips: ids, times (years 0 to 9999), the f64 bits of prices and quantities,

@@ -17,8 +17,8 @@
 //!
 //! # Aggregates
 //!
-//! Columns `bucket_start, group`, then one per [`Metric`](crate::engine::Metric) asked for,
-//! named by [`Metric::name`](crate::engine::Metric::name); an undefined metric (the VWAP of a
+//! Columns `bucket_start, group`, then one per [`Metric`] asked for,
+//! named by [`Metric::name`]; an undefined metric (the VWAP of a
 //! bucket without volume) is an empty cell or `null`.
 //!
 //! # CSV formula injection

@@ -70,7 +70,7 @@ pub const MAX_TIME_MS: i64 = (1 << 53) - 1;
 
 /// A run of trades of one feed, stored column by column.
 ///
-/// Built with [`Chunk::from_trades`] or a [`ChunkBuilder`], so it is never empty, its ids are
+/// Built with [`Chunk::from_trades`] or a [`ChunkBuilder`](super::ChunkBuilder), so it is never empty, its ids are
 /// distinct and its times fit the layout.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chunk {
