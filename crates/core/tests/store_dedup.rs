@@ -259,3 +259,27 @@ fn a_chunk_with_few_gaps_is_kept_as_ranges() {
     assert!(ix.contains(10) && !ix.contains(11) && ix.contains(13));
     assert_eq!(ix.horizon(), None);
 }
+
+#[test]
+fn replays_of_chunks_deleted_by_retention_are_still_refused() {
+    use tradelens_core::store::retention::{chunks_to_delete, ChunkPolicy};
+    for (seed, consecutive) in [(9, true), (10, false)] {
+        let mut sim = Sim::new(seed, consecutive, DedupLimits::default());
+        for _ in 0..200 {
+            sim.step();
+        }
+        let metas: Vec<ChunkMeta> = sim.chunks.iter().map(|(m, _)| m.clone()).collect();
+        let policy = ChunkPolicy {
+            max_rows: Some(500),
+            ..Default::default()
+        };
+        let deleted = chunks_to_delete(&metas, &policy, sim.clock);
+        assert!(!deleted.is_empty());
+        for m in metas.iter().filter(|m| deleted.contains(&m.chunk_id)) {
+            sim.index.forget(m);
+        }
+        let mut all = sim.admitted.clone();
+        sim.rng.shuffle(&mut all);
+        assert!(sim.index.admit(all).fresh.is_empty());
+    }
+}
