@@ -3,9 +3,9 @@
 //! The domain of TradeLens without any web dependency: the trade model, a deterministic demo
 //! feed, decoders for venue and shop formats, cleaning, the streaming aggregation engine with
 //! calendar buckets in any time zone, and the statistics run on its output (least squares,
-//! trends, elasticities, forecasts, anomaly marks, moments and sketches). The browser app and
-//! the command line both run
-//! this crate; everything here runs natively too.
+//! trends, elasticities, forecasts, anomaly marks, moments and sketches), the pure half of
+//! storage (chunk layout, dedup, rollups, retention, schema) and CSV/JSON/NDJSON export. The
+//! browser app and the command line both run this crate; everything here runs natively too.
 //!
 //! ## A short tour
 //!
@@ -74,13 +74,62 @@
 //! # Ok::<(), tradelens_core::decode::DecodeError>(())
 //! ```
 //!
+//! Accepted trades are stored in columnar chunks; a replayed batch stores nothing, and
+//! one-minute rollups outlive the raw trades. Our own exports import back unchanged:
+//!
+//! ```
+//! use tradelens_core::export::{self, import::OwnCsv, Format};
+//! use tradelens_core::model::{Side, Trade};
+//! use tradelens_core::store::dedup::{ChunkIndex, DedupLimits};
+//! use tradelens_core::store::rollup::Rollups;
+//! use tradelens_core::store::{Chunk, ChunkBuilder};
+//!
+//! let batch: Vec<Trade> = (1..=3)
+//!     .map(|id| Trade {
+//!         id,
+//!         time_ms: 1_700_000_000_000 + id as i64,
+//!         price: 37_000.0 + id as f64,
+//!         qty: 0.5,
+//!         side: Some(Side::Buy),
+//!         symbol: "=BTCUSDT".into(),
+//!         dims: Default::default(),
+//!     })
+//!     .collect();
+//!
+//! let mut index = ChunkIndex::new(DedupLimits::default());
+//! let mut builder = ChunkBuilder::new(3, 5_000);
+//! let fresh = index.admit(batch.clone()).fresh;
+//! let mut chunk = None;
+//! for t in &fresh {
+//!     chunk = builder.push(t, 0).unwrap();
+//! }
+//! let chunk = chunk.expect("three trades fill a chunk of three");
+//! let (meta, bytes) = (chunk.meta("binance:BTCUSDT", 0), chunk.encode());
+//! index.add_chunk(&meta, Some(chunk.ids()));
+//! assert_eq!(Chunk::decode(&bytes).unwrap().trades(), batch);
+//! // Replaying the batch, in any order, stores nothing.
+//! assert!(index.admit(batch.iter().rev().cloned().collect()).fresh.is_empty());
+//!
+//! let minutes = Rollups::from_trades(&batch);
+//! assert_eq!(minutes.get("=BTCUSDT", 1_699_999_980_000).unwrap().count(), 3);
+//!
+//! let csv = export::trades(Format::Csv, &batch);
+//! assert!(csv.contains(",'=BTCUSDT,")); // inert in a spreadsheet
+//! let mut import = OwnCsv::new();
+//! let mut back = import.feed(csv.as_bytes())?;
+//! back.append(import.finish()?);
+//! assert_eq!(back.trades, batch);
+//! # Ok::<(), tradelens_core::decode::DecodeError>(())
+//! ```
+//!
 //! ## Errors and panics
 //!
 //! Nothing in this crate panics on any input: an undefined statistic (the VWAP of an empty
 //! bucket, say) is `None`, never NaN. Operations that can fail on input return their own
 //! error type: decoders return [`decode::DecodeError`], which says where (line and column,
 //! item, or line of a record), which field and which value; a single bad trade in an otherwise
-//! good message becomes a [`decode::Reject`] that cleaning quarantines with a reason.
+//! good message becomes a [`decode::Reject`] that cleaning quarantines with a reason. Stored
+//! bytes that fail their checks are a [`store::ChunkError`], never a panic.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -89,8 +138,10 @@ pub mod clean;
 pub mod decode;
 pub mod demo;
 pub mod engine;
+pub mod export;
 pub mod format;
 pub mod model;
 pub mod stats;
+pub mod store;
 pub mod sum;
 pub mod zone;

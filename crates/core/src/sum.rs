@@ -26,6 +26,16 @@ impl Sum {
         self.compensation += other.compensation;
     }
 
+    /// The running sum and its compensation, for storage.
+    pub fn parts(&self) -> (f64, f64) {
+        (self.sum, self.compensation)
+    }
+
+    /// A sum from stored [`Sum::parts`], continuing exactly where it left off.
+    pub fn from_parts(sum: f64, compensation: f64) -> Sum {
+        Sum { sum, compensation }
+    }
+
     /// The compensated total.
     pub fn value(&self) -> f64 {
         self.sum + self.compensation

@@ -34,6 +34,11 @@ impl CsvDecoder {
         }
     }
 
+    /// The header row, once read.
+    pub fn header(&self) -> Option<&crate::decode::csv::Header> {
+        self.table.header()
+    }
+
     /// Reads a chunk. Fails when the header lacks a mapped column, and from then on.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<Decoded, DecodeError> {
         self.step(chunk, false)
