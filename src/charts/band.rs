@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use plotters::prelude::*;
-use tradelens_core::format::{clock, compact, date};
+use tradelens_core::format::compact;
 use tradelens_core::zone::Zone;
 use web_sys::HtmlCanvasElement;
 
-use super::{font, mark_plot_area, prepare, ChartError};
+use super::{font, local_time_label, mark_plot_area, prepare, ChartError};
 use crate::theme::Palette;
 
 /// How x values are labelled.
@@ -100,14 +100,7 @@ pub fn draw_band_chart(
         XAxis::Number => (0, None),
     };
     let x_label = move |x: &f64| match &zone {
-        Some(zone) => {
-            let local = zone.to_local(*x as i64);
-            if span_ms > 3 * 86_400_000 {
-                date(local)
-            } else {
-                clock(local, span_ms < 600_000)
-            }
-        }
+        Some(zone) => local_time_label(zone, *x as i64, 60_000, span_ms),
         None => compact(*x),
     };
     let mut ctx = ChartBuilder::on(&root)

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use plotters::prelude::*;
-use tradelens_core::format::{clock, compact, date, time_ticks};
+use tradelens_core::format::compact;
 use tradelens_core::zone::Zone;
 use web_sys::HtmlCanvasElement;
 
-use super::{font, mark_plot_area, prepare, ChartError};
+use super::{font, local_time_label, local_time_ticks, mark_plot_area, prepare, ChartError};
 use crate::theme::Palette;
 
 /// One named series of points (time in ms since the epoch, value).
@@ -57,20 +57,8 @@ pub fn draw_lines(
     let y1 = if y1 > 0.0 { y1 * 1.1 } else { 1.0 };
     let span = x1 - x0;
     let zone = &chart.zone;
-    let time_label = |x: &i64| {
-        let local = zone.to_local(*x);
-        if chart.bucket_ms >= 86_400_000 {
-            date(local)
-        } else {
-            clock(local, chart.bucket_ms < 60_000 || span < 600_000)
-        }
-    };
-    // Round local clock times, mapped back to instants.
-    let ticks: Vec<i64> = time_ticks(zone.to_local(x0), zone.to_local(x1), 7)
-        .into_iter()
-        .map(|local| zone.first_at_or_after(local))
-        .filter(|t| (x0..=x1).contains(t))
-        .collect();
+    let time_label = |x: &i64| local_time_label(zone, *x, chart.bucket_ms, span);
+    let ticks = local_time_ticks(zone, x0, x1);
     let fg = palette.foreground;
     let mut ctx = ChartBuilder::on(&root)
         .margin((10.0 * dpr) as i32)

@@ -12,6 +12,8 @@ pub use line::{draw_lines, LineChart, Series};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use tradelens_core::format::{clock, date, time_ticks};
+use tradelens_core::zone::Zone;
 use web_sys::HtmlCanvasElement;
 
 use crate::theme::Palette;
@@ -91,4 +93,25 @@ pub fn mark_plot_area(
     );
     // Failing to set a data attribute only loses the test hook, never the chart.
     let _ = canvas.set_attribute("data-plot-area", &value);
+}
+
+/// Ticks for a time axis from `x0` to `x1` (ms): round local clock times in `zone`, at most
+/// seven, as instants.
+pub fn local_time_ticks(zone: &Zone, x0: i64, x1: i64) -> Vec<i64> {
+    time_ticks(zone.to_local(x0), zone.to_local(x1), 7)
+        .into_iter()
+        .map(|local| zone.first_at_or_after(local))
+        .filter(|t| (x0..=x1).contains(t))
+        .collect()
+}
+
+/// A time-axis label in `zone`: the date for daily buckets or spans over three days, else the
+/// clock time, with seconds for sub-minute buckets or spans under ten minutes.
+pub fn local_time_label(zone: &Zone, t: i64, bucket_ms: i64, span_ms: i64) -> String {
+    let local = zone.to_local(t);
+    if bucket_ms >= 86_400_000 || span_ms > 3 * 86_400_000 {
+        date(local)
+    } else {
+        clock(local, bucket_ms < 60_000 || span_ms < 600_000)
+    }
 }
