@@ -89,6 +89,7 @@ pub mod clean;
 pub mod decode;
 pub mod demo;
 pub mod engine;
+pub mod feed;
 pub mod format;
 pub mod model;
 pub mod stats;

@@ -229,6 +229,11 @@ impl Header {
         }
     }
 
+    /// The column names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// The column named `name`: an exact match first, then ignoring ASCII case.
     pub fn index(&self, name: &str) -> Option<usize> {
         self.names
