@@ -6,6 +6,7 @@ pub mod app;
 pub mod charts;
 pub mod components;
 pub mod fatal;
+pub mod feeds;
 pub mod live;
 pub mod theme;
 pub mod zone;
