@@ -4,13 +4,22 @@ use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 
 use crate::components::{Controls, KpiRow, RevenuePanel, TopPanel};
+use crate::feeds::provide_feeds_context;
 use crate::live::{provide_live_context, Live};
+use crate::pages::FeedsPage;
 
-/// The whole page: a dashboard fed by the built-in demo.
+/// The whole page: a dashboard fed by the built-in demo and any feeds added.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_live_context(DemoMode::Orders);
-    view! { <Dashboard /> }
+    let live = provide_live_context(DemoMode::Orders);
+    provide_feeds_context(live);
+    view! {
+        <Dashboard />
+        // ---- Feeds page: insertion point (feat/feeds) ----
+        // A self-contained page; with a tab bar it becomes the "Feeds" tab's content.
+        <FeedsPage />
+        // ---- end of Feeds page insertion point ----
+    }
 }
 
 /// The dashboard; needs a [`Live`] in context.

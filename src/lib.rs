@@ -8,6 +8,7 @@ pub mod components;
 pub mod fatal;
 pub mod feeds;
 pub mod live;
+pub mod pages;
 pub mod theme;
 pub mod zone;
 

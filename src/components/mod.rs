@@ -1,6 +1,7 @@
 //! The dashboard's building blocks.
 
 mod controls;
+pub mod feeds;
 mod kpi;
 mod panels;
 
