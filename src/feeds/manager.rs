@@ -911,11 +911,9 @@ impl Runtime {
                 d
             }
         };
-        if !decoded.rejects.is_empty() {
-            self.quality_dirty = true;
-        }
+        // The quality panel re-reads the report at the next tick, at most 4 times a second.
+        self.quality_dirty |= !decoded.trades.is_empty() || !decoded.rejects.is_empty();
         let cleaned = self.cleaner.clean(&w.key, decoded, now);
-        self.quality_dirty |= !cleaned.flags.is_empty();
         let mut venue_error = None;
         for e in &cleaned.events {
             match e {
