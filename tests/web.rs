@@ -376,3 +376,49 @@ async fn importing_a_csv_blob_streams_into_the_engine_and_quarantine() {
     assert_eq!(quarantined[0].0, "invalid_price");
     assert!(quarantined[0].1.contains("oops"));
 }
+
+#[wasm_bindgen_test]
+async fn use_feed_reports_errors_to_on_error_and_reconnects() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use tradelens::feeds::{
+        provide_feeds_context, use_feed_with_options, FeedSpec, Phase, UseFeedOptions,
+    };
+    use tradelens_core::feed::venue::{Preset, Venue};
+    let root = fresh_container();
+    let errors: Rc<RefCell<Vec<String>>> = Rc::default();
+    let e = errors.clone();
+    let status = Rc::new(RefCell::new(None));
+    let s = status.clone();
+    let handle = leptos::mount::mount_to(root, move || {
+        let live = Live::new(DemoMode::Orders, NOW);
+        provide_context(live);
+        provide_feeds_context(live);
+        // Port 9 on loopback: nothing listens, the connection is refused.
+        let preset = Preset::new(Venue::Binance, "BTC-USD").with_bases("ws://127.0.0.1:9", "");
+        let feed = use_feed_with_options(
+            FeedSpec::Venue(preset),
+            UseFeedOptions {
+                on_error: Rc::new(move |msg| e.borrow_mut().push(msg)),
+                remove_on_cleanup: true,
+            },
+        );
+        *s.borrow_mut() = Some(feed.status);
+        view! { <p>"feed"</p> }
+    });
+    handle.forget();
+    wait_for("an error", || !errors.borrow().is_empty()).await;
+    assert!(
+        errors.borrow().iter().any(|m| m.contains("127.0.0.1:9")),
+        "{:?}",
+        errors.borrow()
+    );
+    let status = status.borrow().unwrap();
+    wait_for("a reconnect", || {
+        matches!(
+            status.get_untracked().phase,
+            Phase::Reconnecting { .. } | Phase::Connecting
+        ) && status.get_untracked().errors >= 1
+    })
+    .await;
+}

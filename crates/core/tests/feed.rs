@@ -158,6 +158,23 @@ fn gap_tracker_finds_jumps_and_ignores_old_ids() {
 }
 
 #[test]
+fn heartbeat_last_trade_id_reveals_dropped_trades() {
+    // Seen up to 10; the heartbeat says 13 was published: 11..=13 are missing, and the next
+    // trade, 14, follows on without a new gap.
+    let mut g = GapTracker::default();
+    assert_eq!(
+        g.observe_published(5),
+        None,
+        "nothing seen yet: nothing to compare"
+    );
+    g.observe(10);
+    assert_eq!(g.observe_published(10), None);
+    assert_eq!(g.observe_published(13), Some(Gap { from: 11, to: 13 }));
+    assert_eq!(g.last(), Some(13));
+    assert_eq!(g.observe(14), None);
+}
+
+#[test]
 fn gap_tracker_marks_oversized_and_overflowing_gaps_unfilled() {
     let mut g = GapTracker::new(1, 10);
     g.observe(0);

@@ -188,6 +188,20 @@ impl GapTracker {
         Some(gap)
     }
 
+    /// The venue says it published every id up to `id` (Coinbase's heartbeat
+    /// `last_trade_id`): ids past the highest seen are missing, and `id` becomes the highest.
+    pub fn observe_published(&mut self, id: u64) -> Option<Gap> {
+        match self.last {
+            Some(last) if id > last => {
+                // As if `id + 1` had arrived, then `id` is the highest seen after all.
+                let gap = self.observe(id.saturating_add(1));
+                self.last = Some(id);
+                gap
+            }
+            _ => None,
+        }
+    }
+
     /// Takes the next queued gap to backfill.
     pub fn next_gap(&mut self) -> Option<Gap> {
         self.pending.pop_front()
