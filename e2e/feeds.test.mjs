@@ -188,3 +188,27 @@ test('a dropped CSV file is previewed, imported, and its bad rows exported safel
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an SSE order stream is sampled from its first event, mapped and ingested', async () => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const url = `${sim.http}/sse/orders`;
+  await until(page, () => document.querySelector('[data-testid="http-url"]'));
+  await page.fill('[data-testid="http-url"]', url);
+  await page.selectOption('[data-testid="http-format"]', 'sse');
+  // The simulator names its events (`event: order`).
+  await page.fill('[data-testid="http-event"]', 'order');
+  await page.click('[data-testid="http-load"]');
+  await until(page, () => document.querySelectorAll('[data-testid="add-http"] [data-testid="preview-row"]').length === 1, null, 15_000);
+  await page.click('[data-testid="http-add"]');
+  const row = `[data-testid="feed-row"][data-feed-key="${url}"]`;
+  await until(page, (sel) => document.querySelector(sel)?.dataset.state === 'connected', row);
+  await until(page, (sel) => Number(document.querySelector(sel).dataset.accepted) >= 3, row, 15_000);
+  // Pausing closes the stream: the count stops.
+  await page.click(`${row} [data-testid="feed-pause"]`);
+  await until(page, (sel) => document.querySelector(sel).dataset.state === 'paused', row);
+  const stopped = await page.getAttribute(row, 'data-accepted');
+  await page.waitForTimeout(1_500);
+  assert.equal(await page.getAttribute(row, 'data-accepted'), stopped);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -312,7 +312,7 @@ impl Feeds {
                     }),
                 }
             }
-            FeedSpec::Sse { url, .. } => self.open_sse(id, generation, &url, status),
+            FeedSpec::Sse { url, event, .. } => self.open_sse(id, generation, &url, &event, status),
             FeedSpec::Poll {
                 url, interval_ms, ..
             } => {

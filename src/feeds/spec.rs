@@ -46,6 +46,8 @@ pub enum FeedSpec {
     Sse {
         /// URL.
         url: String,
+        /// Named event type carrying the data (`event: order`), besides unnamed events.
+        event: String,
         /// Field mapping.
         mapping: Mapping,
     },

@@ -18,6 +18,9 @@ pub const MAX_EVENT_BYTES: usize = 1 << 20;
 pub struct UseEventSourceOptions {
     /// Largest event data accepted.
     pub max_event_bytes: usize,
+    /// Named event types to receive besides unnamed (`message`) ones, such as `order` for
+    /// `event: order` lines.
+    pub event_types: Vec<String>,
     /// The connection opened (or reopened).
     pub on_open: Rc<dyn Fn()>,
     /// An event's data.
@@ -29,6 +32,7 @@ pub struct UseEventSourceOptions {
 /// An open event source; dropping it closes it and detaches the callbacks.
 pub struct UseEventSourceReturn {
     es: EventSource,
+    event_types: Vec<String>,
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
@@ -40,6 +44,11 @@ impl UseEventSourceReturn {
         self.es.set_onopen(None);
         self.es.set_onmessage(None);
         self.es.set_onerror(None);
+        for t in &self.event_types {
+            let _ = self
+                .es
+                .remove_event_listener_with_callback(t, self._on_message.as_ref().unchecked_ref());
+        }
         self.es.close();
     }
 }
@@ -77,7 +86,11 @@ pub fn open_event_source(
             None => {}
         }
     });
-    let o = options;
+    let types = options.event_types.clone();
+    let o = UseEventSourceOptions {
+        event_types: types,
+        ..options
+    };
     let es2 = es.clone();
     let u = url.to_string();
     let on_error = Closure::<dyn FnMut(Event)>::new(move |_| {
@@ -87,8 +100,19 @@ pub fn open_event_source(
     es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     es.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let event_types: Vec<String> = options
+        .event_types
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty() && t != "message")
+        .collect();
+    for t in &event_types {
+        es.add_event_listener_with_callback(t, on_message.as_ref().unchecked_ref())
+            .map_err(|e| FeedError::browser("listening for SSE events", e))?;
+    }
     Ok(UseEventSourceReturn {
         es,
+        event_types,
         _on_open: on_open,
         _on_message: on_message,
         _on_error: on_error,

@@ -22,6 +22,8 @@ pub fn AddHttpFeed() -> impl IntoView {
     // "json", "ndjson", "csv" (polled) or "sse".
     let kind = RwSignal::new("json".to_string());
     let interval_s = RwSignal::new(5u64);
+    // SSE: the named event type carrying data, besides unnamed `message` events.
+    let event = RwSignal::new(String::new());
     let sample = RwSignal::new(Vec::<u8>::new());
     let mapping = RwSignal::new(None::<Mapping>);
     let message = RwSignal::new(String::new());
@@ -50,6 +52,7 @@ pub fn AddHttpFeed() -> impl IntoView {
                 &u,
                 UseEventSourceOptions {
                     max_event_bytes: MAX_EVENT_BYTES,
+                    event_types: vec![event.get_untracked()],
                     on_open: Rc::new(|| {}),
                     on_message: Rc::new(move |data: String| {
                         set_sample(data.into_bytes());
@@ -91,7 +94,11 @@ pub fn AddHttpFeed() -> impl IntoView {
         };
         let u = url.get_untracked();
         let spec = if kind.get_untracked() == "sse" {
-            FeedSpec::Sse { url: u, mapping: m }
+            FeedSpec::Sse {
+                url: u,
+                event: event.get_untracked(),
+                mapping: m,
+            }
         } else {
             FeedSpec::Poll {
                 url: u,
@@ -145,6 +152,15 @@ pub fn AddHttpFeed() -> impl IntoView {
                             interval_s.set(v);
                         }
                     }
+                />
+            </label>
+            <label class="field" class:hidden=move || kind.get() != "sse">
+                <span>"Event type (optional)"</span>
+                <input
+                    data-testid="http-event"
+                    placeholder="message"
+                    prop:value=move || event.get()
+                    on:input=move |ev| event.set(event_target_value(&ev))
                 />
             </label>
             <button type="button" data-testid="http-load" on:click=load>"Load sample"</button>

@@ -121,7 +121,11 @@ pub fn FeedRow(
                 mapping,
                 interval_ms,
             },
-            FeedSpec::Sse { mapping, .. } => FeedSpec::Sse { url: u, mapping },
+            FeedSpec::Sse { mapping, event, .. } => FeedSpec::Sse {
+                url: u,
+                event,
+                mapping,
+            },
             other => other,
         };
         spec_edit.set_value(new.clone());

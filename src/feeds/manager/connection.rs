@@ -197,6 +197,7 @@ impl Feeds {
         id: FeedId,
         generation: u32,
         url: &str,
+        event: &str,
         status: RwSignal<FeedStatus>,
     ) {
         let feeds = *self;
@@ -204,6 +205,7 @@ impl Feeds {
             url,
             UseEventSourceOptions {
                 max_event_bytes: MAX_EVENT_BYTES,
+                event_types: vec![event.to_string()],
                 on_open: Rc::new(move || {
                     if feeds.is_current(id, generation) {
                         status.update(|s| s.phase = Phase::Connected);
