@@ -212,3 +212,25 @@ test('an SSE order stream is sampled from its first event, mapped and ingested',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('Coinbase and Kraken feeds subscribe and stream through the simulator', async () => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  await until(page, () => document.querySelector('[data-testid="venue-add"]'));
+  for (const [venue, base, key] of [
+    ['coinbase', `${sim.ws}/coinbase`, 'coinbase:ETH-USD'],
+    ['kraken', `${sim.ws}/v2`, 'kraken:ETH/USD'],
+  ]) {
+    await page.selectOption('[data-testid="venue-select"]', venue);
+    await page.fill('[data-testid="venue-symbol"]', 'eth-usd');
+    await page.fill('[data-testid="venue-ws-base"]', base);
+    await page.click('[data-testid="venue-add"]');
+    const row = `[data-testid="feed-row"][data-feed-key="${key}"]`;
+    await until(page, (sel) => {
+      const d = document.querySelector(sel)?.dataset;
+      return d?.state === 'connected' && Number(d.accepted) >= 10;
+    }, row, 15_000);
+    assert.equal(await page.getAttribute(row, 'data-gaps-unfilled'), '0');
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
