@@ -24,6 +24,9 @@ async function withBinanceFeed() {
   const { page } = opened;
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   await page.click('[data-testid="pause"]');
+  await until(page, () => document.querySelector('[data-testid="pause"]').getAttribute('aria-pressed') === 'true');
+  // With the demo paused, the engine's count moves only with the feed's trades.
+  opened.baseCount = Number(await page.getAttribute('[data-testid="kpi-count"]', 'data-value'));
   await page.selectOption('[data-testid="venue-select"]', 'binance');
   await page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
   await page.fill('[data-testid="venue-ws-base"]', sim.ws);
@@ -69,7 +72,7 @@ test('a dropped connection shows reconnecting, then connects again', async () =>
 
 test('a gap is filled from REST history, and nothing is lost or counted twice', async () => {
   await sim.control('clear-sent');
-  const { page, problems, context } = await withBinanceFeed();
+  const { page, problems, context, baseCount } = await withBinanceFeed();
   await until(page, (sel) => Number(document.querySelector(sel).dataset.accepted) >= 10, ROW);
   await sim.control('gap', 'venue=binance&symbol=BTC-USD&n=7');
   await until(page, (sel) => Number(document.querySelector(sel).dataset.gapsFilled) >= 7, ROW, 15_000);
@@ -92,7 +95,8 @@ test('a gap is filled from REST history, and nothing is lost or counted twice', 
   }
   // Every id the socket carried, plus the ones the socket skipped and REST filled.
   assert.equal(ids.size + filled, accepted);
-  // The engine's count grew by exactly the feed's trades (the demo is paused).
+  // The engine holds exactly the feed's trades on top of the paused demo's.
+  await until(page, (n) => Number(document.querySelector('[data-testid="kpi-count"]').dataset.value) === n, baseCount + accepted);
   const status = await page.textContent(`${ROW} [data-testid="feed-status"]`);
   assert.match(status, /gaps: 7 filled, 0 unfilled/);
   assert.deepEqual(problems, []);
