@@ -45,8 +45,10 @@ unit:
 browser-test:
 	cargo test --locked -p tradelens $(WASM) --test web --test analysis
 
+## The feed tests start the loopback simulator (crates/feedsim) themselves, from this binary.
 e2e: build
-	npm run --silent e2e
+	cargo build --locked -p tradelens-feedsim --bin feedsim
+	FEEDSIM=target/debug/feedsim npm run --silent e2e
 
 ## Native benchmarks, each against a plain baseline measured in the same run.
 bench: tools

@@ -6,12 +6,15 @@ use tradelens_core::demo::DemoMode;
 use crate::components::{
     tab_id, AnalysisPage, Controls, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar, TopPanel,
 };
+use crate::feeds::provide_feeds_context;
 use crate::live::{provide_live_context, Live};
+use crate::pages::FeedsPage;
 
-/// The whole page: a dashboard fed by the built-in demo.
+/// The whole page: a dashboard fed by the built-in demo and any feeds added.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_live_context(DemoMode::Orders);
+    let live = provide_live_context(DemoMode::Orders);
+    provide_feeds_context(live);
     view! { <Dashboard /> }
 }
 
@@ -76,6 +79,9 @@ pub fn Dashboard() -> impl IntoView {
                 _ => view! { <DashboardPage /> }.into_any(),
             }}
         </main>
+        // The feeds stay on screen whichever page is shown: their status is part of reading
+        // any chart.
+        <FeedsPage />
         <footer class="status" data-testid="status" role="status">{status}</footer>
     }
 }

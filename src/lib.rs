@@ -6,7 +6,9 @@ pub mod app;
 pub mod charts;
 pub mod components;
 pub mod fatal;
+pub mod feeds;
 pub mod live;
+pub mod pages;
 pub mod theme;
 pub mod zone;
 

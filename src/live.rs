@@ -10,6 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+use tradelens_core::model::Trade;
 use tradelens_core::zone::Zone;
 
 use crate::now_ms;
@@ -117,6 +118,16 @@ impl Live {
             return;
         }
         self.engine.update_value(|e| e.extend(&trades));
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Adds trades from any feed to the engine (already cleaned: the engine does not dedup)
+    /// and bumps the version once for the whole batch.
+    pub fn ingest(&self, trades: &[Trade]) {
+        if trades.is_empty() {
+            return;
+        }
+        self.engine.update_value(|e| e.extend(trades));
         self.version.update(|v| *v += 1);
     }
 

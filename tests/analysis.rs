@@ -101,6 +101,7 @@ fn mount<V: IntoView + 'static>(mode: DemoMode, page: fn() -> V) -> (HtmlElement
     live.running.set(false);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(live);
+        tradelens::feeds::provide_feeds_context(live);
         page()
     });
     handle.forget();

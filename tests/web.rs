@@ -83,6 +83,7 @@ fn mount_dashboard(mode: DemoMode) -> (HtmlElement, Live) {
     let live = Live::new(mode, NOW);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(live);
+        tradelens::feeds::provide_feeds_context(live);
         view! { <Dashboard /> }
     });
     handle.forget();
@@ -222,4 +223,203 @@ fn palette_colours_parse() {
     assert_eq!(parse_hex(" #FFFFFF ").map(|c| c.0), Some(255));
     assert!(parse_hex("2563eb").is_none());
     assert!(parse_hex("#25é3eb").is_none());
+}
+
+// ---- Feeds: the browser is the subject (Blob reading, mapping preview, import) ----
+
+fn blob_of(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+const ORDERS_CSV: &str = "id,time,price,quantity,product\n\
+    1,2025-10-07T09:50:26Z,10.5,2,tea\n\
+    2,2025-10-07T09:51:00Z,oops,1,cake\n\
+    3,2025-10-07T09:52:00Z,4,1,cake\n\
+    4,2025-10-07T09:53:00Z,6.25,3,\"scone, plain\"\n";
+
+#[wasm_bindgen_test]
+async fn a_blob_is_read_in_chunks_with_progress() {
+    use tradelens::feeds::file::{read_chunks, CancelFlag, ReadEnd};
+    // 2 500 bytes in chunks of 1 000: 1 000, 1 000, 500.
+    let data: Vec<u8> = (0..2_500u32).map(|i| (i % 251) as u8).collect();
+    let blob = blob_of(&data);
+    let mut chunks: Vec<Vec<u8>> = vec![];
+    let mut progress = vec![];
+    let end = read_chunks(&blob, "t.bin", 1_000, &CancelFlag::default(), |c, p| {
+        chunks.push(c.to_vec());
+        progress.push((p.done, p.total));
+    })
+    .await
+    .unwrap();
+    assert_eq!(end, ReadEnd::Finished);
+    assert_eq!(
+        chunks.iter().map(Vec::len).collect::<Vec<_>>(),
+        [1_000, 1_000, 500]
+    );
+    assert_eq!(chunks.concat(), data);
+    assert_eq!(
+        progress,
+        [(1_000.0, 2_500.0), (2_000.0, 2_500.0), (2_500.0, 2_500.0)]
+    );
+    // Cancelling after the first chunk stops the read there.
+    let cancel = CancelFlag::default();
+    let mut n = 0;
+    let end = read_chunks(&blob, "t.bin", 1_000, &cancel, |_, _| {
+        n += 1;
+        cancel.cancel();
+    })
+    .await
+    .unwrap();
+    assert_eq!((end, n), (ReadEnd::Cancelled, 1));
+}
+
+#[wasm_bindgen_test]
+async fn the_mapping_preview_shows_rows_before_ingesting() {
+    use tradelens::components::feeds::MappingPreview;
+    use tradelens_core::decode::generic::Mapping;
+    use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat};
+    let root = fresh_container();
+    let sample = ORDERS_CSV.as_bytes().to_vec();
+    let m = guess_mapping(&fields(SampleFormat::Csv, &sample)).unwrap();
+    let mapping = RwSignal::new(Some(m));
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <MappingPreview
+                sample=Signal::derive(move || sample.clone())
+                format=Signal::derive(|| SampleFormat::Csv)
+                mapping=mapping
+            />
+        }
+    });
+    handle.forget();
+    let rows = |root: &HtmlElement| {
+        root.query_selector_all("[data-testid=preview-row]")
+            .unwrap()
+            .length()
+    };
+    wait_for("preview rows", || rows(&root) == 3).await;
+    let text = root.text_content().unwrap();
+    // Each column names its source; the bad row is listed with its reason, not ingested.
+    assert!(text.contains("price ← price"), "{text}");
+    assert!(text.contains("qty ← quantity"), "{text}");
+    assert!(text.contains("scone, plain"), "{text}");
+    assert_eq!(
+        root.query_selector_all("[data-testid=preview-reject]")
+            .unwrap()
+            .length(),
+        1
+    );
+    // Mapping a column the sample lacks says so instead of showing rows.
+    mapping.set(Some(Mapping::new("time", "cost")));
+    wait_for("the missing-column error", || {
+        query(&root, "[data-testid=preview-error]").is_some()
+    })
+    .await;
+    assert_eq!(rows(&root), 0);
+}
+
+#[wasm_bindgen_test]
+async fn importing_a_csv_blob_streams_into_the_engine_and_quarantine() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use tradelens::feeds::spec::FileFormat;
+    use tradelens::feeds::{FeedSpec, Feeds, Phase};
+    use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat};
+    let root = fresh_container();
+    let live = Live::new(DemoMode::Orders, NOW);
+    live.running.set(false);
+    let slot: Rc<Cell<Option<Feeds>>> = Rc::default();
+    let s = slot.clone();
+    let handle = leptos::mount::mount_to(root, move || {
+        s.set(Some(Feeds::new(live)));
+        view! { <p>"feeds"</p> }
+    });
+    handle.forget();
+    let feeds = slot.get().unwrap();
+    let before = live.with_engine(|e| e.len());
+    let mapping = guess_mapping(&fields(SampleFormat::Csv, ORDERS_CSV.as_bytes()));
+    let id = feeds.import(
+        FeedSpec::File {
+            name: "orders.csv".into(),
+            format: FileFormat::Generic(SampleFormat::Csv),
+            mapping,
+        },
+        blob_of(ORDERS_CSV.as_bytes()),
+    );
+    let status = feeds
+        .entries
+        .get_untracked()
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap()
+        .status;
+    wait_for("the import to finish", || {
+        status.get_untracked().phase == Phase::Done
+    })
+    .await;
+    let s = status.get_untracked();
+    assert_eq!(s.accepted, 3);
+    assert_eq!(
+        s.progress.map(|p| (p.0, p.1)),
+        Some((ORDERS_CSV.len() as f64, ORDERS_CSV.len() as f64))
+    );
+    assert_eq!(live.with_engine(|e| e.len()), before + 3);
+    let quarantined = feeds
+        .with_cleaner(|c| {
+            c.quarantine()
+                .entries()
+                .map(|e| (e.reason.name(), e.raw.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    assert_eq!(quarantined.len(), 1);
+    assert_eq!(quarantined[0].0, "invalid_price");
+    assert!(quarantined[0].1.contains("oops"));
+}
+
+#[wasm_bindgen_test]
+async fn use_feed_reports_errors_to_on_error_and_reconnects() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use tradelens::feeds::{
+        provide_feeds_context, use_feed_with_options, FeedSpec, Phase, UseFeedOptions,
+    };
+    use tradelens_core::feed::venue::{Preset, Venue};
+    let root = fresh_container();
+    let errors: Rc<RefCell<Vec<String>>> = Rc::default();
+    let e = errors.clone();
+    let status = Rc::new(RefCell::new(None));
+    let s = status.clone();
+    let handle = leptos::mount::mount_to(root, move || {
+        let live = Live::new(DemoMode::Orders, NOW);
+        provide_context(live);
+        provide_feeds_context(live);
+        // Port 9 on loopback: nothing listens, the connection is refused.
+        let preset = Preset::new(Venue::Binance, "BTC-USD").with_bases("ws://127.0.0.1:9", "");
+        let feed = use_feed_with_options(
+            FeedSpec::Venue(preset),
+            UseFeedOptions {
+                on_error: Rc::new(move |msg| e.borrow_mut().push(msg)),
+                remove_on_cleanup: true,
+            },
+        );
+        *s.borrow_mut() = Some(feed.status);
+        view! { <p>"feed"</p> }
+    });
+    handle.forget();
+    wait_for("an error", || !errors.borrow().is_empty()).await;
+    assert!(
+        errors.borrow().iter().any(|m| m.contains("127.0.0.1:9")),
+        "{:?}",
+        errors.borrow()
+    );
+    let status = status.borrow().unwrap();
+    wait_for("a reconnect", || {
+        matches!(
+            status.get_untracked().phase,
+            Phase::Reconnecting { .. } | Phase::Connecting
+        ) && status.get_untracked().errors >= 1
+    })
+    .await;
 }

@@ -3,6 +3,7 @@
 pub mod analysis;
 mod chart_panel;
 mod controls;
+pub mod feeds;
 mod forecast;
 mod kpi;
 mod panels;

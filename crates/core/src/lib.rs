@@ -139,6 +139,7 @@ pub mod decode;
 pub mod demo;
 pub mod engine;
 pub mod export;
+pub mod feed;
 pub mod format;
 pub mod model;
 pub mod stats;

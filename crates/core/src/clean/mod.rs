@@ -20,6 +20,7 @@
 //! `binance:BTCUSDT`; a shop export is one feed.
 
 pub mod dedup;
+pub mod export;
 pub mod outlier;
 mod report;
 

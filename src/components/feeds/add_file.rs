@@ -1,0 +1,169 @@
+//! Importing a file: pick or drop it, choose its dialect, map and preview generic formats,
+//! then stream it in chunks (progress, rate and cancel live in its row of the feed list).
+
+use leptos::prelude::*;
+use tradelens_core::decode::generic::Mapping;
+use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_LIMIT};
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, File, HtmlInputElement};
+
+use super::mapping::{MappingEditor, MappingPreview};
+use super::util::read_blob_prefix;
+use crate::feeds::spec::FileFormat;
+use crate::feeds::{FeedSpec, Feeds};
+
+fn format_name(f: FileFormat) -> &'static str {
+    match f {
+        FileFormat::Generic(g) => g.name(),
+        FileFormat::Shopify => "shopify",
+        FileFormat::Stripe => "stripe",
+    }
+}
+
+fn format_from(name: &str) -> FileFormat {
+    match name {
+        "shopify" => FileFormat::Shopify,
+        "stripe" => FileFormat::Stripe,
+        other => FileFormat::Generic(SampleFormat::from_name(other).unwrap_or(SampleFormat::Csv)),
+    }
+}
+
+/// A file picker and drop zone. Generic files (CSV, NDJSON, JSON) show the mapping form and
+/// a preview of their first rows; Shopify and Stripe exports need no mapping. No props: needs
+/// [`Feeds`] in context.
+#[component]
+pub fn AddFileFeed() -> impl IntoView {
+    let feeds = expect_context::<Feeds>();
+    let file = StoredValue::new_local(None::<File>);
+    let name = RwSignal::new(String::new());
+    let format = RwSignal::new(FileFormat::Generic(SampleFormat::Csv));
+    let sample = RwSignal::new(Vec::<u8>::new());
+    let mapping = RwSignal::new(None::<Mapping>);
+    let dragging = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let generic = Signal::derive(move || match format.get() {
+        FileFormat::Generic(g) => Some(g),
+        _ => None,
+    });
+    let sample_format = Signal::derive(move || generic.get().unwrap_or(SampleFormat::Csv));
+    let field_names = Signal::derive(move || sample.with(|s| fields(sample_format.get(), s)));
+
+    let choose = move |f: File| {
+        let n = f.name();
+        let lower = n.to_ascii_lowercase();
+        let guessed = if lower.contains("shopify") || lower.starts_with("orders_export") {
+            FileFormat::Shopify
+        } else if lower.contains("stripe") || lower.contains("payments") {
+            FileFormat::Stripe
+        } else {
+            FileFormat::Generic(SampleFormat::guess(&n))
+        };
+        format.set(guessed);
+        name.set(n);
+        mapping.set(None);
+        sample.set(Vec::new());
+        file.set_value(Some(f.clone()));
+        leptos::task::spawn_local(async move {
+            match read_blob_prefix(&f, SAMPLE_LIMIT).await {
+                Ok(bytes) => {
+                    if let FileFormat::Generic(g) = format.get_untracked() {
+                        mapping.set(guess_mapping(&fields(g, &bytes)));
+                    }
+                    sample.set(bytes);
+                    message.set(String::new());
+                }
+                Err(e) => message.set(e.to_string()),
+            }
+        });
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: Option<HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(f) = input.and_then(|i| i.files()).and_then(|l| l.get(0)) {
+            choose(f);
+        }
+    };
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(f) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|l| l.get(0))
+        {
+            choose(f);
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(f) = file.get_value() else {
+            message.set("Choose a file first.".into());
+            return;
+        };
+        let fmt = format.get_untracked();
+        let m = mapping.get_untracked();
+        if matches!(fmt, FileFormat::Generic(_)) && m.is_none() {
+            message.set("Map at least a time and a price field.".into());
+            return;
+        }
+        feeds.import(
+            FeedSpec::File {
+                name: f.name(),
+                format: fmt,
+                mapping: m,
+            },
+            f.into(),
+        );
+        message.set("Import started: see its progress in the feed list.".into());
+    };
+    view! {
+        <form class="add-feed" data-testid="add-file" on:submit=on_submit>
+            <h3>"File import"</h3>
+            <div
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                data-testid="file-drop"
+                on:dragover=move |ev: DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <label class="field">
+                    <span>"Choose a file or drop it here (CSV, NDJSON, JSON, Shopify or Stripe export)"</span>
+                    <input type="file" data-testid="file-input" accept=".csv,.ndjson,.jsonl,.json,text/csv,application/json" on:change=on_pick />
+                </label>
+                <p class="hint">{move || name.get()}</p>
+            </div>
+            <label class="field">
+                <span>"Format"</span>
+                <select
+                    data-testid="file-format"
+                    prop:value=move || format_name(format.get())
+                    on:change=move |ev| {
+                        let f = format_from(&event_target_value(&ev));
+                        format.set(f);
+                        mapping.set(match f {
+                            FileFormat::Generic(g) => sample.with_untracked(|s| guess_mapping(&fields(g, s))),
+                            _ => None,
+                        });
+                    }
+                >
+                    <option value="csv">"CSV"</option>
+                    <option value="ndjson">"NDJSON"</option>
+                    <option value="json">"JSON array (up to 64 MB)"</option>
+                    <option value="shopify">"Shopify order export"</option>
+                    <option value="stripe">"Stripe payments export"</option>
+                </select>
+            </label>
+            <Show when=move || generic.get().is_some() && !sample.with(Vec::is_empty)>
+                <MappingEditor fields=field_names mapping=mapping />
+                <MappingPreview sample=sample format=sample_format mapping=mapping />
+            </Show>
+            <p class="hint" role="status">{move || message.get()}</p>
+            <button type="submit" data-testid="file-import" disabled=move || name.with(String::is_empty)>
+                "Import"
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,188 @@
+//! Adding a generic HTTP feed (polled JSON, NDJSON or CSV) or an SSE stream: load a sample,
+//! map its fields, check the preview, then add.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use tradelens_core::decode::generic::Mapping;
+use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_LIMIT};
+
+use super::mapping::{MappingEditor, MappingPreview};
+use crate::feeds::poll::{fetch_bytes, UseFetchOptions};
+use crate::feeds::sse::{open_event_source, UseEventSourceOptions, MAX_EVENT_BYTES};
+use crate::feeds::{FeedSpec, Feeds};
+
+/// A form adding a polled HTTP source or an SSE stream with a field mapping. The sample is
+/// fetched (or pasted) and previewed; nothing is ingested before "Add feed". No props: needs
+/// [`Feeds`] in context.
+#[component]
+pub fn AddHttpFeed() -> impl IntoView {
+    let feeds = expect_context::<Feeds>();
+    let url = RwSignal::new(String::new());
+    // "json", "ndjson", "csv" (polled) or "sse".
+    let kind = RwSignal::new("json".to_string());
+    let interval_s = RwSignal::new(5u64);
+    // SSE: the named event type carrying data, besides unnamed `message` events.
+    let event = RwSignal::new(String::new());
+    let sample = RwSignal::new(Vec::<u8>::new());
+    let mapping = RwSignal::new(None::<Mapping>);
+    let message = RwSignal::new(String::new());
+    let sse_probe = StoredValue::new_local(None::<crate::feeds::sse::UseEventSourceReturn>);
+    let format = Signal::derive(move || {
+        SampleFormat::from_name(&kind.get()).unwrap_or(SampleFormat::Ndjson)
+    });
+    let field_names = Signal::derive(move || sample.with(|s| fields(format.get(), s)));
+    let set_sample = move |bytes: Vec<u8>| {
+        let names = fields(format.get_untracked(), &bytes);
+        sample.set(bytes);
+        if mapping.get_untracked().is_none() {
+            mapping.set(guess_mapping(&names));
+        }
+    };
+    let load = move |_| {
+        let u = url.get_untracked();
+        if u.trim().is_empty() {
+            message.set("Enter a URL first.".into());
+            return;
+        }
+        message.set("Loading a sample…".into());
+        if kind.get_untracked() == "sse" {
+            // The first event is the sample; the probe closes after it.
+            let opened = open_event_source(
+                &u,
+                UseEventSourceOptions {
+                    max_event_bytes: MAX_EVENT_BYTES,
+                    event_types: vec![event.get_untracked()],
+                    on_open: Rc::new(|| {}),
+                    on_message: Rc::new(move |data: String| {
+                        set_sample(data.into_bytes());
+                        message.set("Sample loaded from the first event.".into());
+                        // Closed after this callback returns: a callback must not free itself.
+                        leptos::task::spawn_local(async move { sse_probe.set_value(None) });
+                    }),
+                    on_error: Rc::new(move |e, _| message.set(e.to_string())),
+                },
+            );
+            match opened {
+                Ok(es) => sse_probe.set_value(Some(es)),
+                Err(e) => message.set(e.to_string()),
+            }
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let options = UseFetchOptions {
+                max_body_bytes: 16 << 20,
+                ..UseFetchOptions::default()
+            };
+            match fetch_bytes(&u, &options).await {
+                Ok(r) if r.status == 200 => {
+                    let mut body = r.body;
+                    body.truncate(SAMPLE_LIMIT * 4);
+                    set_sample(body);
+                    message.set("Sample loaded.".into());
+                }
+                Ok(r) => message.set(format!("HTTP {} from {u}", r.status)),
+                Err(e) => message.set(e.to_string()),
+            }
+        });
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(m) = mapping.get_untracked() else {
+            message.set("Load or paste a sample and map at least time and price.".into());
+            return;
+        };
+        let u = url.get_untracked();
+        let spec = if kind.get_untracked() == "sse" {
+            FeedSpec::Sse {
+                url: u,
+                event: event.get_untracked(),
+                mapping: m,
+            }
+        } else {
+            FeedSpec::Poll {
+                url: u,
+                format: format.get_untracked(),
+                mapping: m,
+                interval_ms: interval_s.get_untracked().max(1) * 1000,
+            }
+        };
+        feeds.add(spec);
+        message.set("Feed added.".into());
+    };
+    view! {
+        <form class="add-feed" data-testid="add-http" on:submit=on_submit>
+            <h3>"HTTP or SSE source"</h3>
+            <label class="field wide">
+                <span>"URL"</span>
+                <input
+                    type="url"
+                    required
+                    data-testid="http-url"
+                    placeholder="https://example.com/orders.ndjson"
+                    prop:value=move || url.get()
+                    on:input=move |ev| url.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="field">
+                <span>"Format"</span>
+                <select
+                    data-testid="http-format"
+                    prop:value=move || kind.get()
+                    on:change=move |ev| {
+                        kind.set(event_target_value(&ev));
+                        mapping.set(None);
+                    }
+                >
+                    <option value="json">"JSON array (polled)"</option>
+                    <option value="ndjson">"NDJSON (polled)"</option>
+                    <option value="csv">"CSV (polled)"</option>
+                    <option value="sse">"Server-sent events (JSON data)"</option>
+                </select>
+            </label>
+            <label class="field" class:hidden=move || kind.get() == "sse">
+                <span>"Poll every (s)"</span>
+                <input
+                    type="number"
+                    min="1"
+                    data-testid="http-interval"
+                    prop:value=move || interval_s.get().to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse() {
+                            interval_s.set(v);
+                        }
+                    }
+                />
+            </label>
+            <label class="field" class:hidden=move || kind.get() != "sse">
+                <span>"Event type (optional)"</span>
+                <input
+                    data-testid="http-event"
+                    placeholder="message"
+                    prop:value=move || event.get()
+                    on:input=move |ev| event.set(event_target_value(&ev))
+                />
+            </label>
+            <button type="button" data-testid="http-load" on:click=load>"Load sample"</button>
+            <label class="field wide">
+                <span>"…or paste a sample"</span>
+                <textarea
+                    rows="3"
+                    data-testid="http-sample"
+                    on:change=move |ev| {
+                        mapping.set(None);
+                        set_sample(event_target_value(&ev).into_bytes());
+                    }
+                ></textarea>
+            </label>
+            <p class="hint" role="status" data-testid="http-message">{move || message.get()}</p>
+            <Show when=move || !sample.with(Vec::is_empty)>
+                <MappingEditor fields=field_names mapping=mapping />
+                <MappingPreview sample=sample format=format mapping=mapping />
+            </Show>
+            <button type="submit" data-testid="http-add" disabled=move || mapping.with(Option::is_none)>
+                "Add feed"
+            </button>
+        </form>
+    }
+}

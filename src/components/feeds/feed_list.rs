@@ -1,0 +1,216 @@
+//! The feed list: one row per feed with its status line and its actions.
+
+use leptos::prelude::*;
+use tradelens_core::format::grouped;
+
+use crate::feeds::manager::FeedId;
+use crate::feeds::{FeedEntry, FeedSpec, FeedStatus, Feeds, Phase};
+use crate::live::Live;
+use crate::now_ms;
+
+/// The status line of a feed, in words.
+pub fn status_text(spec: &FeedSpec, s: &FeedStatus, now: i64) -> String {
+    let mut parts = vec![match &s.phase {
+        Phase::Connecting => "Connecting…".to_string(),
+        Phase::Connected if matches!(spec, FeedSpec::Demo) => "Running".to_string(),
+        Phase::Connected => "Connected".to_string(),
+        Phase::Reconnecting { at_ms } => {
+            format!("Reconnecting in {} s", ((at_ms - now).max(0) + 999) / 1000)
+        }
+        Phase::Paused => "Paused".to_string(),
+        Phase::Importing => "Importing".to_string(),
+        Phase::Done => "Imported".to_string(),
+        Phase::Stopped(why) => format!("Stopped: {why}"),
+    }];
+    if matches!(spec, FeedSpec::Demo) {
+        return parts.remove(0);
+    }
+    if let Some(t) = s.last_message_ms {
+        parts.push(format!(
+            "last message {} s ago",
+            grouped((now - t).max(0) as f64 / 1000.0, 1)
+        ));
+    }
+    parts.push(format!("{} trades", grouped(s.accepted as f64, 0)));
+    parts.push(format!("{}/s", grouped(s.rate, 1)));
+    if matches!(spec, FeedSpec::Venue(_)) {
+        parts.push(format!(
+            "gaps: {} filled, {} unfilled",
+            grouped(s.gaps_filled as f64, 0),
+            grouped(s.gaps_unfilled as f64, 0)
+        ));
+    }
+    if let Some((done, total, rate)) = s.progress {
+        parts.push(format!(
+            "{} of {} MB at {} MB/s",
+            grouped(done / 1e6, 1),
+            grouped(total / 1e6, 1),
+            grouped(rate / 1e6, 1)
+        ));
+    }
+    if s.errors > 0 {
+        parts.push(format!(
+            "{} error{}{}",
+            s.errors,
+            if s.errors == 1 { "" } else { "s" },
+            s.recent_errors
+                .back()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// One feed: title, status line (with raw figures in `data-*` for tests), progress for
+/// imports, and pause/resume, edit, cancel and remove.
+///
+/// Props: `entry`, the feed shown.
+#[component]
+pub fn FeedRow(
+    /// The feed shown.
+    entry: FeedEntry,
+) -> impl IntoView {
+    let feeds = expect_context::<Feeds>();
+    let FeedEntry { id, spec, status } = entry;
+    let title = spec.title();
+    let key = spec.key();
+    let is_demo = matches!(spec, FeedSpec::Demo);
+    let is_file = matches!(spec, FeedSpec::File { .. });
+    let editable = matches!(
+        spec,
+        FeedSpec::Venue(_) | FeedSpec::Poll { .. } | FeedSpec::Sse { .. }
+    );
+    let spec_text = spec.clone();
+    // The demo runs inside `Live`; the dashboard's own pause button drives it too.
+    let live = expect_context::<Live>();
+    let line = move || {
+        if is_demo {
+            let running = live.running.get();
+            return if running { "Running" } else { "Paused" }.to_string();
+        }
+        status.with(|s| status_text(&spec_text, s, now_ms()))
+    };
+    let phase = move || match (is_demo, live.running.get()) {
+        (true, true) => "connected",
+        (true, false) => "paused",
+        (false, _) => status.with(|s| s.phase.name()),
+    };
+    let paused = move || phase() == "paused";
+    let importing = move || status.with(|s| s.phase == Phase::Importing);
+    let editing = RwSignal::new(false);
+    let edit_url = RwSignal::new(match &spec {
+        FeedSpec::Venue(p) => p.ws_base.clone(),
+        FeedSpec::Poll { url, .. } | FeedSpec::Sse { url, .. } => url.clone(),
+        _ => String::new(),
+    });
+    let spec_edit = StoredValue::new(spec.clone());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let u = edit_url.get_untracked();
+        let new = match spec_edit.get_value() {
+            FeedSpec::Venue(p) => FeedSpec::Venue(p.with_bases(&u, "")),
+            FeedSpec::Poll {
+                format,
+                mapping,
+                interval_ms,
+                ..
+            } => FeedSpec::Poll {
+                url: u,
+                format,
+                mapping,
+                interval_ms,
+            },
+            FeedSpec::Sse { mapping, event, .. } => FeedSpec::Sse {
+                url: u,
+                event,
+                mapping,
+            },
+            other => other,
+        };
+        spec_edit.set_value(new.clone());
+        feeds.edit(id, new);
+        editing.set(false);
+    };
+    let toggle = move |_| {
+        if paused() {
+            feeds.resume(id);
+        } else {
+            feeds.pause(id);
+        }
+    };
+    let data = move |f: fn(&FeedStatus) -> String| move || status.with(f);
+    view! {
+        <li
+            class="feed-row"
+            data-testid="feed-row"
+            data-feed-id=id.to_string()
+            data-feed-key=key
+            data-state=phase
+            data-accepted=data(|s| s.accepted.to_string())
+            data-first-id=data(|s| s.ids.map(|i| i.0.to_string()).unwrap_or_default())
+            data-last-id=data(|s| s.ids.map(|i| i.1.to_string()).unwrap_or_default())
+            data-gaps-filled=data(|s| s.gaps_filled.to_string())
+            data-gaps-unfilled=data(|s| s.gaps_unfilled.to_string())
+            data-reconnects=data(|s| s.reconnects.to_string())
+        >
+            <div class="feed-head">
+                <span class="feed-title">{title.clone()}</span>
+                <span class=move || format!("badge state-{}", phase())>{phase}</span>
+            </div>
+            <p class="feed-status" data-testid="feed-status" role="status" aria-live="off">{line}</p>
+            <Show when=move || status.with(|s| s.progress.is_some() && matches!(s.phase, Phase::Importing))>
+                <progress
+                    data-testid="feed-progress"
+                    aria-label=format!("Import of {title}")
+                    max=move || status.with(|s| s.progress.map_or(1.0, |p| p.1.max(1.0)).to_string())
+                    value=move || status.with(|s| s.progress.map_or(0.0, |p| p.0).to_string())
+                ></progress>
+            </Show>
+            <div class="feed-actions">
+                <Show when=move || !is_file>
+                    <button type="button" data-testid="feed-pause" aria-pressed=move || paused().to_string() on:click=toggle>
+                        {move || if paused() { "Resume" } else { "Pause" }}
+                    </button>
+                </Show>
+                <Show when=move || is_file && importing()>
+                    <button type="button" data-testid="feed-cancel" on:click=move |_| feeds.cancel_import(id)>"Cancel import"</button>
+                </Show>
+                <Show when=move || editable>
+                    <button type="button" data-testid="feed-edit" aria-expanded=move || editing.get().to_string() on:click=move |_| editing.update(|e| *e = !*e)>
+                        "Edit"
+                    </button>
+                </Show>
+                <Show when=move || !is_demo>
+                    <button type="button" class="danger" data-testid="feed-remove" on:click=move |_| feeds.remove(id)>"Remove"</button>
+                </Show>
+            </div>
+            <Show when=move || editing.get()>
+                <form class="feed-edit" on:submit=save>
+                    <label class="field wide">
+                        <span>"URL (WebSocket base for venues)"</span>
+                        <input type="url" data-testid="feed-edit-url" prop:value=move || edit_url.get() on:input=move |ev| edit_url.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="submit" data-testid="feed-edit-save">"Save and reconnect"</button>
+                </form>
+            </Show>
+        </li>
+    }
+}
+
+fn entry_key(e: &FeedEntry) -> FeedId {
+    e.id
+}
+
+/// Every feed, the demo first. No props: needs [`Feeds`] in context.
+#[component]
+pub fn FeedList() -> impl IntoView {
+    let feeds = expect_context::<Feeds>();
+    view! {
+        <ul class="feed-list" data-testid="feed-list" aria-label="Feeds">
+            <For each=move || feeds.entries.get() key=entry_key let:entry>
+                <FeedRow entry=entry />
+            </For>
+        </ul>
+    }
+}

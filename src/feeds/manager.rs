@@ -1,0 +1,444 @@
+//! The `Feeds` context: the list of feeds, each with its configuration and live status, and
+//! the pipeline every feed runs through: decoder → shared [`Cleaner`] → [`Live`] engine.
+//!
+//! Trades accepted between two ticks wait in one bounded buffer and enter the engine together
+//! (one version bump per tick, not per message); the buffer is flushed early when full, so
+//! memory stays bounded whatever the rate. The tick (4 per second) also runs the watchdogs,
+//! the rotation schedule and the per-feed rates.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use tradelens_core::clean::{CleanConfig, Cleaner};
+use tradelens_core::feed::backoff::Backoff;
+use tradelens_core::feed::gap::GapTracker;
+use tradelens_core::feed::rotation::{Rotation, RotationStep};
+use tradelens_core::feed::silence::Watchdog;
+use tradelens_core::feed::venue::Venue;
+use tradelens_core::model::Trade;
+use web_sys::Blob;
+
+mod connection;
+mod pipeline;
+mod tasks;
+
+use super::decoder::Decoder;
+use super::file::CancelFlag;
+pub use super::spec::{FeedEntry, FeedId, FeedSpec, FeedStatus, FileFormat, Phase};
+use super::sse::UseEventSourceReturn;
+use super::websocket::UseWebSocketReturn;
+use crate::live::Live;
+use crate::now_ms;
+
+/// Accepted trades held between ticks, at most; past it they are flushed at once.
+const PENDING_LIMIT: usize = 20_000;
+/// Window of the trades-per-second figure, ms.
+const RATE_WINDOW_MS: i64 = 5_000;
+
+enum Source {
+    None,
+    Socket(UseWebSocketReturn),
+    Events(UseEventSourceReturn),
+    File(CancelFlag),
+}
+
+struct Worker {
+    key: String,
+    spec: FeedSpec,
+    status: RwSignal<FeedStatus>,
+    /// Bumped on every (re)start, pause and removal: callbacks of older generations are
+    /// ignored.
+    generation: u32,
+    source: Source,
+    /// The connection number of `source` when it is a socket (0: none).
+    conn: u32,
+    /// During a rotation: the new socket and its number, until it carries data.
+    rotating: Option<(u32, UseWebSocketReturn)>,
+    decoder: Decoder,
+    backoff: Backoff,
+    watchdog: Option<Watchdog>,
+    rotation: Rotation,
+    gaps: GapTracker,
+    backfilling: bool,
+    retry: Option<TimeoutHandle>,
+    rate: VecDeque<(i64, u64)>,
+    failed_before: bool,
+}
+
+struct Runtime {
+    next_id: FeedId,
+    next_conn: u32,
+    cleaner: Cleaner,
+    workers: HashMap<FeedId, Worker>,
+    pending: Vec<Trade>,
+    quality_dirty: bool,
+}
+
+/// All feeds of the page; `Copy`, read with `expect_context::<Feeds>()`.
+#[derive(Clone, Copy)]
+pub struct Feeds {
+    /// The feed list, in the order added. The demo is always first.
+    pub entries: RwSignal<Vec<FeedEntry>>,
+    /// Bumped when the quality report or quarantine changed.
+    pub quality_version: RwSignal<u64>,
+    runtime: StoredValue<Rc<RefCell<Runtime>>, LocalStorage>,
+    live: Live,
+}
+
+fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+impl Feeds {
+    /// A feed list holding only the demo, feeding `live`.
+    pub fn new(live: Live) -> Feeds {
+        let runtime = Runtime {
+            next_id: 1,
+            next_conn: 1,
+            cleaner: Cleaner::new(CleanConfig::default()),
+            workers: HashMap::new(),
+            pending: Vec::new(),
+            quality_dirty: false,
+        };
+        let demo = FeedEntry {
+            id: 0,
+            spec: FeedSpec::Demo,
+            status: RwSignal::new(FeedStatus {
+                phase: Phase::Connected,
+                ..FeedStatus::default()
+            }),
+        };
+        Feeds {
+            entries: RwSignal::new(vec![demo]),
+            quality_version: RwSignal::new(0),
+            runtime: StoredValue::new_local(Rc::new(RefCell::new(runtime))),
+            live,
+        }
+    }
+
+    /// Runs `f` on the runtime; `None` if it is busy (a re-entrant call) or gone.
+    fn with_rt<R>(&self, f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
+        let rt = self.runtime.try_get_value()?;
+        let mut guard = rt.try_borrow_mut().ok()?;
+        Some(f(&mut guard))
+    }
+
+    /// Reads the cleaner (quality report, quarantine); tracks [`Feeds::quality_version`].
+    pub fn with_cleaner<R>(&self, f: impl FnOnce(&Cleaner) -> R) -> Option<R> {
+        self.quality_version.track();
+        let rt = self.runtime.try_get_value()?;
+        let guard = rt.try_borrow().ok()?;
+        Some(f(&guard.cleaner))
+    }
+
+    /// Adds a feed and starts it; returns its id.
+    pub fn add(&self, spec: FeedSpec) -> FeedId {
+        let status = RwSignal::new(FeedStatus::default());
+        let key = spec.key();
+        let id = self
+            .with_rt(|rt| {
+                let id = rt.next_id;
+                rt.next_id += 1;
+                if let FeedSpec::Venue(p) = &spec {
+                    rt.cleaner.set_id_order(&key, p.venue.id_order());
+                }
+                let rotation = match &spec {
+                    FeedSpec::Venue(p) if p.venue == Venue::Binance => {
+                        Rotation::new(Rotation::BINANCE_AFTER_MS)
+                    }
+                    _ => Rotation::new(u64::MAX / 4),
+                };
+                rt.workers.insert(
+                    id,
+                    Worker {
+                        key,
+                        decoder: Decoder::for_spec(&spec),
+                        spec: spec.clone(),
+                        status,
+                        generation: 0,
+                        source: Source::None,
+                        conn: 0,
+                        rotating: None,
+                        backoff: Backoff::default(),
+                        watchdog: None,
+                        rotation,
+                        gaps: GapTracker::default(),
+                        backfilling: false,
+                        retry: None,
+                        rate: VecDeque::new(),
+                        failed_before: false,
+                    },
+                );
+                id
+            })
+            .unwrap_or(0);
+        if id == 0 {
+            return 0;
+        }
+        self.entries
+            .update(|v| v.push(FeedEntry { id, spec, status }));
+        self.start(id);
+        id
+    }
+
+    /// Imports `blob` as the file feed `spec` (which must be a [`FeedSpec::File`]).
+    pub fn import(&self, spec: FeedSpec, blob: Blob) -> FeedId {
+        let id = self.add(spec);
+        let cancel = CancelFlag::default();
+        let ok = self.with_rt(|rt| {
+            rt.workers.get_mut(&id).map(|w| {
+                w.source = Source::File(cancel.clone());
+                w.generation
+            })
+        });
+        if let Some(Some(generation)) = ok {
+            let feeds = *self;
+            leptos::task::spawn_local(async move {
+                feeds.run_file(id, generation, blob, cancel).await;
+            });
+        }
+        id
+    }
+
+    /// Stops a feed without forgetting it.
+    pub fn pause(&self, id: FeedId) {
+        if id == 0 {
+            self.live.running.set(false);
+            self.set_demo_phase(Phase::Paused);
+            return;
+        }
+        let status = self.with_rt(|rt| {
+            rt.workers.get_mut(&id).map(|w| {
+                stop_worker(w);
+                w.status
+            })
+        });
+        if let Some(Some(s)) = status {
+            s.update(|s| s.phase = Phase::Paused);
+        }
+    }
+
+    /// Starts a paused feed again, with a fresh back-off.
+    pub fn resume(&self, id: FeedId) {
+        if id == 0 {
+            self.live.running.set(true);
+            self.set_demo_phase(Phase::Connected);
+            return;
+        }
+        self.with_rt(|rt| {
+            if let Some(w) = rt.workers.get_mut(&id) {
+                w.backoff.reset();
+                w.failed_before = false;
+            }
+        });
+        self.start(id);
+    }
+
+    /// Stops and forgets a feed (its trades stay in the engine). The demo cannot be removed.
+    pub fn remove(&self, id: FeedId) {
+        if id == 0 {
+            return;
+        }
+        self.with_rt(|rt| {
+            if let Some(mut w) = rt.workers.remove(&id) {
+                stop_worker(&mut w);
+            }
+        });
+        self.entries.update(|v| v.retain(|e| e.id != id));
+    }
+
+    /// Replaces a feed's configuration and restarts it (its counts carry on).
+    pub fn edit(&self, id: FeedId, spec: FeedSpec) {
+        if id == 0 || matches!(spec, FeedSpec::File { .. } | FeedSpec::Demo) {
+            return;
+        }
+        self.with_rt(|rt| {
+            if let Some(w) = rt.workers.get_mut(&id) {
+                stop_worker(w);
+                w.decoder = Decoder::for_spec(&spec);
+                w.spec = spec.clone();
+                w.backoff.reset();
+            }
+        });
+        self.entries.update(|v| {
+            if let Some(e) = v.iter_mut().find(|e| e.id == id) {
+                e.spec = spec;
+            }
+        });
+        self.start(id);
+    }
+
+    fn set_demo_phase(&self, phase: Phase) {
+        if let Some(e) = self.entries.get_untracked().first() {
+            e.status.update(|s| s.phase = phase);
+        }
+    }
+
+    /// (Re)opens a feed's source.
+    fn start(&self, id: FeedId) {
+        let Some(Some((spec, generation, status, reconnect))) = self.with_rt(|rt| {
+            rt.workers.get_mut(&id).map(|w| {
+                stop_worker(w);
+                w.generation += 1;
+                (w.spec.clone(), w.generation, w.status, w.failed_before)
+            })
+        }) else {
+            return;
+        };
+        status.update(|s| {
+            s.phase = Phase::Connecting;
+            if reconnect {
+                s.reconnects += 1;
+            }
+        });
+        match spec {
+            FeedSpec::Venue(preset) => {
+                let url = preset.ws_url();
+                let conn = self.new_conn();
+                match self.open_socket(id, conn, &url) {
+                    Ok(sock) => {
+                        self.with_rt(|rt| {
+                            if let Some(w) = rt.workers.get_mut(&id) {
+                                w.source = Source::Socket(sock);
+                                w.conn = conn;
+                            }
+                        });
+                    }
+                    Err(e) => status.update(|s| {
+                        s.error(&e);
+                        s.phase = Phase::Stopped(e.to_string());
+                    }),
+                }
+            }
+            FeedSpec::Sse { url, event, .. } => self.open_sse(id, generation, &url, &event, status),
+            FeedSpec::Poll {
+                url, interval_ms, ..
+            } => {
+                let feeds = *self;
+                leptos::task::spawn_local(async move {
+                    feeds.run_poll(id, generation, url, interval_ms).await;
+                });
+            }
+            FeedSpec::File { .. } => status.update(|s| s.phase = Phase::Importing),
+            FeedSpec::Demo => {}
+        }
+    }
+
+    fn is_current(&self, id: FeedId, generation: u32) -> bool {
+        self.with_rt(|rt| rt.workers.get(&id).map(|w| w.generation) == Some(generation))
+            .unwrap_or(false)
+    }
+
+    /// Moves queued trades into the engine.
+    pub fn flush(&self) {
+        let trades = self
+            .with_rt(|rt| std::mem::take(&mut rt.pending))
+            .unwrap_or_default();
+        self.live.ingest(&trades);
+    }
+
+    /// Called 4 times a second: flush, watchdogs, rotation, rates, quality.
+    pub fn tick(&self) {
+        self.flush();
+        let now = now_ms();
+        let mut dead = vec![];
+        let mut rotate = vec![];
+        let dirty = self.with_rt(|rt| {
+            for (&id, w) in rt.workers.iter_mut() {
+                if let (Some(wd), Source::Socket(_)) = (&w.watchdog, &w.source) {
+                    if wd.is_dead(now) {
+                        dead.push((id, wd.silent_for_ms(now)));
+                    }
+                }
+                if matches!(w.source, Source::Socket(_))
+                    && w.rotation.poll(now) == Some(RotationStep::OpenNew)
+                {
+                    rotate.push((id, w.generation));
+                }
+                let accepted = w.status.with_untracked(|s| s.accepted);
+                w.rate.push_back((now, accepted));
+                while w
+                    .rate
+                    .front()
+                    .is_some_and(|&(t, _)| now - t > RATE_WINDOW_MS)
+                {
+                    w.rate.pop_front();
+                }
+                let rate = match (w.rate.front(), w.rate.back()) {
+                    (Some(&(t0, a0)), Some(&(t1, a1))) if t1 > t0 => {
+                        (a1 - a0) as f64 * 1000.0 / (t1 - t0) as f64
+                    }
+                    _ => 0.0,
+                };
+                w.status.update(|s| s.rate = rate);
+            }
+            std::mem::take(&mut rt.quality_dirty)
+        });
+        if dirty == Some(true) {
+            self.quality_version.update(|v| *v += 1);
+        }
+        for (id, silent) in dead {
+            self.fail(
+                id,
+                format!(
+                    "no message for {:.1} s: connection taken as dead",
+                    silent as f64 / 1000.0
+                ),
+                None,
+            );
+        }
+        for (id, generation) in rotate {
+            self.rotate(id, generation);
+        }
+    }
+
+    /// Cancels a file import in progress.
+    pub fn cancel_import(&self, id: FeedId) {
+        self.with_rt(|rt| {
+            if let Some(Source::File(c)) = rt.workers.get(&id).map(|w| &w.source) {
+                c.cancel();
+            }
+        });
+    }
+}
+
+/// Closes a worker's sources and timers (callbacks of its generation are then ignored).
+fn stop_worker(w: &mut Worker) {
+    w.generation += 1;
+    if let Source::File(c) = &w.source {
+        c.cancel();
+    }
+    bury(std::mem::replace(&mut w.source, Source::None));
+    if let Some((_, s)) = w.rotating.take() {
+        bury(Source::Socket(s));
+    }
+    w.conn = 0;
+    w.watchdog = None;
+    if let Some(t) = w.retry.take() {
+        t.clear();
+    }
+}
+
+/// Detaches a source now and frees it after the current callback returns: the source may be
+/// the very one whose callback is running, and a callback must not free itself.
+fn bury(source: Source) {
+    match &source {
+        Source::Socket(s) => s.detach(),
+        Source::Events(e) => e.detach(),
+        Source::File(_) | Source::None => return,
+    }
+    leptos::task::spawn_local(async move { drop(source) });
+}
+
+/// Creates the feed list (the demo first), runs its tick, and provides it.
+pub fn provide_feeds_context(live: Live) -> Feeds {
+    let feeds = Feeds::new(live);
+    provide_context(feeds);
+    match set_interval_with_handle(move || feeds.tick(), super::timer::ms(250)) {
+        Ok(handle) => on_cleanup(move || handle.clear()),
+        Err(e) => leptos::logging::error!("the feed list could not start its timer: {e:?}"),
+    }
+    feeds
+}

@@ -1,0 +1,243 @@
+//! A feed's asynchronous jobs: polling an HTTP source, backfilling gaps from REST history,
+//! and importing a file in chunks.
+
+use leptos::prelude::*;
+use tradelens_core::decode::binance::Binance;
+use tradelens_core::decode::time::EpochUnit;
+use tradelens_core::feed::gap::{Backfill, BackfillProgress};
+use tradelens_core::feed::poll::{PollDecision, PollScheduler};
+use tradelens_core::feed::preview::SampleFormat;
+use web_sys::Blob;
+
+use super::{random, FeedId, FeedSpec, Feeds, FileFormat, Phase};
+use crate::feeds::file::{read_chunks, CancelFlag, ReadEnd, CHUNK_BYTES};
+use crate::feeds::poll::{fetch_bytes, UseFetchOptions};
+use crate::feeds::timer::sleep_ms;
+use crate::now_ms;
+
+/// Largest JSON array file (it cannot be streamed; NDJSON and CSV can).
+const JSON_FILE_LIMIT: f64 = 64.0 * 1024.0 * 1024.0;
+
+impl Feeds {
+    pub(super) async fn run_poll(self, id: FeedId, generation: u32, url: String, interval_ms: u64) {
+        let mut scheduler = PollScheduler::new(interval_ms);
+        let Some(Some(status)) = self.with_rt(|rt| rt.workers.get(&id).map(|w| w.status)) else {
+            return;
+        };
+        while self.is_current(id, generation) {
+            let options = UseFetchOptions {
+                if_none_match: scheduler.if_none_match().map(str::to_string),
+                ..UseFetchOptions::default()
+            };
+            let mut r = random;
+            let decision = match fetch_bytes(&url, &options).await {
+                Ok(resp) => {
+                    let d = scheduler.on_response(
+                        resp.status,
+                        resp.etag.as_deref(),
+                        resp.retry_after.as_deref(),
+                        &mut r,
+                    );
+                    if matches!(d, PollDecision::Ingest { .. }) && self.is_current(id, generation) {
+                        status.update(|s| s.phase = Phase::Connected);
+                        self.ingest_message(
+                            id,
+                            &String::from_utf8_lossy(&resp.body),
+                            now_ms(),
+                            false,
+                        );
+                    }
+                    d
+                }
+                Err(e) => {
+                    status.update(|s| s.error(&e));
+                    scheduler.on_network_error(&mut r)
+                }
+            };
+            if !self.is_current(id, generation) {
+                return;
+            }
+            let wait = match decision {
+                PollDecision::Ingest { next_in_ms } => next_in_ms,
+                PollDecision::NotModified { next_in_ms } => {
+                    status.update(|s| {
+                        s.phase = Phase::Connected;
+                        s.last_message_ms = Some(now_ms());
+                    });
+                    next_in_ms
+                }
+                PollDecision::Retry { in_ms, reason } => {
+                    status.update(|s| {
+                        s.error(&reason);
+                        s.phase = Phase::Reconnecting {
+                            at_ms: now_ms() + in_ms as i64,
+                        };
+                    });
+                    in_ms
+                }
+                PollDecision::Stop { message } => {
+                    status.update(|s| {
+                        s.error(&message);
+                        s.phase = Phase::Stopped(message);
+                    });
+                    return;
+                }
+            };
+            sleep_ms(wait).await;
+        }
+    }
+
+    pub(super) async fn run_backfill(self, id: FeedId) {
+        let setup = self.with_rt(|rt| {
+            let w = rt.workers.get_mut(&id)?;
+            let FeedSpec::Venue(preset) = w.spec.clone() else {
+                return None;
+            };
+            if w.backfilling {
+                return None;
+            }
+            w.backfilling = true;
+            Some((preset, w.status))
+        });
+        let Some(Some((preset, status))) = setup else {
+            return;
+        };
+        let mut rest = Binance::new(EpochUnit::Millis, &preset.symbol);
+        while let Some(Some(gap)) =
+            self.with_rt(|rt| rt.workers.get_mut(&id).and_then(|w| w.gaps.next_gap()))
+        {
+            let mut fill = Backfill::new(gap, Backfill::BINANCE_PAGE);
+            let mut attempts = 0;
+            let progress = loop {
+                let Some(req) = fill.next_request() else {
+                    break fill.give_up();
+                };
+                let url = preset.binance_history_url(req.from_id, req.limit);
+                match fetch_bytes(&url, &UseFetchOptions::default()).await {
+                    Ok(resp) if resp.status == 200 => {
+                        let text = String::from_utf8_lossy(&resp.body);
+                        let decoded = rest.decode(&text);
+                        let ids: Vec<u64> = decoded
+                            .as_ref()
+                            .map(|d| d.trades.iter().map(|t| t.id).collect())
+                            .unwrap_or_default();
+                        let after = self.with_rt(|rt| rt.pipeline(id, decoded, now_ms(), false));
+                        if let Some(after) = after {
+                            self.after_batch(id, after);
+                        }
+                        match fill.on_page(&ids) {
+                            BackfillProgress::More => continue,
+                            done => break done,
+                        }
+                    }
+                    Ok(resp) if resp.status == 429 && attempts < 3 => {
+                        attempts += 1;
+                        let secs = resp
+                            .retry_after
+                            .and_then(|s| s.trim().parse::<u64>().ok())
+                            .unwrap_or(1)
+                            .min(60);
+                        sleep_ms(secs * 1000).await;
+                    }
+                    Ok(resp) => {
+                        status.update(|s| s.error(format!("backfill: HTTP {}", resp.status)));
+                        break fill.give_up();
+                    }
+                    Err(e) => {
+                        status.update(|s| {
+                            s.error(format!("backfill impossible, gap left unfilled: {e}"))
+                        });
+                        break fill.give_up();
+                    }
+                }
+            };
+            self.with_rt(|rt| {
+                if let Some(w) = rt.workers.get_mut(&id) {
+                    w.gaps.record(progress);
+                    let (f, u) = (w.gaps.filled(), w.gaps.unfilled());
+                    w.status.update(|s| {
+                        s.gaps_filled = f;
+                        s.gaps_unfilled = u;
+                    });
+                }
+            });
+        }
+        self.with_rt(|rt| {
+            if let Some(w) = rt.workers.get_mut(&id) {
+                w.backfilling = false;
+            }
+        });
+    }
+
+    pub(super) async fn run_file(
+        self,
+        id: FeedId,
+        generation: u32,
+        blob: Blob,
+        cancel: CancelFlag,
+    ) {
+        let Some(Some((status, spec))) =
+            self.with_rt(|rt| rt.workers.get(&id).map(|w| (w.status, w.spec.clone())))
+        else {
+            return;
+        };
+        let FeedSpec::File { name, format, .. } = spec else {
+            return;
+        };
+        status.update(|s| s.phase = Phase::Importing);
+        let whole_json = format == FileFormat::Generic(SampleFormat::JsonArray);
+        if whole_json && blob.size() > JSON_FILE_LIMIT {
+            let msg = "JSON arrays over 64 MB cannot be streamed: export NDJSON or CSV".to_string();
+            status.update(|s| {
+                s.error(&msg);
+                s.phase = Phase::Stopped(msg);
+            });
+            return;
+        }
+        let mut json_buf: Vec<u8> = Vec::new();
+        let feeds = self;
+        let result = read_chunks(&blob, &name, CHUNK_BYTES, &cancel, |bytes, p| {
+            status.update(|s| s.progress = Some((p.done, p.total, p.rate)));
+            if whole_json {
+                json_buf.extend_from_slice(bytes);
+                return;
+            }
+            feeds.ingest_chunk(id, bytes, false);
+        })
+        .await;
+        if !self.is_current(id, generation) {
+            return;
+        }
+        match result {
+            Ok(ReadEnd::Finished) => {
+                if whole_json {
+                    self.ingest_chunk(id, &json_buf, true);
+                } else {
+                    self.ingest_chunk(id, &[], true);
+                }
+                self.flush();
+                status.update(|s| s.phase = Phase::Done);
+            }
+            Ok(ReadEnd::Cancelled) => {
+                self.flush();
+                status.update(|s| s.phase = Phase::Stopped("import cancelled".into()));
+            }
+            Err(e) => status.update(|s| {
+                s.error(&e);
+                s.phase = Phase::Stopped(e.to_string());
+            }),
+        }
+    }
+
+    fn ingest_chunk(&self, id: FeedId, bytes: &[u8], eof: bool) {
+        let now = now_ms();
+        let out = self.with_rt(|rt| {
+            let w = rt.workers.get_mut(&id)?;
+            let decoded = w.decoder.chunk(bytes, eof);
+            Some(rt.pipeline(id, decoded, now, false))
+        });
+        if let Some(Some(after)) = out {
+            self.after_batch(id, after);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Whole pages of the app.
+
+mod feeds;
+
+pub use feeds::FeedsPage;
