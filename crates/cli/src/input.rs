@@ -630,9 +630,15 @@ pub struct CleanStream {
 }
 
 impl CleanStream {
-    /// Opens and decodes `args`, cleaning with the default settings.
+    /// Opens and decodes `args`, cleaning with the default settings but no outlier test:
+    /// an outlier is only a flag (the trade is kept), so aggregates do not change, and the
+    /// test's rolling median costs more than all the rest of the cleaning.
     pub fn open(args: &InputArgs) -> Result<CleanStream, InputError> {
-        CleanStream::open_with(args, CleanConfig::default())
+        let config = CleanConfig {
+            outlier_symbols: 0,
+            ..CleanConfig::default()
+        };
+        CleanStream::open_with(args, config)
     }
 
     /// Opens and decodes `args`, cleaning with `config`.
