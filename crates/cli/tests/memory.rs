@@ -61,7 +61,7 @@ fn aggregate_piped(mb: usize) -> (usize, u64) {
             while chunk.len() < 1 << 16 {
                 i += 1;
                 // One trade every 37 ms from 2024-03-30T12:00Z, 20 symbols.
-                let side = if i % 3 == 0 { "sell" } else { "buy" };
+                let side = if i.is_multiple_of(3) { "sell" } else { "buy" };
                 chunk += &format!(
                     "{i},{},{}.{:02},1.{},{side},SYM{}\n",
                     1_711_800_000_000 + 37 * i,
