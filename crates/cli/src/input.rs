@@ -142,7 +142,6 @@ pub enum InputError {
 pub fn detect(head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let body = text.trim_start_matches('\u{feff}').trim_start();
-    let has = |k: &str| body.contains(k);
     let compact: String = body
         .chars()
         .take(4096)
@@ -179,7 +178,7 @@ pub fn detect(head: &[u8]) -> Format {
             let h = |k: &str| header.contains(k);
             if h("Lineitem quantity") && h("Name") {
                 Format::Shopify
-            } else if h("Created date (UTC)") || (h("Amount") && h("Status") && has("id")) {
+            } else if h("Created date (UTC)") || (h("Created (UTC)") && h("Amount")) {
                 Format::Stripe
             } else {
                 Format::Csv

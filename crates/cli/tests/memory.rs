@@ -78,6 +78,12 @@ fn aggregate_piped(mb: usize) -> (usize, u64) {
             chunk.clear();
         }
     });
+    // Drain stdout while the child runs: a full pipe would block it before it exits.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
     let mut peak = 0;
     while child.try_wait().expect("wait").is_none() {
         if let Some(v) = vm_hwm_kb(pid) {
@@ -86,9 +92,9 @@ fn aggregate_piped(mb: usize) -> (usize, u64) {
         std::thread::sleep(Duration::from_millis(10));
     }
     writer.join().expect("writer");
-    let out = child.wait_with_output().expect("output");
-    assert!(out.status.success());
-    (String::from_utf8_lossy(&out.stdout).lines().count(), peak)
+    let text = reader.join().expect("reader").expect("read stdout");
+    assert!(child.wait().expect("wait").success());
+    (text.lines().count(), peak)
 }
 
 #[test]
