@@ -2,8 +2,8 @@
 //! with the input. The input is generated here and piped to the binary's stdin (`--input
 //! /dev/stdin`), so nothing is written to disk and the input cannot be re-read or mapped.
 //!
-//! The quick test pipes 24 MB (a debug build reads about 4 MB/s) and requires a peak below
-//! 16 MB: reading the file whole, or keeping each trade (as the Engine's columns do), would
+//! The quick test pipes 16 MB (a debug build reads about 4 MB/s) and requires a peak below
+//! 12 MB: reading the input whole, or keeping each trade (as the Engine's columns do), would
 //! exceed it. The full test pipes 200 MB and requires a peak below 100 MB; run it on an
 //! optimized build:
 //!
@@ -98,12 +98,12 @@ fn aggregate_piped(mb: usize) -> (usize, u64) {
 }
 
 #[test]
-fn aggregate_of_24_mb_stays_under_16_mb() {
-    let (rows, peak_kb) = aggregate_piped(24);
-    eprintln!("24 MB piped: {rows} output lines, peak RSS {peak_kb} kB");
+fn aggregate_of_16_mb_stays_under_12_mb() {
+    let (rows, peak_kb) = aggregate_piped(16);
+    eprintln!("16 MB piped: {rows} output lines, peak RSS {peak_kb} kB");
     assert!(rows > 20, "{rows} rows");
     assert!(peak_kb > 0, "VmHWM was never read");
-    assert!(peak_kb < 16 * 1024, "peak RSS {peak_kb} kB");
+    assert!(peak_kb < 12 * 1024, "peak RSS {peak_kb} kB");
 }
 
 #[test]
