@@ -42,3 +42,16 @@ fn an_unreadable_file_exits_with_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("cannot read /nonexistent/v.csv"));
 }
+
+#[test]
+fn shop_exports_are_detected_by_their_headers() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures");
+    for (file, format) in [
+        ("shopify_orders.csv", "format: shopify"),
+        ("stripe_payments.csv", "format: stripe"),
+    ] {
+        let out = run(&["validate", "--input", path(&fixtures.join(file))]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains(format), "{file}: {}", stdout(&out));
+    }
+}
