@@ -97,3 +97,44 @@ fn rolling_fit_equals_a_fresh_fit_on_the_same_window() {
         }
     );
 }
+
+#[test]
+fn power_std_errors_equal_those_of_a_fit_on_raw_powers() {
+    // The polynomial in powers of x is the same linear model as the one in powers of u, only
+    // reparametrized, so on well-conditioned data (x in 0..3, degree 3) a fit on the raw
+    // columns x, x², x³ must give the same estimates and standard errors as the expansion.
+    let x: Vec<f64> = (0..40).map(|i| i as f64 * 0.075).collect();
+    let y: Vec<f64> = x
+        .iter()
+        .enumerate()
+        .map(|(i, v)| 1.0 - 2.0 * v + 0.5 * v * v * v + 0.1 * ((i * 7 % 11) as f64 - 5.0))
+        .collect();
+    let fit = poly::fit(&x, &y, 3).unwrap();
+    let powers: Vec<Vec<f64>> = (1..=3)
+        .map(|k| x.iter().map(|v| v.powi(k)).collect())
+        .collect();
+    let cols: Vec<(&str, &[f64])> = ["x", "x2", "x3"]
+        .iter()
+        .zip(&powers)
+        .map(|(n, p)| (*n, p.as_slice()))
+        .collect();
+    let raw = ols::fit(&cols, &y, true).unwrap();
+    let est = fit.power_coefficients();
+    let se = fit.power_std_errors();
+    for (k, c) in raw.coefficients.iter().enumerate() {
+        assert!(
+            (est[k] - c.estimate).abs() <= TEST_LAW * c.estimate.abs().max(1.0),
+            "b{k}"
+        );
+        assert!(
+            (se[k] - c.std_error).abs() <= TEST_LAW * c.std_error,
+            "se{k}"
+        );
+    }
+    // The covariance's diagonal is the squared standard errors, in both fits.
+    let cov = raw.covariance();
+    for (k, c) in raw.coefficients.iter().enumerate() {
+        assert!((cov[k][k].sqrt() - c.std_error).abs() <= TEST_LAW * c.std_error);
+        assert!((cov[k][1] - cov[1][k]).abs() <= TEST_LAW * cov[k][k].abs().max(1e-300));
+    }
+}

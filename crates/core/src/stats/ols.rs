@@ -321,6 +321,40 @@ impl OlsFit {
         self.coefficients.iter().find(|c| c.name == name)
     }
 
+    /// Covariance matrix of the coefficients, in the order of [`OlsFit::coefficients`]
+    /// (intercept first): σ² (X'X)⁻¹, computed from R of the centred, scaled columns.
+    ///
+    /// With slopes' covariance C = σ² S⁻¹ (R'R)⁻¹ S⁻¹ (S the column scales), the intercept
+    /// β₀ = ȳ - m'β (m the column means) has variance σ²/n + m'Cm and covariance -(Cm)ⱼ with
+    /// slope j: centring makes ȳ uncorrelated with the slopes.
+    pub fn covariance(&self) -> Vec<Vec<f64>> {
+        let m = &self.model;
+        let s2 = self.sigma2();
+        let g = qr::inverse_gram(&m.r);
+        let k = m.scales.len();
+        let slopes: Vec<Vec<f64>> = (0..k)
+            .map(|i| {
+                (0..k)
+                    .map(|j| s2 * g[i][j] / (m.scales[i] * m.scales[j]))
+                    .collect()
+            })
+            .collect();
+        if !m.intercept {
+            return slopes;
+        }
+        let cm: Vec<f64> = slopes
+            .iter()
+            .map(|row| row.iter().zip(&m.means).map(|(c, mu)| c * mu).sum())
+            .collect();
+        let var0 = s2 / m.n as f64 + cm.iter().zip(&m.means).map(|(a, b)| a * b).sum::<f64>();
+        let mut out = Vec::with_capacity(k + 1);
+        out.push(std::iter::once(var0).chain(cm.iter().map(|v| -v)).collect());
+        for (i, row) in slopes.into_iter().enumerate() {
+            out.push(std::iter::once(-cm[i]).chain(row).collect());
+        }
+        out
+    }
+
     /// Residual variance estimate σ² = RSS / (n - p).
     pub fn sigma2(&self) -> f64 {
         self.model.sigma * self.model.sigma

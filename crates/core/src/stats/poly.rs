@@ -153,8 +153,51 @@ impl PolyFit {
         q
     }
 
+    /// Standard errors of [`PolyFit::power_coefficients`]: the square roots of the diagonal of
+    /// T Cov(c) Tᵀ, where T maps the coefficients c of powers of u = a x + b to those of x,
+    /// T[j][k] = C(k, j) aʲ bᵏ⁻ʲ for k >= j. Same caveat as the coefficients: for x far from
+    /// the origin the expansion cancels catastrophically.
+    pub fn power_std_errors(&self) -> Vec<f64> {
+        let d = self.degree;
+        let (a, b) = (1.0 / self.half_range, -self.centre / self.half_range);
+        let mut t = vec![vec![0.0; d + 1]; d + 1];
+        for (k, binom_row) in binomials(d).iter().enumerate() {
+            for (j, &binom) in binom_row.iter().enumerate() {
+                t[j][k] = binom * a.powi(j as i32) * b.powi((k - j) as i32);
+            }
+        }
+        let cov = self.ols.covariance();
+        (0..=d)
+            .map(|j| {
+                let mut v = 0.0;
+                for (k, ck) in cov.iter().enumerate() {
+                    for (l, c) in ck.iter().enumerate() {
+                        v += t[j][k] * c * t[j][l];
+                    }
+                }
+                v.max(0.0).sqrt()
+            })
+            .collect()
+    }
+
     fn powers(&self, x: f64) -> Vec<f64> {
         let u = self.to_unit(x);
         (1..=self.degree).map(|k| u.powi(k as i32)).collect()
     }
+}
+
+/// Rows 0..=d of Pascal's triangle: row k holds C(k, 0) … C(k, k).
+fn binomials(d: usize) -> Vec<Vec<f64>> {
+    let mut rows: Vec<Vec<f64>> = vec![vec![1.0]];
+    for k in 1..=d {
+        let prev = &rows[k - 1];
+        let row = (0..=k)
+            .map(|j| {
+                let left = if j > 0 { prev[j - 1] } else { 0.0 };
+                left + prev.get(j).copied().unwrap_or(0.0)
+            })
+            .collect();
+        rows.push(row);
+    }
+    rows
 }

@@ -107,6 +107,25 @@ pub(crate) fn forward_substitute_transpose(r: &[Vec<f64>], w: &[f64]) -> Vec<f64
     z
 }
 
+/// (R'R)⁻¹ = R⁻¹ R⁻ᵀ in full: entry (i, j) is the dot product of rows i and j of R⁻¹.
+pub(crate) fn inverse_gram(r: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let p = r.len();
+    let rows: Vec<Vec<f64>> = (0..p)
+        .map(|j| {
+            let mut e = vec![0.0; p];
+            e[j] = 1.0;
+            forward_substitute_transpose(r, &e)
+        })
+        .collect();
+    (0..p)
+        .map(|i| {
+            (0..p)
+                .map(|j| rows[i].iter().zip(&rows[j]).map(|(a, b)| a * b).sum())
+                .collect()
+        })
+        .collect()
+}
+
 /// The diagonal of (R'R)⁻¹ = R⁻¹ R⁻ᵀ: row sums of squares of R⁻¹.
 pub(crate) fn inverse_gram_diagonal(r: &[Vec<f64>]) -> Vec<f64> {
     let p = r.len();
