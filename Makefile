@@ -11,7 +11,7 @@ export CHROME_PATH ?= /usr/bin/chromium
 PORT ?= 8080
 WASM := --target wasm32-unknown-unknown
 # Native packages: the core, the feed simulator, the benchmarks. The app is built for wasm32.
-NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-bench
+NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-bench
 
 .PHONY: serve test bench size tools browser build check-format lint unit browser-test e2e clean
 
@@ -40,7 +40,7 @@ lint:
 	cargo clippy --locked -p tradelens $(WASM) --all-targets -- -D warnings
 
 unit:
-	cargo test --locked -p tradelens-core -p tradelens-feedsim
+	cargo test --locked -p tradelens-core -p tradelens-feedsim -p tradelens-cli
 
 browser-test:
 	cargo test --locked -p tradelens $(WASM) --test web --test analysis
