@@ -13,7 +13,10 @@ WASM := --target wasm32-unknown-unknown
 # Native packages: the core, the feed simulator, the benchmarks. The app is built for wasm32.
 NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-bench
 
-.PHONY: serve test bench size tools browser build check-format lint unit browser-test e2e clean
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk
+
+.PHONY: fuzz serve test bench size tools browser build check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -53,6 +56,16 @@ e2e: build
 ## Native benchmarks, each against a plain baseline measured in the same run.
 bench: tools
 	cargo bench --locked -p tradelens-bench
+
+## Fuzz every decoder (and stored-chunk decoding) for FUZZ_SECONDS each, seeded from
+## fuzz/seeds. Needs the nightly toolchain rustup has on this kind of machine.
+fuzz:
+	@rustup run nightly rustc --version >/dev/null 2>&1 || { echo "make fuzz needs a nightly toolchain (rustup toolchain list)"; exit 1; }
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t && cp -n seeds/$$t/* corpus/$$t/ 2>/dev/null; \
+	  cargo +nightly fuzz run $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 || exit 1; \
+	done
 
 ## Bundle size of the release build (raw, gzip, brotli).
 size: build
