@@ -13,7 +13,7 @@ WASM := --target wasm32-unknown-unknown
 # Native packages: the core, the feed simulator, the benchmarks. The app is built for wasm32.
 NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-bench
 
-.PHONY: serve test bench size tools browser build check-format lint unit browser-test e2e clean
+.PHONY: serve test bench bench-native bench-wasm bench-browser size tools browser build check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -38,6 +38,7 @@ check-format:
 lint:
 	cargo clippy --locked $(NATIVE) --all-targets -- -D warnings
 	cargo clippy --locked -p tradelens $(WASM) --all-targets -- -D warnings
+	cargo clippy --locked -p tradelens-bench-wasm $(WASM) --all-targets -- -D warnings
 
 unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim
@@ -48,9 +49,23 @@ browser-test:
 e2e: build
 	npm run --silent e2e
 
+## Native benchmarks, then TradeLens against DuckDB-Wasm, Perspective and Arquero in headless
+## Chromium (bench/web): bench/results.json and the README table.
+bench: tools browser bench-native bench-browser
+
 ## Native benchmarks, each against a plain baseline measured in the same run.
-bench: tools
+bench-native: tools
 	cargo bench --locked -p tradelens-bench
+
+## The core engine for the browser benchmarks, built as the app is (release, wasm-opt -Oz).
+BENCH_DIST := bench/web/dist
+bench-wasm: tools
+	cargo build --locked --release $(WASM) -p tradelens-bench-wasm
+	wasm-bindgen --target web --out-dir $(BENCH_DIST) target/wasm32-unknown-unknown/release/tradelens_bench_wasm.wasm
+	wasm-opt -Oz $(BENCH_DIST)/tradelens_bench_wasm_bg.wasm -o $(BENCH_DIST)/tradelens_bench_wasm_bg.wasm
+
+bench-browser: bench-wasm browser
+	node bench/web/run.mjs
 
 ## Bundle size of the release build (raw, gzip, brotli).
 size: build
