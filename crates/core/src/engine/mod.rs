@@ -2,6 +2,7 @@
 //! updated incrementally as trades arrive in any order.
 
 mod agg;
+mod batch;
 mod bucket;
 pub mod measure;
 mod metric;
@@ -9,6 +10,7 @@ pub mod series;
 mod table;
 
 pub use agg::Agg;
+pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
 pub use metric::Metric;
 pub use table::{LabelId, Table, NO_LABEL};
