@@ -30,8 +30,10 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--dis
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
 
-/** Static server for bench/web and node_modules only, no caching headers. */
+/** Static server for bench/web and node_modules only, no caching headers. It counts what it
+ * sends (`served`), so the bytes a page downloads include its workers' requests too. */
 async function serve() {
+  const served = [];
   const allowed = [join(ROOT, 'bench', 'web') + sep, join(ROOT, 'node_modules') + sep];
   const server = createServer(async (req, res) => {
     const file = normalize(join(ROOT, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
@@ -40,12 +42,13 @@ async function serve() {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
       res.end(body);
+      served.push({ file, body });
     } catch {
       res.writeHead(404).end();
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}/bench/web/`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}/bench/web/`, served, close: () => server.close() };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -72,7 +75,7 @@ async function openPage(browser, url) {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
-  await page.waitForFunction(() => window.bench, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.bench, null, { timeout: 30_000 });
   return { page, context, errors };
 }
 
@@ -117,15 +120,15 @@ async function main() {
       for (let i = 0; i < W4.runs && !failed; i++) {
         const context = await browser.newContext();
         const page = await context.newPage();
-        const bodies = [];
-        page.on('response', (r) => bodies.push(r.body().catch(() => Buffer.alloc(0))));
+        server.served.length = 0;
         try {
           await page.goto(`${server.url}${tool}.html?cold=${W4.trades}`);
           const r = await (await page.waitForFunction(() => window.coldResult, null, { timeout: 60_000 })).jsonValue();
           if (r.error) throw new Error(r.error);
           times.push(r.ms);
-          const all = await Promise.all(bodies);
+          const all = server.served.map((s) => s.body);
           bytes = { requests: all.length, raw: all.reduce((s, b) => s + b.length, 0), gzip: all.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) };
+          if (i === 0) console.log(`${tool} cold start downloads: ${server.served.map((s) => s.file.slice(ROOT.length)).join(', ')}`);
         } catch (e) {
           failed = e.message.split('\n')[0];
         }

@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
-use tradelens_core::engine::{Agg, BucketSize, Engine, EngineSpec, LabelId};
-use tradelens_core::model::{Field, Label, Side, Trade};
+use tradelens_core::engine::{Agg, BucketSize, Columns, Engine, EngineSpec, LabelId};
+use tradelens_core::model::{Field, Label, Side};
 use wasm_bindgen::prelude::*;
 
 /// An engine aggregating per one-minute bucket and symbol, fed with columns.
@@ -61,7 +61,8 @@ impl BenchEngine {
         }
     }
 
-    /// Adds trades given as columns of equal length.
+    /// Adds trades given as columns of equal length, through the engine's batch path
+    /// ([`Engine::extend_columns`]).
     pub fn append(
         &mut self,
         time: &[f64],
@@ -70,34 +71,25 @@ impl BenchEngine {
         qty: &[f64],
         side: &[u8],
     ) -> Result<(), JsError> {
-        let n = time.len();
-        if [symbol.len(), price.len(), qty.len(), side.len()] != [n; 4] {
-            return Err(JsError::new("columns differ in length"));
-        }
-        for row in 0..n {
-            let Some(label) = self.symbols.get(symbol[row] as usize) else {
-                return Err(JsError::new(&format!(
-                    "row {row}: symbol index {} is not among the {} names",
-                    symbol[row],
-                    self.symbols.len()
-                )));
-            };
-            let trade = Trade {
-                id: self.next_id,
-                time_ms: time[row] as i64,
-                price: price[row],
-                qty: qty[row],
-                side: Some(if side[row] == 0 {
-                    Side::Buy
-                } else {
-                    Side::Sell
-                }),
-                symbol: label.clone(),
-                dims: [None, None, None, None],
-            };
-            self.next_id += 1;
-            self.engine.push(&trade);
-        }
+        let n = time.len() as u64;
+        let id: Vec<u64> = (self.next_id..self.next_id + n).collect();
+        let time_ms: Vec<i64> = time.iter().map(|&t| t as i64).collect();
+        let side: Vec<Option<Side>> = side
+            .iter()
+            .map(|&s| Some(if s == 0 { Side::Buy } else { Side::Sell }))
+            .collect();
+        self.engine
+            .extend_columns(Columns {
+                id: &id,
+                time_ms: &time_ms,
+                price,
+                qty,
+                side: &side,
+                symbol,
+                labels: &self.symbols,
+            })
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        self.next_id += n;
         Ok(())
     }
 
