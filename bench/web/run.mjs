@@ -19,6 +19,10 @@ const N = QUICK ? 100_000 : 1_000_000;
 const W1 = { warmup: QUICK ? 1 : 2, runs: QUICK ? 2 : 5 };
 const W2 = { warmup: QUICK ? 0 : 1, runs: QUICK ? 1 : 3, steps: QUICK ? 10 : 100, batch: 1_000 };
 const W4 = { runs: QUICK ? 2 : 5, trades: 10_000 };
+/** Past this many seconds on one workload, a tool stops after its current measured run (at
+ * least one): a slow peer must not push `make bench` past its 20 minutes. The table shows
+ * how many runs each median is of. */
+const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 120);
 /** Relative tolerance for sums (volume, notional, VWAP); counts and OHLC must be exact. */
 const SUM_TOLERANCE = 1e-9;
 const EXACT = ['bucket', 'symbol', 'count', 'open', 'high', 'low', 'close'];
@@ -144,7 +148,7 @@ async function main() {
     generated: new Date().toISOString(),
     browser: `Chromium ${browser.version()}`,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), platform: process.platform },
-    config: { trades: N, W1, W2, W4, sum_tolerance: SUM_TOLERANCE, quick: QUICK },
+    config: { trades: N, W1, W2, W4, budget_s: BUDGET_S, sum_tolerance: SUM_TOLERANCE, quick: QUICK },
     results,
   };
   const file = QUICK ? join(ROOT, 'bench', 'results-quick.tmp') : join(ROOT, 'bench', 'results.json');
@@ -155,8 +159,10 @@ async function main() {
 
 async function workload(name, tool, warmup, runs, run, resultOf, errors, record, reference, isW2 = false) {
   const times = [];
+  const began = Date.now();
   try {
     for (let i = 0; i < warmup + runs; i++) {
+      if (times.length > 0 && Date.now() - began > BUDGET_S * 1000) break;
       const r = await run();
       const result = resultOf(r);
       if (tool === 'tradelens') reference[name] = result;
@@ -167,6 +173,7 @@ async function workload(name, tool, warmup, runs, run, resultOf, errors, record,
         : difference(want, result);
       if (why) throw new Error(`wrong aggregates: ${why}`);
       if (i >= warmup) times.push(r.ms);
+      console.error(`  ${name} ${NAMES[tool]} ${i < warmup ? 'warm-up' : 'run'} ${i + 1}/${warmup + runs}: ${r.ms.toFixed(1)} ms, checked`);
     }
     record(name, tool, summary(times));
   } catch (e) {
