@@ -16,7 +16,7 @@ NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-b
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk
 
-.PHONY: fuzz serve test bench size tools browser build check-format lint unit browser-test e2e clean
+.PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -41,6 +41,7 @@ check-format:
 lint:
 	cargo clippy --locked $(NATIVE) --all-targets -- -D warnings
 	cargo clippy --locked -p tradelens $(WASM) --all-targets -- -D warnings
+	cargo clippy --locked -p tradelens-bench-wasm $(WASM) --all-targets -- -D warnings
 
 unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim -p tradelens-cli
@@ -53,8 +54,12 @@ e2e: build
 	cargo build --locked -p tradelens-feedsim --bin feedsim
 	FEEDSIM=target/debug/feedsim npm run --silent e2e
 
+## Native benchmarks, then TradeLens against DuckDB-Wasm, Perspective and Arquero in headless
+## Chromium (bench/web): bench/results.json and the README table.
+bench: tools browser bench-native bench-browser
+
 ## Native benchmarks, each against a plain baseline measured in the same run.
-bench: tools
+bench-native: tools
 	cargo bench --locked -p tradelens-bench
 
 ## Fuzz every decoder (and stored-chunk decoding) for FUZZ_SECONDS each, seeded from
@@ -66,6 +71,16 @@ fuzz:
 	  mkdir -p corpus/$$t && cp -n seeds/$$t/* corpus/$$t/ 2>/dev/null; \
 	  cargo +nightly fuzz run $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 || exit 1; \
 	done
+
+## The core engine for the browser benchmarks, built as the app is (release, wasm-opt -Oz).
+BENCH_DIST := bench/web/dist
+bench-wasm: tools
+	cargo build --locked --release $(WASM) -p tradelens-bench-wasm
+	wasm-bindgen --target web --out-dir $(BENCH_DIST) target/wasm32-unknown-unknown/release/tradelens_bench_wasm.wasm
+	wasm-opt -Oz $(BENCH_DIST)/tradelens_bench_wasm_bg.wasm -o $(BENCH_DIST)/tradelens_bench_wasm_bg.wasm
+
+bench-browser: bench-wasm browser
+	node bench/web/run.mjs
 
 ## Bundle size of the release build (raw, gzip, brotli).
 size: build

@@ -10,8 +10,8 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tradelens_bench::{demo_trades, START_MS};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
-use tradelens_core::model::{Field, Trade};
+use tradelens_core::engine::{BucketSize, Columns, Engine, EngineSpec};
+use tradelens_core::model::{Field, Label, Side, Trade};
 
 fn baseline(trades: &[Trade]) -> usize {
     let mut map: HashMap<(i64, &str), (u64, f64, f64)> = HashMap::new();
@@ -41,6 +41,48 @@ fn ingest(c: &mut Criterion) {
             },
             |mut engine| {
                 engine.extend(&trades);
+                black_box(engine.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The same trades as columns through the batch path (symbols indexed into a label list).
+    let mut labels: Vec<Label> = Vec::new();
+    let symbol: Vec<u32> = trades
+        .iter()
+        .map(|t| match labels.iter().position(|l| *l == t.symbol) {
+            Some(i) => i as u32,
+            None => {
+                labels.push(t.symbol.clone());
+                labels.len() as u32 - 1
+            }
+        })
+        .collect();
+    let id: Vec<u64> = trades.iter().map(|t| t.id).collect();
+    let time_ms: Vec<i64> = trades.iter().map(|t| t.time_ms).collect();
+    let price: Vec<f64> = trades.iter().map(|t| t.price).collect();
+    let qty: Vec<f64> = trades.iter().map(|t| t.qty).collect();
+    let side: Vec<Option<Side>> = trades.iter().map(|t| t.side).collect();
+    group.bench_function("engine_1m_by_symbol_columns", |b| {
+        b.iter_batched(
+            || {
+                Engine::new(EngineSpec {
+                    bucket: BucketSize::M1,
+                    group_by: Some(Field::Symbol),
+                })
+            },
+            |mut engine| {
+                engine
+                    .extend_columns(Columns {
+                        id: &id,
+                        time_ms: &time_ms,
+                        price: &price,
+                        qty: &qty,
+                        side: &side,
+                        symbol: &symbol,
+                        labels: &labels,
+                    })
+                    .expect("columns of equal length");
                 black_box(engine.len())
             },
             BatchSize::LargeInput,

@@ -2,6 +2,7 @@
 //! updated incrementally as trades arrive in any order.
 
 mod agg;
+mod batch;
 mod bucket;
 pub mod measure;
 mod metric;
@@ -9,6 +10,7 @@ pub mod series;
 mod table;
 
 pub use agg::Agg;
+pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
 pub use metric::Metric;
 pub use table::{LabelId, Table, NO_LABEL};
@@ -164,14 +166,20 @@ impl Engine {
     }
 
     fn count_second(&mut self, time_ms: i64) {
+        self.count_seconds(time_ms, 1);
+    }
+
+    /// Counts `n` trades in the second holding `time_ms` (the batch path counts each run of
+    /// trades within one second at once).
+    fn count_seconds(&mut self, time_ms: i64, n: u32) {
         let sec = time_ms.div_euclid(1000);
         let newest = self.per_second.back().map_or(sec, |&(s, _)| s.max(sec));
         if sec <= newest - RATE_HORIZON_S {
             return;
         }
         match self.per_second.binary_search_by_key(&sec, |&(s, _)| s) {
-            Ok(i) => self.per_second[i].1 += 1,
-            Err(i) => self.per_second.insert(i, (sec, 1)),
+            Ok(i) => self.per_second[i].1 += n,
+            Err(i) => self.per_second.insert(i, (sec, n)),
         }
         while self
             .per_second

@@ -105,6 +105,29 @@ impl Table {
         row
     }
 
+    /// Appends trades given as columns (already checked to be of equal length, with symbol
+    /// indexes within `labels`). Each label is interned once, on its first use.
+    pub(crate) fn push_columns(&mut self, c: &super::Columns<'_>) {
+        self.id.extend_from_slice(c.id);
+        self.time_ms.extend_from_slice(c.time_ms);
+        self.price.extend_from_slice(c.price);
+        self.qty.extend_from_slice(c.qty);
+        self.side.extend(c.side.iter().map(|s| match s {
+            None => SIDE_NONE,
+            Some(Side::Buy) => SIDE_BUY,
+            Some(Side::Sell) => SIDE_SELL,
+        }));
+        let mut ids: Vec<Option<LabelId>> = vec![None; c.labels.len()];
+        for &s in c.symbol {
+            let id =
+                *ids[s as usize].get_or_insert_with(|| self.dict.intern(&c.labels[s as usize]));
+            self.symbol.push(id);
+        }
+        for col in &mut self.dims {
+            col.resize(self.id.len(), NO_LABEL);
+        }
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.id.len()
