@@ -43,7 +43,7 @@ unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim
 
 browser-test:
-	cargo test --locked -p tradelens $(WASM) --test web --test analysis
+	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage
 
 e2e: build
 	npm run --silent e2e

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod components;
 pub mod fatal;
 pub mod live;
+pub mod storage;
 pub mod theme;
 pub mod zone;
 

@@ -1,0 +1,162 @@
+//! The storage context: one [`Saver`] for the page, its state as signals, and the banner that
+//! says when trades are not being kept.
+//!
+//! Live feeds call [`Storage::save_batch`] with each accepted batch; that is the whole
+//! integration.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use tradelens_core::model::Trade;
+
+use super::db::DB_NAME;
+use super::saver::{Saver, SaverOptions};
+use super::store::SaveReport;
+use super::StorageError;
+
+/// Where storage stands, for the banner.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StorageStatus {
+    /// Opening (or upgrading) the database.
+    Opening,
+    /// Trades are being saved.
+    Ready,
+    /// The upgrade waits for other TradeLens tabs to close.
+    Blocked,
+    /// Another tab upgraded the database; this tab must reload to keep saving.
+    VersionChanged,
+    /// The database could not be opened: the app runs from memory.
+    MemoryOnly(String),
+}
+
+impl StorageStatus {
+    /// What the banner says, if anything.
+    pub fn banner(&self) -> Option<String> {
+        match self {
+            StorageStatus::Opening | StorageStatus::Ready => None,
+            StorageStatus::Blocked => Some(
+                "TradeLens is open in another tab with an older version: close that tab so this one can save trades."
+                    .into(),
+            ),
+            StorageStatus::VersionChanged => Some(
+                "A newer TradeLens opened in another tab: reload this tab to keep saving trades."
+                    .into(),
+            ),
+            StorageStatus::MemoryOnly(why) => Some(format!(
+                "Trades are kept in memory only and will be lost on reload: {why}"
+            )),
+        }
+    }
+}
+
+/// The page's storage; `Copy`, read with `expect_context::<Storage>()`.
+#[derive(Clone, Copy)]
+pub struct Storage {
+    saver: StoredValue<Saver, LocalStorage>,
+    /// Where storage stands.
+    pub status: RwSignal<StorageStatus>,
+    /// The last thing the user should know about storage (full disk, retention ran).
+    pub message: RwSignal<Option<String>>,
+}
+
+impl Storage {
+    /// A storage on database `name`, opening it now.
+    pub fn new(name: &str) -> Storage {
+        let status = RwSignal::new(StorageStatus::Opening);
+        let message = RwSignal::new(None);
+        let mut opts = SaverOptions::new(name);
+        opts.open.on_blocked = Some(Rc::new(move || status.set(StorageStatus::Blocked)));
+        opts.open.on_version_change =
+            Some(Rc::new(move |_| status.set(StorageStatus::VersionChanged)));
+        opts.on_message = Some(Rc::new(move |m| message.set(Some(m))));
+        let saver = Saver::new(opts);
+        let storage = Storage {
+            saver: StoredValue::new_local(saver.clone()),
+            status,
+            message,
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match saver.connect().await {
+                Ok(_) => status.set(StorageStatus::Ready),
+                Err(e) => status.set(StorageStatus::MemoryOnly(e.to_string())),
+            }
+        });
+        storage
+    }
+
+    /// The writer, for restore, retention and tests.
+    pub fn saver(&self) -> Option<Saver> {
+        self.saver.try_get_value()
+    }
+
+    /// Saves a batch of `feed`'s accepted trades; resolves once its transaction completed.
+    /// Errors also go to [`Storage::message`], so a failed save is never silent.
+    pub fn save_batch(
+        &self,
+        feed: &str,
+        trades: &[Trade],
+    ) -> impl Future<Output = Result<SaveReport, StorageError>> + 'static {
+        let unavailable = match self.status.get_untracked() {
+            StorageStatus::MemoryOnly(why) => Some(StorageError::Unavailable { message: why }),
+            StorageStatus::VersionChanged => {
+                Some(StorageError::VersionChange { new_version: None })
+            }
+            _ => None,
+        };
+        let pending = match (&unavailable, self.saver()) {
+            (None, Some(s)) => Some(s.save_batch(feed, trades)),
+            _ => None,
+        };
+        let message = self.message;
+        async move {
+            let r = match pending {
+                Some(p) => p.await,
+                None => Err(unavailable.unwrap_or(StorageError::Unavailable {
+                    message: "storage was disposed".into(),
+                })),
+            };
+            if let Err(e) = &r {
+                // Unavailable/version change already show the banner.
+                if !matches!(
+                    e,
+                    StorageError::Unavailable { .. } | StorageError::VersionChange { .. }
+                ) {
+                    message.set(Some(format!("A batch of trades was not saved: {e}")));
+                }
+            }
+            r
+        }
+    }
+}
+
+/// Creates the page's storage on [`DB_NAME`], asks for persistent storage after the first
+/// gesture, and provides it.
+pub fn provide_storage_context() -> Storage {
+    let storage = Storage::new(DB_NAME);
+    super::quota::persist_after_first_gesture(|granted| {
+        leptos::logging::log!("persistent storage granted: {granted}");
+    });
+    provide_context(storage);
+    storage
+}
+
+/// The storage banner: shown while trades are not being kept, or after a storage event the
+/// user should know about.
+#[component]
+pub fn StorageBanner() -> impl IntoView {
+    let storage = expect_context::<Storage>();
+    let text = move || {
+        storage
+            .status
+            .with(|s| s.banner())
+            .or_else(|| storage.message.get())
+    };
+    view! {
+        <Show when=move || text().is_some()>
+            <div class="storage-banner" role="alert" data-testid="storage-banner">
+                {text}
+            </div>
+        </Show>
+    }
+}

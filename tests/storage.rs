@@ -1,0 +1,344 @@
+//! Browser tests of the IndexedDB layer, on the browser's real IndexedDB. Each test uses its
+//! own database and deletes it first, so a failed run leaves nothing that changes the next.
+//! Nothing sleeps: every step awaits the IndexedDB request or transaction it depends on.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use tradelens::storage::db::{delete_database, OpenOptions};
+use tradelens::storage::record;
+use tradelens::storage::{Saver, SaverOptions, StorageError};
+use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
+use tradelens_core::model::Trade;
+use tradelens_core::store::retention::ChunkPolicy;
+use tradelens_core::store::schema::{self, upgrade_chunk, Step};
+use tradelens_core::store::Chunk;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fixed "now", so each test knows exactly which trades the demo produced.
+const NOW: i64 = 1_764_000_000_000;
+const FEED: &str = "demo:orders";
+
+/// `minutes` of demo orders ending at [`NOW`].
+fn demo_trades(minutes: i64) -> Vec<Trade> {
+    let mut feed = DemoFeed::new(
+        DemoConfig::default_for(DemoMode::Orders),
+        NOW - minutes * 60_000,
+    );
+    feed.generate_until(NOW)
+}
+
+fn sorted(mut v: Vec<Trade>) -> Vec<Trade> {
+    v.sort_by_key(|t| (t.time_ms, t.id));
+    v
+}
+
+/// A writer on a fresh database `name` (deleted first).
+async fn fresh(name: &str) -> Saver {
+    delete_database(name)
+        .await
+        .expect("delete the test database");
+    Saver::new(SaverOptions::new(name))
+}
+
+/// A second writer on the same database, as after a reload: nothing in memory.
+fn reloaded(name: &str) -> Saver {
+    Saver::new(SaverOptions::new(name))
+}
+
+#[wasm_bindgen_test]
+async fn saved_batches_restore_equal_to_the_input() {
+    let name = "tl-test-round-trip";
+    let saver = fresh(name).await;
+    let trades = demo_trades(90);
+    assert!(trades.len() > 1000, "{} trades", trades.len());
+    for batch in trades.chunks(700) {
+        let r = saver.save_batch(FEED, batch).await.unwrap();
+        assert_eq!(r.stored, batch.len());
+    }
+    let mut fractions = Vec::new();
+    let restored = reloaded(name)
+        .restore(FEED, |page| fractions.push(page.fraction))
+        .await
+        .unwrap();
+    assert_eq!(restored, sorted(trades));
+    // Progress only grows and ends at 1.
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(fractions.last().copied(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn replayed_and_overlapping_batches_store_nothing_new() {
+    let name = "tl-test-replay";
+    let saver = fresh(name).await;
+    let trades = demo_trades(30);
+    let (a, b) = (&trades[..200], &trades[100..300]);
+    assert_eq!(saver.save_batch(FEED, a).await.unwrap().stored, 200);
+    let again = saver.save_batch(FEED, a).await.unwrap();
+    assert_eq!((again.stored, again.duplicates, again.chunks), (0, 200, 0));
+    let overlap = saver.save_batch(FEED, b).await.unwrap();
+    assert_eq!((overlap.stored, overlap.duplicates), (100, 100));
+    // After a reload the index is rebuilt from what is stored: still nothing new.
+    let after = reloaded(name);
+    let replay = after.save_batch(FEED, &trades[..300]).await.unwrap();
+    assert_eq!((replay.stored, replay.duplicates), (0, 300));
+    let restored = after.restore(FEED, |_| {}).await.unwrap();
+    assert_eq!(restored, sorted(trades[..300].to_vec()));
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_transaction_stores_nothing_and_the_batch_can_be_retried() {
+    let name = "tl-test-abort";
+    let saver = fresh(name).await;
+    let trades = demo_trades(20);
+    saver.abort_next_commit();
+    let err = saver.save_batch(FEED, &trades).await.unwrap_err();
+    assert!(matches!(err, StorageError::Aborted { .. }), "{err:?}");
+    assert!(reloaded(name)
+        .restore(FEED, |_| {})
+        .await
+        .unwrap()
+        .is_empty());
+    let r = saver.save_batch(FEED, &trades).await.unwrap();
+    assert_eq!(r.stored, trades.len());
+    assert_eq!(
+        reloaded(name).restore(FEED, |_| {}).await.unwrap(),
+        sorted(trades)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_connection_is_reopened_not_reused() {
+    let name = "tl-test-reopen";
+    let saver = fresh(name).await;
+    let trades = demo_trades(20);
+    saver.save_batch(FEED, &trades[..10]).await.unwrap();
+    let old = saver.connection().unwrap();
+    old.close();
+    let r = saver.save_batch(FEED, &trades[10..]).await.unwrap();
+    assert_eq!(r.stored, trades.len() - 10);
+    assert!(old.is_closed());
+    assert!(!saver.connection().unwrap().is_closed());
+}
+
+#[wasm_bindgen_test]
+async fn a_full_queue_refuses_the_batch_with_an_error() {
+    let name = "tl-test-queue";
+    delete_database(name).await.unwrap();
+    let mut opts = SaverOptions::new(name);
+    opts.max_batches = 1;
+    let saver = Saver::new(opts);
+    let trades = demo_trades(10);
+    // The worker has not run yet when the second batch arrives: one batch already waits.
+    let first = saver.save_batch(FEED, &trades[..5]);
+    let second = saver.save_batch(FEED, &trades[5..]);
+    let err = second.await.unwrap_err();
+    assert!(
+        matches!(err, StorageError::QueueFull { batches: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(first.await.unwrap().stored, 5);
+}
+
+#[wasm_bindgen_test]
+async fn retention_deletes_the_oldest_chunks() {
+    let name = "tl-test-retention";
+    let saver = fresh(name).await;
+    let trades = demo_trades(60);
+    let batches: Vec<&[Trade]> = trades.chunks(trades.len() / 5 + 1).collect();
+    assert_eq!(batches.len(), 5);
+    for b in &batches {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    let keep = (batches[3].len() + batches[4].len()) as u64;
+    let policy = ChunkPolicy {
+        max_rows: Some(keep),
+        ..ChunkPolicy::default()
+    };
+    assert_eq!(saver.apply_retention(FEED, policy, NOW).await.unwrap(), 3);
+    let kept: Vec<Trade> = batches[3..].concat();
+    let after = reloaded(name);
+    assert_eq!(after.restore(FEED, |_| {}).await.unwrap(), sorted(kept));
+    // Replaying a deleted batch does not bring it back.
+    let replay = after.save_batch(FEED, batches[0]).await.unwrap();
+    assert_eq!(replay.stored, 0);
+}
+
+#[wasm_bindgen_test]
+fn quota_exceeded_is_recognised_in_a_failed_transaction() {
+    let e = web_sys::DomException::new_with_message_and_name("full", "QuotaExceededError").unwrap();
+    assert!(matches!(
+        StorageError::from_dom(&e),
+        StorageError::QuotaExceeded { .. }
+    ));
+}
+
+// --- databases written by an older build, with raw IndexedDB calls ---
+
+/// The chunk the core pinned as written by layout 1.
+fn v1_chunk_bytes() -> Vec<u8> {
+    let hex: String = include_str!("../crates/core/tests/fixtures/chunk_v1.hex")
+        .split_whitespace()
+        .collect();
+    (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Awaits an IndexedDB request.
+async fn request(req: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
+    let req2 = req.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let r = req2.clone();
+        let ok = Closure::once_into_js(move || resolve.call1(&JsValue::NULL, &r.result().unwrap()));
+        let r = req2.clone();
+        let err = Closure::once_into_js(move || {
+            reject.call1(&JsValue::NULL, &r.error().ok().flatten().into())
+        });
+        req2.set_onsuccess(Some(ok.unchecked_ref()));
+        req2.set_onerror(Some(err.unchecked_ref()));
+    });
+    JsFuture::from(promise).await
+}
+
+/// Writes database `name` at schema version 1, as the first build did: its three stores,
+/// and `records` in `chunks`.
+async fn write_v1(name: &str, records: Vec<JsValue>) {
+    delete_database(name).await.unwrap();
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open_with_u32(name, 1).unwrap();
+    let o = open.clone();
+    let records = RefCell::new(records);
+    let upgrade = Closure::once_into_js(move || {
+        let db: web_sys::IdbDatabase = o.result().unwrap().unchecked_into();
+        let params = web_sys::IdbObjectStoreParameters::new();
+        let kp = |parts: &[&str]| -> JsValue {
+            parts
+                .iter()
+                .map(|p| JsValue::from_str(p))
+                .collect::<js_sys::Array>()
+                .into()
+        };
+        params.set_key_path(&kp(&["feed", "chunk_id"]));
+        let chunks = db
+            .create_object_store_with_optional_parameters("chunks", &params)
+            .unwrap();
+        chunks
+            .create_index_with_str_sequence("by_time", &kp(&["feed", "time_max"]))
+            .unwrap();
+        params.set_key_path(&kp(&["feed", "minute_from"]));
+        db.create_object_store_with_optional_parameters("rollups", &params)
+            .unwrap();
+        params.set_key_path(&JsValue::from_str("key"));
+        db.create_object_store_with_optional_parameters("meta", &params)
+            .unwrap();
+        for r in records.take() {
+            chunks.put(&r).unwrap();
+        }
+    });
+    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let db: web_sys::IdbDatabase = request(&open).await.unwrap().unchecked_into();
+    assert_eq!(db.version(), 1.0);
+    db.close();
+}
+
+fn v1_record(chunk_id: u64, bytes: &[u8]) -> JsValue {
+    let meta = Chunk::decode(&v1_chunk_bytes())
+        .unwrap()
+        .meta("binance:BTCUSDT", chunk_id);
+    record::chunk_record(&meta, bytes)
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_opens_and_migrates() {
+    let name = "tl-test-v1";
+    let bytes = v1_chunk_bytes();
+    write_v1(name, vec![v1_record(0, &bytes)]).await;
+    let saver = reloaded(name);
+    let report = saver.connect().await.unwrap();
+    assert_eq!(report.from_version, 1);
+    let db = saver.connection().unwrap();
+    assert_eq!(db.version(), schema::CURRENT_VERSION);
+    let expected = Chunk::decode(&bytes).unwrap().trades();
+    assert_eq!(
+        saver.restore("binance:BTCUSDT", |_| {}).await.unwrap(),
+        expected
+    );
+    // The version 2 index and store exist.
+    let raw: web_sys::IdbDatabase = {
+        use indexed_db_futures::internals::SystemRepr;
+        db.database().unwrap().as_sys().clone().unchecked_into()
+    };
+    assert!(raw.object_store_names().contains("policies"));
+    let tx = raw.transaction_with_str("chunks").unwrap();
+    assert!(tx
+        .object_store("chunks")
+        .unwrap()
+        .index_names()
+        .contains("by_id"));
+    // Saving the same trades again stores nothing: the index was rebuilt from the v1 chunk.
+    let r = saver
+        .save_batch("binance:BTCUSDT", &expected)
+        .await
+        .unwrap();
+    assert_eq!(r.stored, 0);
+}
+
+#[wasm_bindgen_test]
+async fn transform_steps_rewrite_records_and_drop_unreadable_ones() {
+    let name = "tl-test-transform";
+    let bytes = v1_chunk_bytes();
+    let mut corrupt = bytes.clone();
+    corrupt[70] ^= 0xff;
+    write_v1(name, vec![v1_record(0, &bytes), v1_record(1, &corrupt)]).await;
+    let mut opts = SaverOptions::new(name);
+    let mut migrations = schema::migrations();
+    migrations[1].steps.push(Step::Transform {
+        store: "chunks",
+        field: "data",
+        what: "rewrite chunks in the current layout",
+        f: upgrade_chunk,
+    });
+    opts.open = OpenOptions {
+        migrations,
+        ..opts.open
+    };
+    let saver = Saver::new(opts);
+    let report = saver.connect().await.unwrap();
+    assert_eq!(
+        (report.from_version, report.transformed, report.dropped),
+        (1, 1, 1)
+    );
+    let got = Rc::new(RefCell::new(0));
+    let g = got.clone();
+    let restored = saver
+        .restore("binance:BTCUSDT", move |p| {
+            *g.borrow_mut() += p.corrupt.len()
+        })
+        .await
+        .unwrap();
+    assert_eq!(restored, Chunk::decode(&bytes).unwrap().trades());
+    assert_eq!(*got.borrow(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_upgrading_closes_this_connection() {
+    let name = "tl-test-versionchange";
+    let saver = fresh(name).await;
+    let trades = demo_trades(10);
+    saver.save_batch(FEED, &trades[..5]).await.unwrap();
+    // "Another tab" opens a newer version: ours must close at once or that open blocks.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory
+        .open_with_u32(name, schema::CURRENT_VERSION + 1)
+        .unwrap();
+    let other: web_sys::IdbDatabase = request(&open).await.unwrap().unchecked_into();
+    other.close();
+    assert!(saver.connection().unwrap().is_closed());
+    let err = saver.save_batch(FEED, &trades[5..]).await.unwrap_err();
+    assert!(matches!(err, StorageError::VersionChange { .. }), "{err:?}");
+}
