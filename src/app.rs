@@ -7,11 +7,15 @@ use crate::components::{
     tab_id, AnalysisPage, Controls, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar, TopPanel,
 };
 use crate::live::{provide_live_context, Live};
+use crate::storage::{provide_storage_context, StorageBanner};
 
 /// The whole page: a dashboard fed by the built-in demo.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_live_context(DemoMode::Orders);
+    let storage = provide_storage_context();
+    let live = provide_live_context(DemoMode::Orders);
+    // Storage hook (feat/idb): the demo resumes from saved trades and saves what it makes.
+    crate::storage::demo::persist_demo(live, storage);
     view! { <Dashboard /> }
 }
 
@@ -76,6 +80,7 @@ pub fn Dashboard() -> impl IntoView {
                 _ => view! { <DashboardPage /> }.into_any(),
             }}
         </main>
+        <StorageBanner />
         <footer class="status" data-testid="status" role="status">{status}</footer>
     }
 }

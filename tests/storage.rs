@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use tradelens::live::Live;
 use tradelens::storage::db::{delete_database, OpenOptions};
+use tradelens::storage::demo::{persist_demo_with_clock, DEMO_FEED};
 use tradelens::storage::record;
 use tradelens::storage::{Saver, SaverOptions, StorageError};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
@@ -341,4 +343,97 @@ async fn another_tab_upgrading_closes_this_connection() {
     assert!(saver.connection().unwrap().is_closed());
     let err = saver.save_batch(FEED, &trades[5..]).await.unwrap_err();
     assert!(matches!(err, StorageError::VersionChange { .. }), "{err:?}");
+}
+
+// --- the demo resumes from storage ---
+
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Trades stored for `feed` in database `name`, by chunk metas.
+async fn stored_count(name: &str, feed: &str) -> u64 {
+    reloaded(name)
+        .feed_state(feed)
+        .await
+        .map(|s| s.metas.iter().map(|m| m.count).sum())
+        .unwrap_or(0)
+}
+
+/// Waits up to 600 frames until `feed` in `name` stores `want()` trades.
+async fn wait_stored(name: &str, feed: &str, want: impl Fn() -> u64) -> u64 {
+    for _ in 0..600 {
+        let (have, want) = (stored_count(name, feed).await, want());
+        if have == want && want > 0 {
+            return have;
+        }
+        next_frame().await;
+    }
+    panic!("stored trades never matched the engine");
+}
+
+/// One page session: storage, the orders demo and its persistence, mounted at clock `now`.
+fn session(name: &str, now: i64) -> Live {
+    use leptos::prelude::*;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let live_out = Rc::new(RefCell::new(None));
+    let out = live_out.clone();
+    let name = name.to_string();
+    let handle = leptos::mount::mount_to(root, move || {
+        let storage = tradelens::storage::Storage::new(&name);
+        let live = Live::new(DemoMode::Orders, now);
+        persist_demo_with_clock(live, storage, Rc::new(move || now));
+        *out.borrow_mut() = Some(live);
+        view! { <div /> }
+    });
+    handle.forget();
+    let live = live_out.borrow_mut().take().unwrap();
+    live
+}
+
+fn hide_page() {
+    let e = web_sys::Event::new("pagehide").unwrap();
+    web_sys::window().unwrap().dispatch_event(&e).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_demo_resumes_after_a_reload_without_duplicates() {
+    let name = "tl-test-demo";
+    delete_database(name).await.unwrap();
+    // First visit: nothing stored, the demo generates its history and saves it.
+    let first = session(name, NOW);
+    let len = move || first.with_engine_untracked(|e| e.len() as u64);
+    first.tick(NOW + 60_000);
+    hide_page();
+    let saved = wait_stored(name, DEMO_FEED, len).await;
+    let before = sorted(reloaded(name).restore(DEMO_FEED, |_| {}).await.unwrap());
+
+    // Reload two minutes later: the engine holds the saved trades plus the gap, generated
+    // once, and storage then holds exactly what the engine holds.
+    let second = session(name, NOW + 180_000);
+    let len2 = move || second.with_engine_untracked(|e| e.len() as u64);
+    for _ in 0..600 {
+        hide_page();
+        if stored_count(name, DEMO_FEED).await > saved {
+            break;
+        }
+        next_frame().await;
+    }
+    let total = wait_stored(name, DEMO_FEED, len2).await;
+    assert!(total > saved, "{total} <= {saved}");
+    let after = sorted(reloaded(name).restore(DEMO_FEED, |_| {}).await.unwrap());
+    assert_eq!(after[..before.len()], before[..]);
+    let ids: std::collections::HashSet<u64> = after.iter().map(|t| t.id).collect();
+    assert_eq!(ids.len(), after.len());
+    assert!(after[before.len()..]
+        .iter()
+        .all(|t| t.time_ms > before.last().unwrap().time_ms));
 }

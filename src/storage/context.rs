@@ -58,6 +58,8 @@ pub struct Storage {
     pub status: RwSignal<StorageStatus>,
     /// The last thing the user should know about storage (full disk, retention ran).
     pub message: RwSignal<Option<String>>,
+    /// Share of saved trades restored, while a restore runs.
+    pub restore_progress: RwSignal<Option<f64>>,
 }
 
 impl Storage {
@@ -75,6 +77,7 @@ impl Storage {
             saver: StoredValue::new_local(saver.clone()),
             status,
             message,
+            restore_progress: RwSignal::new(None),
         };
         wasm_bindgen_futures::spawn_local(async move {
             match saver.connect().await {
@@ -143,14 +146,23 @@ pub fn provide_storage_context() -> Storage {
 
 /// The storage banner: shown while trades are not being kept, or after a storage event the
 /// user should know about.
+/// Renders nothing without a [`Storage`] in context (components mounted alone in tests).
 #[component]
 pub fn StorageBanner() -> impl IntoView {
-    let storage = expect_context::<Storage>();
+    let Some(storage) = use_context::<Storage>() else {
+        return ().into_any();
+    };
     let text = move || {
         storage
             .status
             .with(|s| s.banner())
             .or_else(|| storage.message.get())
+    };
+    let progress = move || {
+        storage
+            .restore_progress
+            .get()
+            .map(|f| format!("Restoring saved trades… {:.0}%", f * 100.0))
     };
     view! {
         <Show when=move || text().is_some()>
@@ -158,5 +170,11 @@ pub fn StorageBanner() -> impl IntoView {
                 {text}
             </div>
         </Show>
+        <Show when=move || progress().is_some()>
+            <div class="storage-progress" role="status" data-testid="storage-progress">
+                {progress}
+            </div>
+        </Show>
     }
+    .into_any()
 }

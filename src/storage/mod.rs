@@ -9,13 +9,15 @@
 //! - [`restore`]: read chunks back in pages, newest first.
 //! - [`quota`]: usage and quota, persistent storage.
 //! - [`export`]: downloads of trades and aggregates.
-//! - [`context`]: the Leptos context the app and the live feeds use.
+//! - [`context`]: the Leptos context the app and the live feeds use, and the banner.
+//! - [`demo`]: the demo feed's persistence (restore and resume, buffered saves).
 //!
 //! Inside a transaction only IndexedDB requests are awaited (a transaction commits as soon as
 //! it has no pending request at the end of a task).
 
 pub mod context;
 pub mod db;
+pub mod demo;
 mod error;
 pub mod export;
 pub mod quota;
@@ -24,7 +26,7 @@ pub mod restore;
 pub mod saver;
 pub mod store;
 
-pub use context::{provide_storage_context, Storage, StorageStatus};
+pub use context::{provide_storage_context, Storage, StorageBanner, StorageStatus};
 pub use error::StorageError;
 pub use saver::{Saver, SaverOptions};
 pub use store::SaveReport;

@@ -71,6 +71,8 @@ struct Shared {
     queued_bytes: Cell<usize>,
     running: Cell<bool>,
     faults: Cell<WriteFaults>,
+    /// While an open is under way: who waits for it (one open at a time).
+    opening: RefCell<Option<Vec<oneshot::Sender<()>>>>,
 }
 
 /// The storage writer; cheap to clone, all clones share one queue and connection.
@@ -95,6 +97,7 @@ impl Saver {
                 queued_bytes: Cell::new(0),
                 running: Cell::new(false),
                 faults: Cell::new(WriteFaults::default()),
+                opening: RefCell::new(None),
             }),
         }
     }
@@ -254,6 +257,30 @@ impl Shared {
     }
 
     async fn reopen(&self) -> Result<Db, StorageError> {
+        let wait = self.opening.borrow_mut().as_mut().map(|waiters| {
+            let (tx, rx) = oneshot::channel();
+            waiters.push(tx);
+            rx
+        });
+        if let Some(rx) = wait {
+            // Another caller is opening: use its connection (or fail as it did).
+            let _ = rx.await;
+            return match self.db.borrow().clone() {
+                Some(db) if !db.is_closed() => Ok(db),
+                _ => Err(StorageError::Unavailable {
+                    message: "the database did not open".into(),
+                }),
+            };
+        }
+        *self.opening.borrow_mut() = Some(Vec::new());
+        let r = self.open_now().await;
+        for w in self.opening.borrow_mut().take().unwrap_or_default() {
+            let _ = w.send(());
+        }
+        r
+    }
+
+    async fn open_now(&self) -> Result<Db, StorageError> {
         let (db, report) = open(&self.opts.open).await?;
         // Metas may have changed while closed (another tab wrote): reload them lazily.
         self.feeds.borrow_mut().clear();
