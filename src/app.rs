@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 
 use crate::components::{
-    tab_id, AnalysisPage, Controls, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar, TopPanel,
+    tab_id, AnalysisPage, Controls, ExportBar, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar,
+    TopPanel,
 };
 use crate::live::{provide_live_context, Live};
 use crate::storage::{provide_storage_context, StorageBanner};
@@ -81,6 +82,7 @@ pub fn Dashboard() -> impl IntoView {
             }}
         </main>
         <StorageBanner />
+        <ExportBar />
         <footer class="status" data-testid="status" role="status">{status}</footer>
     }
 }

@@ -437,3 +437,52 @@ async fn the_demo_resumes_after_a_reload_without_duplicates() {
         .iter()
         .all(|t| t.time_ms > before.last().unwrap().time_ms));
 }
+
+// --- tabs ---
+
+#[wasm_bindgen_test]
+async fn a_feed_lock_has_one_holder_at_a_time() {
+    use tradelens::storage::tabs::FeedLock;
+    let feed = "tl-test-lock";
+    let held = FeedLock::try_acquire(feed)
+        .await
+        .unwrap()
+        .expect("the lock is free");
+    assert!(FeedLock::try_acquire(feed).await.unwrap().is_none());
+    held.release();
+    // The lock manager frees the lock once the holder's promise settles.
+    for _ in 0..300 {
+        if let Some(again) = FeedLock::try_acquire(feed).await.unwrap() {
+            again.release();
+            return;
+        }
+        next_frame().await;
+    }
+    panic!("the released lock never became free");
+}
+
+#[wasm_bindgen_test]
+async fn saved_batches_are_announced_to_other_tabs() {
+    use tradelens::storage::tabs::{BatchChannel, Saved};
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let _listener = BatchChannel::new(
+        "tl-test-channel",
+        Some(Box::new(move |s| h.borrow_mut().push(s))),
+    )
+    .unwrap();
+    let sender = BatchChannel::new("tl-test-channel", None).unwrap();
+    let saved = Saved {
+        feed: FEED.into(),
+        stored: 42,
+        time_max: NOW,
+    };
+    sender.announce(&saved).unwrap();
+    for _ in 0..300 {
+        if !heard.borrow().is_empty() {
+            break;
+        }
+        next_frame().await;
+    }
+    assert_eq!(*heard.borrow(), vec![saved]);
+}

@@ -3,6 +3,7 @@
 pub mod analysis;
 mod chart_panel;
 mod controls;
+mod export;
 mod forecast;
 mod kpi;
 mod panels;
@@ -10,6 +11,7 @@ mod tabs;
 
 pub use analysis::AnalysisPage;
 pub use controls::Controls;
+pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use kpi::{KpiCard, KpiRow};
 pub use panels::{RevenuePanel, TopPanel};

@@ -7,7 +7,7 @@
 
 use tradelens_core::engine::{Engine, Metric};
 use tradelens_core::export::{self, Format};
-use tradelens_core::model::Trade;
+use tradelens_core::model::{Dim, Field, Trade};
 use wasm_bindgen::prelude::*;
 
 use super::StorageError;
@@ -63,4 +63,21 @@ pub fn download_aggregates(
         format.mime(),
         &text,
     )
+}
+
+/// The engine's trades, in arrival order.
+pub fn engine_trades(engine: &Engine) -> Vec<Trade> {
+    let t = engine.table();
+    let label = |field: Field, row: usize| t.label(t.label_id(field, row)).cloned();
+    (0..t.len())
+        .map(|row| Trade {
+            id: t.id[row],
+            time_ms: t.time_ms[row],
+            price: t.price[row],
+            qty: t.qty[row],
+            side: t.side(row),
+            symbol: label(Field::Symbol, row).unwrap_or_else(|| "".into()),
+            dims: Dim::ALL.map(|d| label(Field::Dim(d), row)),
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@
 //! - [`restore`]: read chunks back in pages, newest first.
 //! - [`quota`]: usage and quota, persistent storage.
 //! - [`export`]: downloads of trades and aggregates.
+//! - [`tabs`]: one writer per feed across tabs (Web Locks), saved-batch announcements.
 //! - [`context`]: the Leptos context the app and the live feeds use, and the banner.
 //! - [`demo`]: the demo feed's persistence (restore and resume, buffered saves).
 //!
@@ -25,6 +26,7 @@ pub mod record;
 pub mod restore;
 pub mod saver;
 pub mod store;
+pub mod tabs;
 
 pub use context::{provide_storage_context, Storage, StorageBanner, StorageStatus};
 pub use error::StorageError;
