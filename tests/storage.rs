@@ -378,8 +378,9 @@ async fn wait_stored(name: &str, feed: &str, want: impl Fn() -> u64) -> u64 {
     panic!("stored trades never matched the engine");
 }
 
-/// One page session: storage, the orders demo and its persistence, mounted at clock `now`.
-fn session(name: &str, now: i64) -> Live {
+/// One page session: storage, the orders demo and its persistence, mounted at clock `now`;
+/// dropping the handle closes it (as closing the tab would).
+fn session(name: &str, now: i64) -> (Live, impl Drop) {
     use leptos::prelude::*;
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
@@ -394,9 +395,8 @@ fn session(name: &str, now: i64) -> Live {
         *out.borrow_mut() = Some(live);
         view! { <div /> }
     });
-    handle.forget();
     let live = live_out.borrow_mut().take().unwrap();
-    live
+    (live, handle)
 }
 
 fn hide_page() {
@@ -409,16 +409,17 @@ async fn the_demo_resumes_after_a_reload_without_duplicates() {
     let name = "tl-test-demo";
     delete_database(name).await.unwrap();
     // First visit: nothing stored, the demo generates its history and saves it.
-    let first = session(name, NOW);
+    let (first, first_tab) = session(name, NOW);
     let len = move || first.with_engine_untracked(|e| e.len() as u64);
     first.tick(NOW + 60_000);
     hide_page();
     let saved = wait_stored(name, DEMO_FEED, len).await;
     let before = sorted(reloaded(name).restore(DEMO_FEED, |_| {}).await.unwrap());
+    drop(first_tab);
 
     // Reload two minutes later: the engine holds the saved trades plus the gap, generated
     // once, and storage then holds exactly what the engine holds.
-    let second = session(name, NOW + 180_000);
+    let (second, _second_tab) = session(name, NOW + 180_000);
     let len2 = move || second.with_engine_untracked(|e| e.len() as u64);
     for _ in 0..600 {
         hide_page();
@@ -518,4 +519,32 @@ async fn rollup_blocks_merge_across_batches() {
         // Compensated sums: merging blocks equals one pass to the last bit.
         assert_eq!(s.volume(), r.volume());
     }
+}
+
+#[wasm_bindgen_test]
+async fn other_tabs_hear_of_saved_batches() {
+    use tradelens::storage::saver::channel_name;
+    use tradelens::storage::tabs::BatchChannel;
+    let name = "tl-test-announce";
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let _other_tab = BatchChannel::new(
+        &channel_name(name),
+        Some(Box::new(move |s| h.borrow_mut().push(s))),
+    )
+    .unwrap();
+    let saver = fresh(name).await;
+    let trades = demo_trades(10);
+    saver.save_batch(FEED, &trades).await.unwrap();
+    saver.save_batch(FEED, &trades).await.unwrap(); // stores nothing: not announced
+    for _ in 0..300 {
+        if !heard.borrow().is_empty() {
+            break;
+        }
+        next_frame().await;
+    }
+    let heard = heard.borrow();
+    assert_eq!(heard.len(), 1);
+    assert_eq!(heard[0].stored as usize, trades.len());
+    assert_eq!(heard[0].time_max, trades.last().unwrap().time_ms);
 }

@@ -164,10 +164,22 @@ pub fn StorageBanner() -> impl IntoView {
             .get()
             .map(|f| format!("Restoring saved trades… {:.0}%", f * 100.0))
     };
+    let reload = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    let version_changed = move || storage.status.get() == StorageStatus::VersionChanged;
     view! {
         <Show when=move || text().is_some()>
             <div class="storage-banner" role="alert" data-testid="storage-banner">
                 {text}
+                <Show when=version_changed>
+                    " "
+                    <button type="button" data-testid="storage-reload" on:click=reload>
+                        "Reload"
+                    </button>
+                </Show>
             </div>
         </Show>
         <Show when=move || progress().is_some()>

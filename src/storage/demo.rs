@@ -7,6 +7,10 @@
 //! [`FLUSH_TRADES`] trades, or when the page is hidden), so a slow feed does not cost a
 //! transaction per quarter-second tick; a killed page loses at most that buffer.
 //!
+//! One tab saves the demo at a time: it holds the demo feed's Web Lock ([`super::tabs`]).
+//! Another tab runs from memory and says so, and takes over (restoring what the first one
+//! saved) when the holder closes.
+//!
 //! The exchange demo is not persisted: its ids count per symbol, so they are not unique
 //! within one feed.
 
@@ -20,6 +24,7 @@ use tradelens_core::store::retention::ChunkPolicy;
 use wasm_bindgen::prelude::*;
 
 use super::context::{Storage, StorageStatus};
+use super::tabs::{lock_name, FeedLock};
 use crate::live::Live;
 use crate::now_ms;
 
@@ -82,6 +87,8 @@ pub fn persist_demo_with_clock(live: Live, storage: Storage, clock: Clock) {
     })));
     flush_when_hidden(buffer.clone(), storage);
 
+    // Dropped with the owner (the page, or a test's mount): the lock is released.
+    let lock: StoredValue<Option<FeedLock>, LocalStorage> = StoredValue::new_local(None);
     let b = buffer;
     let clock = clock_for_effect;
     Effect::new(move |_| {
@@ -96,13 +103,39 @@ pub fn persist_demo_with_clock(live: Live, storage: Storage, clock: Clock) {
         let b = b.clone();
         let clock = clock.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            resume(live, storage, &b, clock).await;
+            resume(live, storage, &b, clock, lock).await;
         });
     });
 }
 
-async fn resume(live: Live, storage: Storage, buffer: &Buffer, clock: Clock) {
+async fn resume(
+    live: Live,
+    storage: Storage,
+    buffer: &Buffer,
+    clock: Clock,
+    lock: StoredValue<Option<FeedLock>, LocalStorage>,
+) {
     let Some(saver) = storage.saver() else { return };
+    if lock.try_with_value(|l| l.is_none()).unwrap_or(false) {
+        let name = lock_name(saver.db_name(), DEMO_FEED);
+        let held = match FeedLock::try_acquire(&name).await {
+            Ok(Some(l)) => Some(l),
+            Ok(None) => {
+                storage.message.set(Some(
+                    "Another TradeLens tab is saving the demo: this tab's orders are not saved until that tab closes."
+                        .into(),
+                ));
+                let l = FeedLock::acquire(&name).await.ok();
+                storage.message.set(None);
+                l
+            }
+            // No Web Locks in this browser: write as the only tab.
+            Err(_) => None,
+        };
+        if lock.try_set_value(held).is_some() {
+            return; // the page went away while waiting
+        }
+    }
     if saver.connect().await.is_err() {
         return; // the banner says trades are kept in memory only
     }

@@ -17,6 +17,7 @@ use tradelens_core::store::retention::{chunks_to_delete, ChunkPolicy};
 use super::db::{open, Db, OpenOptions, OpenReport};
 use super::restore::{restore_all, RestorePage};
 use super::store::{delete_chunks, load_feed, write_batch, FeedState, SaveReport, WriteFaults};
+use super::tabs::{BatchChannel, Saved};
 use super::StorageError;
 
 /// Queue bounds and dedup memory.
@@ -73,6 +74,13 @@ struct Shared {
     faults: Cell<WriteFaults>,
     /// While an open is under way: who waits for it (one open at a time).
     opening: RefCell<Option<Vec<oneshot::Sender<()>>>>,
+    /// Where saved batches are announced to other tabs (`None` without BroadcastChannel).
+    channel: Option<BatchChannel>,
+}
+
+/// The channel other tabs hear database `db`'s saved batches on.
+pub fn channel_name(db: &str) -> String {
+    format!("{db}:saved")
 }
 
 /// The storage writer; cheap to clone, all clones share one queue and connection.
@@ -89,7 +97,6 @@ impl Saver {
     pub fn new(opts: SaverOptions) -> Saver {
         Saver {
             shared: Rc::new(Shared {
-                opts,
                 db: RefCell::new(None),
                 last_open: RefCell::new(None),
                 feeds: RefCell::new(HashMap::new()),
@@ -98,6 +105,8 @@ impl Saver {
                 running: Cell::new(false),
                 faults: Cell::new(WriteFaults::default()),
                 opening: RefCell::new(None),
+                channel: BatchChannel::new(&channel_name(&opts.open.name), None).ok(),
+                opts,
             }),
         }
     }
@@ -106,6 +115,11 @@ impl Saver {
     pub async fn connect(&self) -> Result<OpenReport, StorageError> {
         self.shared.db().await?;
         Ok(self.shared.last_open.borrow().clone().unwrap_or_default())
+    }
+
+    /// The database's name.
+    pub fn db_name(&self) -> &str {
+        &self.shared.opts.open.name
     }
 
     /// The open connection, if any (tests close it to simulate the browser doing so).
@@ -310,6 +324,16 @@ impl Shared {
                 reply,
             } => {
                 let r = self.save(&feed, &trades).await;
+                if let (Ok(report), Some(channel)) = (&r, &self.channel) {
+                    if report.stored > 0 {
+                        let time_max = trades.iter().map(|t| t.time_ms).max().unwrap_or(0);
+                        let _ = channel.announce(&Saved {
+                            feed: feed.clone(),
+                            stored: report.stored as u32,
+                            time_max,
+                        });
+                    }
+                }
                 self.queued_bytes
                     .set(self.queued_bytes.get().saturating_sub(bytes));
                 let _ = reply.send(r);

@@ -41,9 +41,9 @@ fn lock_manager() -> Result<LockManager, StorageError> {
     Ok(locks.unchecked_into())
 }
 
-/// The Web Lock name of a feed's writer.
-pub fn lock_name(feed: &str) -> String {
-    format!("tradelens:writer:{feed}")
+/// The Web Lock name of the writer of `feed` in database `db`.
+pub fn lock_name(db: &str, feed: &str) -> String {
+    format!("{db}:writer:{feed}")
 }
 
 /// A held Web Lock; released when dropped (or with [`FeedLock::release`]).
@@ -53,11 +53,28 @@ pub struct FeedLock {
 }
 
 impl FeedLock {
-    /// Takes `feed`'s writer lock if no other tab (or holder) has it; `None` if one has.
-    pub async fn try_acquire(feed: &str) -> Result<Option<FeedLock>, StorageError> {
+    /// Takes lock `name` if no other tab (or holder) has it; `None` if one has.
+    pub async fn try_acquire(name: &str) -> Result<Option<FeedLock>, StorageError> {
+        Self::request(name, true).await
+    }
+
+    /// Takes lock `name`, waiting as long as another holder has it.
+    pub async fn acquire(name: &str) -> Result<FeedLock, StorageError> {
+        Self::request(name, false)
+            .await?
+            .ok_or_else(|| StorageError::Unavailable {
+                message: format!("lock {name} was not granted"),
+            })
+    }
+
+    async fn request(name: &str, if_available: bool) -> Result<Option<FeedLock>, StorageError> {
         let manager = lock_manager()?;
         let options = Object::new();
-        Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE)?;
+        Reflect::set(
+            &options,
+            &"ifAvailable".into(),
+            &JsValue::from_bool(if_available),
+        )?;
         // The callback gets the lock (or null) and returns a promise that keeps the lock
         // until it resolves: its resolver is the release.
         let granted: Rc<RefCell<Option<Option<Function>>>> = Rc::default();
@@ -79,11 +96,7 @@ impl FeedLock {
             }
             result
         });
-        let _done = manager.request(
-            &lock_name(feed),
-            &options,
-            callback.as_ref().unchecked_ref(),
-        )?;
+        let _done = manager.request(name, &options, callback.as_ref().unchecked_ref())?;
         let _ = rx.await;
         let release = granted.borrow_mut().take().flatten();
         Ok(release.map(|release| FeedLock {
