@@ -548,3 +548,40 @@ async fn other_tabs_hear_of_saved_batches() {
     assert_eq!(heard[0].stored as usize, trades.len());
     assert_eq!(heard[0].time_max, trades.last().unwrap().time_ms);
 }
+
+#[wasm_bindgen_test]
+async fn a_full_disk_runs_retention_and_retries_the_batch_once() {
+    let name = "tl-test-quota";
+    delete_database(name).await.unwrap();
+    let said = Rc::new(RefCell::new(Vec::<String>::new()));
+    let s = said.clone();
+    let mut opts = SaverOptions::new(name);
+    opts.on_message = Some(Rc::new(move |m| s.borrow_mut().push(m)));
+    let saver = Saver::new(opts);
+    let trades = demo_trades(60);
+    let batches: Vec<&[Trade]> = trades.chunks(trades.len() / 4 + 1).collect();
+    for b in &batches[..3] {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    saver.fail_next_commit_with_full_disk();
+    let r = saver.save_batch(FEED, batches[3]).await.unwrap();
+    assert_eq!(r.stored, batches[3].len());
+    // The older half of the bytes went (the oldest chunks first); the new batch is stored.
+    let kept = sorted(reloaded(name).restore(FEED, |_| {}).await.unwrap());
+    assert!(kept.len() < trades.len());
+    assert!(kept.ends_with(&sorted(batches[3].to_vec())));
+    assert!(!kept.iter().any(|t| t.id == batches[0][0].id));
+    assert_eq!(said.borrow().len(), 1, "{:?}", said.borrow());
+    assert!(said.borrow()[0].contains("storage was full"));
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_with_nothing_to_delete_is_an_error() {
+    let saver = fresh("tl-test-quota-empty").await;
+    saver.fail_next_commit_with_full_disk();
+    let err = saver.save_batch(FEED, &demo_trades(5)).await.unwrap_err();
+    assert!(matches!(err, StorageError::QuotaExceeded { .. }), "{err:?}");
+    // Nothing was stored, and the batch can be saved once there is room.
+    let r = saver.save_batch(FEED, &demo_trades(5)).await.unwrap();
+    assert_eq!(r.stored, demo_trades(5).len());
+}

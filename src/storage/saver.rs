@@ -203,6 +203,15 @@ impl Saver {
     pub fn abort_next_commit(&self) {
         self.shared.faults.set(WriteFaults {
             abort_before_commit: true,
+            ..WriteFaults::default()
+        });
+    }
+
+    /// The next batch's transaction fails as on a full disk (fault injection).
+    pub fn fail_next_commit_with_full_disk(&self) {
+        self.shared.faults.set(WriteFaults {
+            quota_before_commit: true,
+            ..WriteFaults::default()
         });
     }
 

@@ -158,6 +158,8 @@ pub fn decode(meta: &ChunkMeta, row: &JsValue) -> Result<Chunk, StorageError> {
 pub struct WriteFaults {
     /// Abort the transaction after writing everything, instead of committing.
     pub abort_before_commit: bool,
+    /// Abort it and report a full disk, as a `QuotaExceededError` at commit would.
+    pub quota_before_commit: bool,
 }
 
 /// Cuts `fresh` trades into chunks numbered from `first_id`.
@@ -254,10 +256,13 @@ pub async fn write_batch(
     if let Err(e) = body.await {
         return Err(fail(e));
     }
-    if faults.abort_before_commit {
+    if faults.abort_before_commit || faults.quota_before_commit {
         let _ = tx.abort().await;
-        return Err(StorageError::Aborted {
-            message: "aborted on purpose".into(),
+        let message = "aborted on purpose".to_string();
+        return Err(if faults.quota_before_commit {
+            StorageError::QuotaExceeded { message }
+        } else {
+            StorageError::Aborted { message }
         });
     }
     tx.commit().await.map_err(fail)?;
