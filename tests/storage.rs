@@ -585,3 +585,34 @@ async fn a_full_disk_with_nothing_to_delete_is_an_error() {
     let r = saver.save_batch(FEED, &demo_trades(5)).await.unwrap();
     assert_eq!(r.stored, demo_trades(5).len());
 }
+
+#[wasm_bindgen_test]
+async fn an_upgrade_blocked_by_an_old_tab_says_so_and_goes_on_when_it_closes() {
+    let name = "tl-test-blocked";
+    write_v1(name, vec![]).await;
+    // "An old tab": a version 1 connection that ignores versionchange.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open_with_u32(name, 1).unwrap();
+    let old: web_sys::IdbDatabase = request(&open).await.unwrap().unchecked_into();
+    let blocked = Rc::new(RefCell::new(false));
+    let b = blocked.clone();
+    let old_tab = old.clone();
+    let mut opts = OpenOptions::new(name);
+    // Told to close other tabs: the user does.
+    opts.on_blocked = Some(Rc::new(move || {
+        *b.borrow_mut() = true;
+        old_tab.close();
+    }));
+    let (db, report) = tradelens::storage::db::open(&opts).await.unwrap();
+    assert!(*blocked.borrow());
+    assert_eq!(report.from_version, 1);
+    assert_eq!(db.version(), schema::CURRENT_VERSION);
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_estimates_usage_and_quota() {
+    let e = tradelens::storage::quota::estimate().await.unwrap();
+    assert!(e.quota > 0.0, "{e:?}");
+    assert!(e.used_fraction().is_some_and(|f| (0.0..=1.0).contains(&f)));
+    assert!(e.describe().contains(" of "));
+}

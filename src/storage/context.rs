@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use tradelens_core::model::Trade;
 
 use super::db::DB_NAME;
+use super::quota::{estimate, Estimate};
 use super::saver::{Saver, SaverOptions};
 use super::store::SaveReport;
 use super::StorageError;
@@ -60,7 +61,13 @@ pub struct Storage {
     pub message: RwSignal<Option<String>>,
     /// Share of saved trades restored, while a restore runs.
     pub restore_progress: RwSignal<Option<f64>>,
+    /// The origin's usage and quota, refreshed after saves (at most every [`USAGE_EVERY_MS`]).
+    pub usage: RwSignal<Option<Estimate>>,
+    usage_at: StoredValue<f64>,
 }
+
+/// How often the usage estimate is refreshed while saving, ms.
+pub const USAGE_EVERY_MS: f64 = 10_000.0;
 
 impl Storage {
     /// A storage on database `name`, opening it now.
@@ -78,14 +85,36 @@ impl Storage {
             status,
             message,
             restore_progress: RwSignal::new(None),
+            usage: RwSignal::new(None),
+            usage_at: StoredValue::new(f64::NEG_INFINITY),
         };
         wasm_bindgen_futures::spawn_local(async move {
             match saver.connect().await {
-                Ok(_) => status.set(StorageStatus::Ready),
+                Ok(_) => {
+                    status.set(StorageStatus::Ready);
+                    storage.refresh_usage(true);
+                }
                 Err(e) => status.set(StorageStatus::MemoryOnly(e.to_string())),
             }
         });
         storage
+    }
+
+    /// Refreshes [`Storage::usage`], unless it is recent and `force` is false.
+    pub fn refresh_usage(&self, force: bool) {
+        let now = js_sys::Date::now();
+        let last = self.usage_at.try_get_value().unwrap_or(now);
+        if !force && now - last < USAGE_EVERY_MS {
+            return;
+        }
+        self.usage_at.set_value(now);
+        let usage = self.usage;
+        wasm_bindgen_futures::spawn_local(async move {
+            match estimate().await {
+                Ok(e) => usage.set(Some(e)),
+                Err(e) => leptos::logging::warn!("storage estimate failed: {e}"),
+            }
+        });
     }
 
     /// The writer, for restore, retention and tests.
@@ -112,6 +141,7 @@ impl Storage {
             _ => None,
         };
         let message = self.message;
+        let storage = *self;
         async move {
             let r = match pending {
                 Some(p) => p.await,
@@ -119,6 +149,9 @@ impl Storage {
                     message: "storage was disposed".into(),
                 })),
             };
+            if r.is_ok() {
+                storage.refresh_usage(false);
+            }
             if let Err(e) = &r {
                 // Unavailable/version change already show the banner.
                 if !matches!(
@@ -182,6 +215,9 @@ pub fn StorageBanner() -> impl IntoView {
                 </Show>
             </div>
         </Show>
+        <p class="storage-usage" data-testid="storage-usage">
+            {move || storage.usage.get().map(|u| format!("Saved on this device: {}", u.describe()))}
+        </p>
         <Show when=move || progress().is_some()>
             <div class="storage-progress" role="status" data-testid="storage-progress">
                 {progress}

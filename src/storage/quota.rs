@@ -27,6 +27,29 @@ impl Estimate {
     }
 }
 
+fn megabytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.1} MB", bytes / 1e6)
+    }
+}
+
+impl Estimate {
+    /// "12.3 MB of 1.2 GB (1%)".
+    pub fn describe(&self) -> String {
+        let share = self
+            .used_fraction()
+            .map(|f| format!(" ({:.0}%)", f * 100.0))
+            .unwrap_or_default();
+        format!(
+            "{} of {}{share}",
+            megabytes(self.usage),
+            megabytes(self.quota)
+        )
+    }
+}
+
 fn manager() -> Result<web_sys::StorageManager, StorageError> {
     web_sys::window()
         .map(|w| w.navigator().storage())
