@@ -3,7 +3,8 @@
 //! a second, different history with the same ids). Instead, when the orders demo starts (page
 //! load, or switching back to it), its stored trades are restored and the feed resumes just
 //! after the latest of them, with ids after theirs ([`Live::resume`]); only the gap since
-//! then is generated. Its batches are buffered and saved every [`FLUSH_MS`] (or
+//! then is generated (with nothing stored, the history already in memory is saved as it is).
+//! Its batches are buffered and saved every [`FLUSH_MS`] (or
 //! [`FLUSH_TRADES`] trades, or when the page is hidden), so a slow feed does not cost a
 //! transaction per quarter-second tick; a killed page loses at most that buffer.
 //!
@@ -24,6 +25,7 @@ use tradelens_core::store::retention::ChunkPolicy;
 use wasm_bindgen::prelude::*;
 
 use super::context::{Storage, StorageStatus};
+use super::export::engine_trades;
 use super::tabs::{lock_name, FeedLock};
 use crate::live::Live;
 use crate::now_ms;
@@ -160,7 +162,15 @@ async fn resume(
         return;
     }
     buffer.active.set(true);
-    live.resume(restored, clock());
+    if restored.is_empty() {
+        // First visit (or storage cleared): the demo's history is in memory already; save it
+        // rather than generate it again.
+        let history = live.with_engine_untracked(engine_trades);
+        buffer.trades.borrow_mut().extend(history);
+        buffer.flush(storage);
+    } else {
+        live.resume(restored, clock());
+    }
     let policy = ChunkPolicy {
         max_age_ms: Some(KEEP_MS),
         ..ChunkPolicy::default()
