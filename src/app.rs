@@ -4,16 +4,21 @@ use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 
 use crate::components::{
-    tab_id, AnalysisPage, Controls, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar, TopPanel,
+    tab_id, AnalysisPage, Controls, ExportBar, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar,
+    TopPanel,
 };
 use crate::feeds::provide_feeds_context;
 use crate::live::{provide_live_context, Live};
 use crate::pages::FeedsPage;
+use crate::storage::{provide_storage_context, StorageBanner};
 
 /// The whole page: a dashboard fed by the built-in demo and any feeds added.
 #[component]
 pub fn App() -> impl IntoView {
+    let storage = provide_storage_context();
     let live = provide_live_context(DemoMode::Orders);
+    // Storage hook (feat/idb): the demo resumes from saved trades and saves what it makes.
+    crate::storage::demo::persist_demo(live, storage);
     provide_feeds_context(live);
     view! { <Dashboard /> }
 }
@@ -82,6 +87,8 @@ pub fn Dashboard() -> impl IntoView {
         // The feeds stay on screen whichever page is shown: their status is part of reading
         // any chart.
         <FeedsPage />
+        <StorageBanner />
+        <ExportBar />
         <footer class="status" data-testid="status" role="status">{status}</footer>
     }
 }

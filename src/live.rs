@@ -4,6 +4,7 @@
 //! second and are read in place. A `version` signal ticks after each change so views that read
 //! them re-run.
 
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +48,9 @@ pub fn default_spec(mode: DemoMode) -> EngineSpec {
     }
 }
 
+/// Receives every batch the demo feed produced, after the engine took it (storage hook).
+pub type BatchSink = Rc<dyn Fn(DemoMode, &[Trade])>;
+
 /// Shared live state; `Copy`, so components take it by value from context.
 #[derive(Clone, Copy)]
 pub struct Live {
@@ -60,6 +64,10 @@ pub struct Live {
     pub spec: RwSignal<EngineSpec>,
     /// Whether new trades are being pulled.
     pub running: RwSignal<bool>,
+    // --- storage hook (feat/idb): a resumed demo continues the stored ids; batches go to
+    // the sink (src/storage/demo.rs). ---
+    id_offset: StoredValue<u64>,
+    sink: StoredValue<Option<BatchSink>, LocalStorage>,
 }
 
 impl Live {
@@ -75,6 +83,8 @@ impl Live {
             mode: RwSignal::new(mode),
             spec: RwSignal::new(spec),
             running: RwSignal::new(true),
+            id_offset: StoredValue::new(0),
+            sink: StoredValue::new_local(None),
         }
     }
 
@@ -96,6 +106,7 @@ impl Live {
         let (feed, engine) = Self::start(mode, spec, zone, now);
         self.feed.set_value(feed);
         self.engine.set_value(engine);
+        self.id_offset.set_value(0);
         self.spec.set(spec);
         self.mode.set(mode);
         self.version.update(|v| *v += 1);
@@ -110,15 +121,62 @@ impl Live {
 
     /// Pulls every trade up to `now` from the feed into the engine.
     pub fn tick(&self, now: i64) {
-        let trades = self
+        let mut trades = self
             .feed
             .try_update_value(|f| f.generate_until(now))
             .unwrap_or_default();
         if trades.is_empty() {
             return;
         }
+        let offset = self.id_offset.get_value();
+        trades.iter_mut().for_each(|t| t.id += offset);
         self.engine.update_value(|e| e.extend(&trades));
         self.version.update(|v| *v += 1);
+        self.send_to_sink(&trades);
+    }
+
+    // --- storage hook (feat/idb) ---
+
+    /// Sends every batch the feed produces from now on to `sink`.
+    pub fn set_sink(&self, sink: Option<BatchSink>) {
+        self.sink.set_value(sink);
+    }
+
+    fn send_to_sink(&self, trades: &[Trade]) {
+        let mode = self.mode.get_untracked();
+        if let Some(sink) = self.sink.get_value() {
+            sink(mode, trades);
+        }
+    }
+
+    /// Restarts the demo from stored trades: the engine holds `restored` (any order), and
+    /// the feed goes on from just after the latest of them (at most its mode's history back
+    /// from `now`), with ids after theirs, so nothing is generated twice. Without stored
+    /// trades the history is generated afresh. The trades generated up to `now` go to the
+    /// sink.
+    pub fn resume(&self, restored: Vec<Trade>, now: i64) {
+        let mode = self.mode.get_untracked();
+        let earliest = now - history_ms(mode);
+        let start = restored
+            .iter()
+            .map(|t| t.time_ms + 1)
+            .max()
+            .map_or(earliest, |t| t.max(earliest));
+        let offset = restored.iter().map(|t| t.id).max().unwrap_or(0);
+        let mut feed = DemoFeed::new(DemoConfig::default_for(mode), start);
+        let mut fresh = feed.generate_until(now);
+        fresh.iter_mut().for_each(|t| t.id += offset);
+        let spec = self.spec.get_untracked();
+        let zone = self.engine.with_value(|e| e.zone().clone());
+        let mut engine = Engine::new(spec);
+        engine.set_zone(zone);
+        engine.extend(&restored);
+        engine.extend(&fresh);
+        self.feed.set_value(feed);
+        self.engine.set_value(engine);
+        self.id_offset.set_value(offset);
+        self.version.update(|v| *v += 1);
+        self.send_to_sink(&fresh);
     }
 
     /// Adds trades from any feed to the engine (already cleaned: the engine does not dedup)

@@ -3,6 +3,7 @@
 pub mod analysis;
 mod chart_panel;
 mod controls;
+mod export;
 pub mod feeds;
 mod forecast;
 mod kpi;
@@ -11,6 +12,7 @@ mod tabs;
 
 pub use analysis::AnalysisPage;
 pub use controls::Controls;
+pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use kpi::{KpiCard, KpiRow};
 pub use panels::{RevenuePanel, TopPanel};

@@ -1,0 +1,435 @@
+//! The write path: batches wait in a bounded queue and one worker writes them in order, one
+//! transaction each. The worker owns the connection: when it is closed it reopens (never
+//! retrying on the stale handle) while batches wait; a full queue refuses the batch with an
+//! error the caller shows, so nothing is dropped silently. On a full disk it runs retention
+//! once and retries the batch.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::rc::Rc;
+
+use futures_channel::oneshot;
+use tradelens_core::model::Trade;
+use tradelens_core::store::dedup::DedupLimits;
+use tradelens_core::store::retention::{chunks_to_delete, ChunkPolicy};
+
+use super::db::{open, Db, OpenOptions, OpenReport};
+use super::restore::{restore_all, RestorePage};
+use super::store::{delete_chunks, load_feed, write_batch, FeedState, SaveReport, WriteFaults};
+use super::tabs::{BatchChannel, Saved};
+use super::StorageError;
+
+/// Queue bounds and dedup memory.
+#[derive(Clone)]
+pub struct SaverOptions {
+    /// How to open the database.
+    pub open: OpenOptions,
+    /// Batches that may wait for the database.
+    pub max_batches: usize,
+    /// Approximate bytes of trades that may wait.
+    pub max_bytes: usize,
+    /// Dedup index limits per feed.
+    pub limits: DedupLimits,
+    /// Told what happened when the user should know (storage full, retention ran, reopen).
+    pub on_message: Option<Rc<dyn Fn(String)>>,
+}
+
+impl SaverOptions {
+    /// Defaults for database `name`: 256 batches or 64 MB waiting.
+    pub fn new(name: &str) -> SaverOptions {
+        SaverOptions {
+            open: OpenOptions::new(name),
+            max_batches: 256,
+            max_bytes: 64 << 20,
+            limits: DedupLimits::default(),
+            on_message: None,
+        }
+    }
+}
+
+enum Job {
+    Save {
+        feed: String,
+        trades: Vec<Trade>,
+        bytes: usize,
+        reply: oneshot::Sender<Result<SaveReport, StorageError>>,
+    },
+    Retain {
+        feed: String,
+        policy: ChunkPolicy,
+        now_ms: i64,
+        reply: oneshot::Sender<Result<usize, StorageError>>,
+    },
+}
+
+struct Shared {
+    opts: SaverOptions,
+    db: RefCell<Option<Db>>,
+    last_open: RefCell<Option<OpenReport>>,
+    feeds: RefCell<HashMap<String, FeedState>>,
+    queue: RefCell<VecDeque<Job>>,
+    queued_bytes: Cell<usize>,
+    running: Cell<bool>,
+    faults: Cell<WriteFaults>,
+    /// While an open is under way: who waits for it (one open at a time).
+    opening: RefCell<Option<Vec<oneshot::Sender<()>>>>,
+    /// Where saved batches are announced to other tabs (`None` without BroadcastChannel).
+    channel: Option<BatchChannel>,
+}
+
+/// The channel other tabs hear database `db`'s saved batches on.
+pub fn channel_name(db: &str) -> String {
+    format!("{db}:saved")
+}
+
+/// The storage writer; cheap to clone, all clones share one queue and connection.
+#[derive(Clone)]
+pub struct Saver {
+    shared: Rc<Shared>,
+}
+
+/// Rough in-memory size of a trade, for the queue bound.
+const TRADE_BYTES: usize = 128;
+
+impl Saver {
+    /// A writer; the database opens with the first batch (or [`Saver::connect`]).
+    pub fn new(opts: SaverOptions) -> Saver {
+        Saver {
+            shared: Rc::new(Shared {
+                db: RefCell::new(None),
+                last_open: RefCell::new(None),
+                feeds: RefCell::new(HashMap::new()),
+                queue: RefCell::new(VecDeque::new()),
+                queued_bytes: Cell::new(0),
+                running: Cell::new(false),
+                faults: Cell::new(WriteFaults::default()),
+                opening: RefCell::new(None),
+                channel: BatchChannel::new(&channel_name(&opts.open.name), None).ok(),
+                opts,
+            }),
+        }
+    }
+
+    /// Opens the database now (if not open), reporting what the open did.
+    pub async fn connect(&self) -> Result<OpenReport, StorageError> {
+        self.shared.db().await?;
+        Ok(self.shared.last_open.borrow().clone().unwrap_or_default())
+    }
+
+    /// The database's name.
+    pub fn db_name(&self) -> &str {
+        &self.shared.opts.open.name
+    }
+
+    /// The open connection, if any (tests close it to simulate the browser doing so).
+    pub fn connection(&self) -> Option<Db> {
+        self.shared.db.borrow().clone()
+    }
+
+    /// Saves `trades` of `feed`: resolves once the batch's transaction completed (or failed).
+    /// Refused at once with [`StorageError::QueueFull`] when too much already waits.
+    pub fn save_batch(
+        &self,
+        feed: &str,
+        trades: &[Trade],
+    ) -> impl Future<Output = Result<SaveReport, StorageError>> + 'static {
+        let (reply, rx) = oneshot::channel();
+        let bytes = trades.len() * TRADE_BYTES;
+        let refused = self.refuse(bytes);
+        if refused.is_none() {
+            self.push(Job::Save {
+                feed: feed.to_string(),
+                trades: trades.to_vec(),
+                bytes,
+                reply,
+            });
+        }
+        async move {
+            match refused {
+                Some(e) => Err(e),
+                None => rx.await.unwrap_or_else(|_| {
+                    Err(StorageError::Closed {
+                        message: "the storage writer stopped".into(),
+                    })
+                }),
+            }
+        }
+    }
+
+    /// Deletes `feed`'s chunks that `policy` does not keep at `now_ms`; resolves to how many.
+    pub fn apply_retention(
+        &self,
+        feed: &str,
+        policy: ChunkPolicy,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<usize, StorageError>> + 'static {
+        let (reply, rx) = oneshot::channel();
+        self.push(Job::Retain {
+            feed: feed.to_string(),
+            policy,
+            now_ms,
+            reply,
+        });
+        async move {
+            rx.await.unwrap_or_else(|_| {
+                Err(StorageError::Closed {
+                    message: "the storage writer stopped".into(),
+                })
+            })
+        }
+    }
+
+    /// Every stored trade of `feed`, oldest first; `on_page` sees each page (newest first)
+    /// with the fraction done.
+    pub async fn restore(
+        &self,
+        feed: &str,
+        on_page: impl FnMut(&RestorePage),
+    ) -> Result<Vec<Trade>, StorageError> {
+        let db = self.shared.db().await?;
+        let state = self.feed_state(feed).await?;
+        restore_all(&db, &state, on_page).await
+    }
+
+    /// A copy of `feed`'s storage state (metas, index), loading it if needed.
+    pub async fn feed_state(&self, feed: &str) -> Result<FeedState, StorageError> {
+        let db = self.shared.db().await?;
+        self.shared.feed(&db, feed).await
+    }
+
+    /// The next batch's transaction aborts instead of committing (fault injection for tests
+    /// and demos).
+    pub fn abort_next_commit(&self) {
+        self.shared.faults.set(WriteFaults {
+            abort_before_commit: true,
+            ..WriteFaults::default()
+        });
+    }
+
+    /// The next batch's transaction fails as on a full disk (fault injection).
+    pub fn fail_next_commit_with_full_disk(&self) {
+        self.shared.faults.set(WriteFaults {
+            quota_before_commit: true,
+            ..WriteFaults::default()
+        });
+    }
+
+    /// Batches and approximate bytes waiting.
+    pub fn queued(&self) -> (usize, usize) {
+        (
+            self.shared.queue.borrow().len(),
+            self.shared.queued_bytes.get(),
+        )
+    }
+
+    fn refuse(&self, bytes: usize) -> Option<StorageError> {
+        let (batches, queued) = self.queued();
+        let over = batches >= self.shared.opts.max_batches
+            || (batches > 0 && queued + bytes > self.shared.opts.max_bytes);
+        over.then_some(StorageError::QueueFull {
+            batches,
+            bytes: queued,
+        })
+    }
+
+    fn push(&self, job: Job) {
+        if let Job::Save { bytes, .. } = &job {
+            self.shared
+                .queued_bytes
+                .set(self.shared.queued_bytes.get() + bytes);
+        }
+        self.shared.queue.borrow_mut().push_back(job);
+        if !self.shared.running.replace(true) {
+            let shared = self.shared.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    let job = shared.queue.borrow_mut().pop_front();
+                    let Some(job) = job else { break };
+                    shared.run(job).await;
+                }
+                shared.running.set(false);
+            });
+        }
+    }
+}
+
+impl Shared {
+    fn say(&self, message: String) {
+        leptos::logging::warn!("{message}");
+        if let Some(f) = &self.opts.on_message {
+            f(message);
+        }
+    }
+
+    /// The connection, reopening a closed one.
+    async fn db(&self) -> Result<Db, StorageError> {
+        let current = self.db.borrow().clone();
+        match current {
+            Some(db) if !db.is_closed() => Ok(db),
+            Some(db) => {
+                // A version change means a newer build owns the database now: reopening
+                // would only block it. Any other close: reopen.
+                if let Err(e @ StorageError::VersionChange { .. }) = db.database() {
+                    return Err(e);
+                }
+                self.reopen().await
+            }
+            None => self.reopen().await,
+        }
+    }
+
+    async fn reopen(&self) -> Result<Db, StorageError> {
+        let wait = self.opening.borrow_mut().as_mut().map(|waiters| {
+            let (tx, rx) = oneshot::channel();
+            waiters.push(tx);
+            rx
+        });
+        if let Some(rx) = wait {
+            // Another caller is opening: use its connection (or fail as it did).
+            let _ = rx.await;
+            return match self.db.borrow().clone() {
+                Some(db) if !db.is_closed() => Ok(db),
+                _ => Err(StorageError::Unavailable {
+                    message: "the database did not open".into(),
+                }),
+            };
+        }
+        *self.opening.borrow_mut() = Some(Vec::new());
+        let r = self.open_now().await;
+        for w in self.opening.borrow_mut().take().unwrap_or_default() {
+            let _ = w.send(());
+        }
+        r
+    }
+
+    async fn open_now(&self) -> Result<Db, StorageError> {
+        let (db, report) = open(&self.opts.open).await?;
+        // Metas may have changed while closed (another tab wrote): reload them lazily.
+        self.feeds.borrow_mut().clear();
+        *self.db.borrow_mut() = Some(db.clone());
+        *self.last_open.borrow_mut() = Some(report);
+        Ok(db)
+    }
+
+    async fn feed(&self, db: &Db, feed: &str) -> Result<FeedState, StorageError> {
+        let have = self.feeds.borrow().get(feed).cloned();
+        match have {
+            Some(s) => Ok(s),
+            None => {
+                let s = load_feed(db, feed, self.opts.limits).await?;
+                self.feeds.borrow_mut().insert(feed.to_string(), s.clone());
+                Ok(s)
+            }
+        }
+    }
+
+    async fn run(&self, job: Job) {
+        match job {
+            Job::Save {
+                feed,
+                trades,
+                bytes,
+                reply,
+            } => {
+                let r = self.save(&feed, &trades).await;
+                if let (Ok(report), Some(channel)) = (&r, &self.channel) {
+                    if report.stored > 0 {
+                        let time_max = trades.iter().map(|t| t.time_ms).max().unwrap_or(0);
+                        let _ = channel.announce(&Saved {
+                            feed: feed.clone(),
+                            stored: report.stored as u32,
+                            time_max,
+                        });
+                    }
+                }
+                self.queued_bytes
+                    .set(self.queued_bytes.get().saturating_sub(bytes));
+                let _ = reply.send(r);
+            }
+            Job::Retain {
+                feed,
+                policy,
+                now_ms,
+                reply,
+            } => {
+                let _ = reply.send(self.retain(&feed, &policy, now_ms).await);
+            }
+        }
+    }
+
+    async fn with_feed<R>(
+        &self,
+        feed: &str,
+        f: impl AsyncFnOnce(&Db, &mut FeedState) -> Result<R, StorageError>,
+    ) -> Result<R, StorageError> {
+        let db = self.db().await?;
+        let mut state = self.feed(&db, feed).await?;
+        let r = f(&db, &mut state).await;
+        if !db.is_closed() {
+            self.feeds.borrow_mut().insert(feed.to_string(), state);
+        }
+        r
+    }
+
+    async fn save(&self, feed: &str, trades: &[Trade]) -> Result<SaveReport, StorageError> {
+        let mut quota_retried = false;
+        let mut reopened = 0;
+        loop {
+            let faults = self.faults.take();
+            let r = self
+                .with_feed(feed, async |db, state| {
+                    write_batch(db, state, trades, faults).await
+                })
+                .await;
+            match r {
+                Err(e) if e.needs_reopen() && reopened < 2 => {
+                    reopened += 1;
+                    if let Some(db) = self.db.borrow().as_ref() {
+                        db.close();
+                    }
+                }
+                Err(StorageError::QuotaExceeded { message }) if !quota_retried => {
+                    quota_retried = true;
+                    let freed = self.make_room(feed).await;
+                    match freed {
+                        Ok(0) | Err(_) => {
+                            return Err(StorageError::QuotaExceeded { message });
+                        }
+                        Ok(n) => self.say(format!(
+                            "Browser storage was full: deleted the {n} oldest chunks of {feed} and saved again."
+                        )),
+                    }
+                }
+                r => return r,
+            }
+        }
+    }
+
+    /// Deletes the older half (by bytes) of `feed`'s chunks, keeping the newest.
+    async fn make_room(&self, feed: &str) -> Result<usize, StorageError> {
+        self.with_feed(feed, async |db, state| {
+            let bytes: u64 = state.metas.iter().map(|m| m.bytes).sum();
+            let policy = ChunkPolicy {
+                max_bytes: Some(bytes / 2),
+                ..ChunkPolicy::default()
+            };
+            let ids = chunks_to_delete(&state.metas, &policy, 0);
+            delete_chunks(db, state, &ids).await
+        })
+        .await
+    }
+
+    async fn retain(
+        &self,
+        feed: &str,
+        policy: &ChunkPolicy,
+        now_ms: i64,
+    ) -> Result<usize, StorageError> {
+        self.with_feed(feed, async |db, state| {
+            let ids = chunks_to_delete(&state.metas, policy, now_ms);
+            delete_chunks(db, state, &ids).await
+        })
+        .await
+    }
+}

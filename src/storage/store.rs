@@ -1,0 +1,340 @@
+//! Writing batches: one readwrite transaction per batch holding its chunks and the merged
+//! rollup blocks it touches. The feed's [`ChunkIndex`] decides what is new, so replaying a
+//! batch stores nothing; it changes only once the transaction completes, so a failed batch
+//! can be retried as it is.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::KeyRange;
+use tradelens_core::model::Trade;
+use tradelens_core::store::dedup::{ChunkIndex, DedupLimits};
+use tradelens_core::store::rollup::{decode_rollups, encode_rollups, Rollups};
+use tradelens_core::store::{Chunk, ChunkBuilder, ChunkMeta};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::db::Db;
+use super::record::{self, CHUNKS, META, ROLLUPS};
+use super::StorageError;
+
+/// Trades per chunk: a batch larger than this is cut into several chunks.
+pub const MAX_CHUNK_TRADES: usize = 4096;
+
+/// What one saved batch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SaveReport {
+    /// Trades written.
+    pub stored: usize,
+    /// Trades already stored (or earlier in the batch).
+    pub duplicates: usize,
+    /// Trades older than what the index still remembers, refused (see `core::store::dedup`).
+    pub behind_horizon: usize,
+    /// Chunks written.
+    pub chunks: usize,
+    /// Encoded bytes written (chunks only).
+    pub bytes: u64,
+}
+
+/// A feed's storage state in memory: its chunk metas (in chunk id order, oldest first), its
+/// dedup index and the id its next chunk gets.
+#[derive(Clone, Debug)]
+pub struct FeedState {
+    /// The feed.
+    pub feed: String,
+    /// Metas of the stored chunks, oldest first.
+    pub metas: Vec<ChunkMeta>,
+    /// What is stored, for dedup.
+    pub index: ChunkIndex,
+    /// Id of the next chunk written.
+    pub next_chunk_id: u64,
+}
+
+/// Keys of `feed`'s records in a store keyed `[feed, number]`.
+pub fn feed_range(feed: &str) -> KeyRange<JsValue> {
+    KeyRange::Bound(
+        record::key(feed, f64::NEG_INFINITY),
+        false,
+        record::key(feed, f64::INFINITY),
+        false,
+    )
+}
+
+/// Every record of `feed` in `store`, in key order.
+pub async fn feed_records(
+    db: &Database,
+    store: &str,
+    feed: &str,
+) -> Result<Vec<JsValue>, StorageError> {
+    let tx = db.transaction(store).build().map_err(StorageError::from)?;
+    let s = tx.object_store(store)?;
+    let rows: Vec<JsValue> = s
+        .get_all::<JsValue>()
+        .with_query::<JsValue, _>(feed_range(feed))
+        .primitive()?
+        .await?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Loads `feed`'s metas and rebuilds its dedup index (reading the id columns it wants).
+pub async fn load_feed(
+    db: &Db,
+    feed: &str,
+    limits: DedupLimits,
+) -> Result<FeedState, StorageError> {
+    let rows = feed_records(db.database()?, CHUNKS, feed).await?;
+    let mut metas = Vec::with_capacity(rows.len());
+    for row in &rows {
+        metas.push(record::chunk_meta(row)?);
+    }
+    let wants = ChunkIndex::wants_ids(limits, &metas);
+    let mut index = ChunkIndex::new(limits);
+    for (meta, row) in metas.iter().zip(&rows) {
+        if wants.contains(&meta.chunk_id) {
+            let chunk = decode(meta, row)?;
+            index.add_chunk(meta, Some(chunk.ids()));
+        } else {
+            index.add_chunk(meta, None);
+        }
+    }
+    if let Some(t) = forgotten_until(db.database()?, feed).await? {
+        index.forget(&forgotten_meta(feed, t));
+    }
+    let next_chunk_id = metas.iter().map(|m| m.chunk_id + 1).max().unwrap_or(0);
+    Ok(FeedState {
+        feed: feed.to_string(),
+        metas,
+        index,
+        next_chunk_id,
+    })
+}
+
+/// The latest trade time of `feed`'s chunks deleted by retention, if any.
+async fn forgotten_until(db: &Database, feed: &str) -> Result<Option<i64>, StorageError> {
+    let tx = db.transaction(META).build().map_err(StorageError::from)?;
+    let row: Option<JsValue> = tx
+        .object_store(META)?
+        .get(JsValue::from_str(&record::feed_meta_key(feed)))
+        .primitive()?
+        .await?;
+    Ok(row.as_ref().and_then(record::forgotten_until))
+}
+
+/// A stand-in for deleted chunks up to `time_max`, for [`ChunkIndex::forget`].
+fn forgotten_meta(feed: &str, time_max: i64) -> ChunkMeta {
+    ChunkMeta {
+        feed: feed.into(),
+        chunk_id: u64::MAX,
+        time_min: time_max,
+        time_max,
+        id_min: 0,
+        id_max: 0,
+        count: 0,
+        bytes: 0,
+    }
+}
+
+/// Decodes a chunk record, checking it against its meta.
+pub fn decode(meta: &ChunkMeta, row: &JsValue) -> Result<Chunk, StorageError> {
+    let corrupt = |reason: String| StorageError::Corrupt {
+        key: format!("{}/{}", meta.feed, meta.chunk_id),
+        reason,
+    };
+    let bytes = record::record_data(row)?;
+    let chunk = Chunk::decode(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    if chunk.len() as u64 != meta.count {
+        return Err(corrupt(format!(
+            "{} trades, the index says {}",
+            chunk.len(),
+            meta.count
+        )));
+    }
+    Ok(chunk)
+}
+
+/// Test and demo hooks into [`write_batch`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriteFaults {
+    /// Abort the transaction after writing everything, instead of committing.
+    pub abort_before_commit: bool,
+    /// Abort it and report a full disk, as a `QuotaExceededError` at commit would.
+    pub quota_before_commit: bool,
+}
+
+/// Cuts `fresh` trades into chunks numbered from `first_id`.
+/// A chunk ready to write: meta, encoded bytes, id column.
+type Cut = (ChunkMeta, Vec<u8>, Vec<u64>);
+
+fn cut(feed: &str, fresh: &[Trade], first_id: u64) -> Result<Vec<Cut>, StorageError> {
+    let mut builder = ChunkBuilder::new(MAX_CHUNK_TRADES, i64::MAX);
+    let mut chunks = Vec::new();
+    for t in fresh {
+        if let Some(c) = builder.push(t, 0)? {
+            chunks.push(c);
+        }
+    }
+    chunks.extend(builder.finish());
+    Ok(chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                c.meta(feed, first_id + i as u64),
+                c.encode(),
+                c.ids().to_vec(),
+            )
+        })
+        .collect())
+}
+
+/// Stores the trades of `batch` that are new to `state`'s feed, in one transaction with
+/// relaxed durability. `state` changes only when the transaction completed.
+pub async fn write_batch(
+    db: &Db,
+    state: &mut FeedState,
+    batch: &[Trade],
+    faults: WriteFaults,
+) -> Result<SaveReport, StorageError> {
+    let mut index = state.index.clone();
+    let admission = index.admit(batch.to_vec());
+    let mut report = SaveReport {
+        duplicates: admission.duplicates,
+        behind_horizon: admission.behind_horizon,
+        ..SaveReport::default()
+    };
+    if admission.fresh.is_empty() {
+        return Ok(report);
+    }
+    let feed = state.feed.clone();
+    let chunks = cut(&feed, &admission.fresh, state.next_chunk_id)?;
+    let delta = Rollups::from_trades(&admission.fresh);
+
+    let database = db.database()?;
+    let tx = database
+        .transaction([CHUNKS, ROLLUPS])
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
+        .build()
+        .map_err(StorageError::from)?;
+    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    // Only IndexedDB requests are awaited from here to the commit.
+    let body = async {
+        let chunk_store = tx.object_store(CHUNKS)?;
+        for (meta, bytes, _) in &chunks {
+            chunk_store
+                .put(record::chunk_record(meta, bytes))
+                .primitive()?
+                .await?;
+        }
+        let rollup_store = tx.object_store(ROLLUPS)?;
+        for (block, rollups) in delta.blocks() {
+            let key = record::key(&feed, block as f64);
+            let have: Option<JsValue> = rollup_store.get(key).primitive()?.await?;
+            let mut merged: Rollups = match have.as_ref().map(record::record_data) {
+                Some(Ok(bytes)) => match decode_rollups(&bytes) {
+                    Ok(v) => v.into_iter().collect(),
+                    Err(e) => {
+                        leptos::logging::warn!(
+                            "rollup block {feed}/{block} unreadable, rewritten: {e}"
+                        );
+                        Rollups::new()
+                    }
+                },
+                _ => Rollups::new(),
+            };
+            rollups.into_iter().for_each(|r| merged.add(r.clone()));
+            let bytes = encode_rollups(merged.iter());
+            rollup_store
+                .put(record::rollup_record(&feed, block, &bytes))
+                .primitive()?
+                .await?;
+        }
+        Ok::<(), indexed_db_futures::error::Error>(())
+    };
+    if let Err(e) = body.await {
+        return Err(fail(e));
+    }
+    if faults.abort_before_commit || faults.quota_before_commit {
+        let _ = tx.abort().await;
+        let message = "aborted on purpose".to_string();
+        return Err(if faults.quota_before_commit {
+            StorageError::QuotaExceeded { message }
+        } else {
+            StorageError::Aborted { message }
+        });
+    }
+    tx.commit().await.map_err(fail)?;
+
+    for (meta, _, ids) in &chunks {
+        index.add_chunk(meta, Some(ids));
+        report.bytes += meta.bytes;
+        state.metas.push(meta.clone());
+    }
+    report.stored = admission.fresh.len();
+    report.chunks = chunks.len();
+    state.next_chunk_id += chunks.len() as u64;
+    state.index = index;
+    Ok(report)
+}
+
+/// Deletes chunks `ids` of `state`'s feed in one transaction with strict durability (data is
+/// removed for good), recording in the feed's `meta` record up to when trades were deleted,
+/// then forgets them in the index.
+pub async fn delete_chunks(
+    db: &Db,
+    state: &mut FeedState,
+    ids: &[u64],
+) -> Result<usize, StorageError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let forgotten = state
+        .metas
+        .iter()
+        .filter(|m| ids.contains(&m.chunk_id))
+        .map(|m| m.time_max)
+        .max();
+    let database = db.database()?;
+    let tx = database
+        .transaction([CHUNKS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+        .build()
+        .map_err(StorageError::from)?;
+    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    let body = async {
+        let store = tx.object_store(CHUNKS)?;
+        for &id in ids {
+            store
+                .delete(record::key(&state.feed, id as f64))
+                .primitive()?
+                .await?;
+        }
+        if let Some(t) = forgotten {
+            let meta = tx.object_store(META)?;
+            let key = JsValue::from_str(&record::feed_meta_key(&state.feed));
+            let have: Option<JsValue> = meta.get(key).primitive()?.await?;
+            let t = have
+                .as_ref()
+                .and_then(record::forgotten_until)
+                .map_or(t, |h| h.max(t));
+            meta.put(record::feed_meta_record(&state.feed, t))
+                .primitive()?
+                .await?;
+        }
+        Ok::<(), indexed_db_futures::error::Error>(())
+    };
+    if let Err(e) = body.await {
+        return Err(fail(e));
+    }
+    tx.commit().await.map_err(fail)?;
+    let (gone, kept): (Vec<ChunkMeta>, Vec<ChunkMeta>) = std::mem::take(&mut state.metas)
+        .into_iter()
+        .partition(|m| ids.contains(&m.chunk_id));
+    gone.iter().for_each(|m| state.index.forget(m));
+    state.metas = kept;
+    Ok(gone.len())
+}

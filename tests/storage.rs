@@ -1,0 +1,618 @@
+//! Browser tests of the IndexedDB layer, on the browser's real IndexedDB. Each test uses its
+//! own database and deletes it first, so a failed run leaves nothing that changes the next.
+//! Nothing sleeps: every step awaits the IndexedDB request or transaction it depends on.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use tradelens::live::Live;
+use tradelens::storage::db::{delete_database, OpenOptions};
+use tradelens::storage::demo::{persist_demo_with_clock, DEMO_FEED};
+use tradelens::storage::record;
+use tradelens::storage::{Saver, SaverOptions, StorageError};
+use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
+use tradelens_core::model::Trade;
+use tradelens_core::store::retention::ChunkPolicy;
+use tradelens_core::store::schema::{self, upgrade_chunk, Step};
+use tradelens_core::store::Chunk;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fixed "now", so each test knows exactly which trades the demo produced.
+const NOW: i64 = 1_764_000_000_000;
+const FEED: &str = "demo:orders";
+
+/// `minutes` of demo orders ending at [`NOW`].
+fn demo_trades(minutes: i64) -> Vec<Trade> {
+    let mut feed = DemoFeed::new(
+        DemoConfig::default_for(DemoMode::Orders),
+        NOW - minutes * 60_000,
+    );
+    feed.generate_until(NOW)
+}
+
+fn sorted(mut v: Vec<Trade>) -> Vec<Trade> {
+    v.sort_by_key(|t| (t.time_ms, t.id));
+    v
+}
+
+/// A writer on a fresh database `name` (deleted first).
+async fn fresh(name: &str) -> Saver {
+    delete_database(name)
+        .await
+        .expect("delete the test database");
+    Saver::new(SaverOptions::new(name))
+}
+
+/// A second writer on the same database, as after a reload: nothing in memory.
+fn reloaded(name: &str) -> Saver {
+    Saver::new(SaverOptions::new(name))
+}
+
+#[wasm_bindgen_test]
+async fn saved_batches_restore_equal_to_the_input() {
+    let name = "tl-test-round-trip";
+    let saver = fresh(name).await;
+    let trades = demo_trades(90);
+    assert!(trades.len() > 1000, "{} trades", trades.len());
+    for batch in trades.chunks(700) {
+        let r = saver.save_batch(FEED, batch).await.unwrap();
+        assert_eq!(r.stored, batch.len());
+    }
+    let mut fractions = Vec::new();
+    let restored = reloaded(name)
+        .restore(FEED, |page| fractions.push(page.fraction))
+        .await
+        .unwrap();
+    assert_eq!(restored, sorted(trades));
+    // Progress only grows and ends at 1.
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(fractions.last().copied(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn replayed_and_overlapping_batches_store_nothing_new() {
+    let name = "tl-test-replay";
+    let saver = fresh(name).await;
+    let trades = demo_trades(30);
+    let (a, b) = (&trades[..200], &trades[100..300]);
+    assert_eq!(saver.save_batch(FEED, a).await.unwrap().stored, 200);
+    let again = saver.save_batch(FEED, a).await.unwrap();
+    assert_eq!((again.stored, again.duplicates, again.chunks), (0, 200, 0));
+    let overlap = saver.save_batch(FEED, b).await.unwrap();
+    assert_eq!((overlap.stored, overlap.duplicates), (100, 100));
+    // After a reload the index is rebuilt from what is stored: still nothing new.
+    let after = reloaded(name);
+    let replay = after.save_batch(FEED, &trades[..300]).await.unwrap();
+    assert_eq!((replay.stored, replay.duplicates), (0, 300));
+    let restored = after.restore(FEED, |_| {}).await.unwrap();
+    assert_eq!(restored, sorted(trades[..300].to_vec()));
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_transaction_stores_nothing_and_the_batch_can_be_retried() {
+    let name = "tl-test-abort";
+    let saver = fresh(name).await;
+    let trades = demo_trades(20);
+    saver.abort_next_commit();
+    let err = saver.save_batch(FEED, &trades).await.unwrap_err();
+    assert!(matches!(err, StorageError::Aborted { .. }), "{err:?}");
+    assert!(reloaded(name)
+        .restore(FEED, |_| {})
+        .await
+        .unwrap()
+        .is_empty());
+    let r = saver.save_batch(FEED, &trades).await.unwrap();
+    assert_eq!(r.stored, trades.len());
+    assert_eq!(
+        reloaded(name).restore(FEED, |_| {}).await.unwrap(),
+        sorted(trades)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_connection_is_reopened_not_reused() {
+    let name = "tl-test-reopen";
+    let saver = fresh(name).await;
+    let trades = demo_trades(20);
+    saver.save_batch(FEED, &trades[..10]).await.unwrap();
+    let old = saver.connection().unwrap();
+    old.close();
+    let r = saver.save_batch(FEED, &trades[10..]).await.unwrap();
+    assert_eq!(r.stored, trades.len() - 10);
+    assert!(old.is_closed());
+    assert!(!saver.connection().unwrap().is_closed());
+}
+
+#[wasm_bindgen_test]
+async fn a_full_queue_refuses_the_batch_with_an_error() {
+    let name = "tl-test-queue";
+    delete_database(name).await.unwrap();
+    let mut opts = SaverOptions::new(name);
+    opts.max_batches = 1;
+    let saver = Saver::new(opts);
+    let trades = demo_trades(10);
+    // The worker has not run yet when the second batch arrives: one batch already waits.
+    let first = saver.save_batch(FEED, &trades[..5]);
+    let second = saver.save_batch(FEED, &trades[5..]);
+    let err = second.await.unwrap_err();
+    assert!(
+        matches!(err, StorageError::QueueFull { batches: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(first.await.unwrap().stored, 5);
+}
+
+#[wasm_bindgen_test]
+async fn retention_deletes_the_oldest_chunks() {
+    let name = "tl-test-retention";
+    let saver = fresh(name).await;
+    let trades = demo_trades(60);
+    let batches: Vec<&[Trade]> = trades.chunks(trades.len() / 5 + 1).collect();
+    assert_eq!(batches.len(), 5);
+    for b in &batches {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    let keep = (batches[3].len() + batches[4].len()) as u64;
+    let policy = ChunkPolicy {
+        max_rows: Some(keep),
+        ..ChunkPolicy::default()
+    };
+    assert_eq!(saver.apply_retention(FEED, policy, NOW).await.unwrap(), 3);
+    let kept: Vec<Trade> = batches[3..].concat();
+    let after = reloaded(name);
+    assert_eq!(after.restore(FEED, |_| {}).await.unwrap(), sorted(kept));
+    // Replaying a deleted batch does not bring it back.
+    let replay = after.save_batch(FEED, batches[0]).await.unwrap();
+    assert_eq!(replay.stored, 0);
+}
+
+#[wasm_bindgen_test]
+fn quota_exceeded_is_recognised_in_a_failed_transaction() {
+    let e = web_sys::DomException::new_with_message_and_name("full", "QuotaExceededError").unwrap();
+    assert!(matches!(
+        StorageError::from_dom(&e),
+        StorageError::QuotaExceeded { .. }
+    ));
+}
+
+// --- databases written by an older build, with raw IndexedDB calls ---
+
+/// The chunk the core pinned as written by layout 1.
+fn v1_chunk_bytes() -> Vec<u8> {
+    let hex: String = include_str!("../crates/core/tests/fixtures/chunk_v1.hex")
+        .split_whitespace()
+        .collect();
+    (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Awaits an IndexedDB request.
+async fn request(req: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
+    let req2 = req.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let r = req2.clone();
+        let ok = Closure::once_into_js(move || resolve.call1(&JsValue::NULL, &r.result().unwrap()));
+        let r = req2.clone();
+        let err = Closure::once_into_js(move || {
+            reject.call1(&JsValue::NULL, &r.error().ok().flatten().into())
+        });
+        req2.set_onsuccess(Some(ok.unchecked_ref()));
+        req2.set_onerror(Some(err.unchecked_ref()));
+    });
+    JsFuture::from(promise).await
+}
+
+/// Writes database `name` at schema version 1, as the first build did: its three stores,
+/// and `records` in `chunks`.
+async fn write_v1(name: &str, records: Vec<JsValue>) {
+    delete_database(name).await.unwrap();
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open_with_u32(name, 1).unwrap();
+    let o = open.clone();
+    let records = RefCell::new(records);
+    let upgrade = Closure::once_into_js(move || {
+        let db: web_sys::IdbDatabase = o.result().unwrap().unchecked_into();
+        let params = web_sys::IdbObjectStoreParameters::new();
+        let kp = |parts: &[&str]| -> JsValue {
+            parts
+                .iter()
+                .map(|p| JsValue::from_str(p))
+                .collect::<js_sys::Array>()
+                .into()
+        };
+        params.set_key_path(&kp(&["feed", "chunk_id"]));
+        let chunks = db
+            .create_object_store_with_optional_parameters("chunks", &params)
+            .unwrap();
+        chunks
+            .create_index_with_str_sequence("by_time", &kp(&["feed", "time_max"]))
+            .unwrap();
+        params.set_key_path(&kp(&["feed", "minute_from"]));
+        db.create_object_store_with_optional_parameters("rollups", &params)
+            .unwrap();
+        params.set_key_path(&JsValue::from_str("key"));
+        db.create_object_store_with_optional_parameters("meta", &params)
+            .unwrap();
+        for r in records.take() {
+            chunks.put(&r).unwrap();
+        }
+    });
+    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let db: web_sys::IdbDatabase = request(&open).await.unwrap().unchecked_into();
+    assert_eq!(db.version(), 1.0);
+    db.close();
+}
+
+fn v1_record(chunk_id: u64, bytes: &[u8]) -> JsValue {
+    let meta = Chunk::decode(&v1_chunk_bytes())
+        .unwrap()
+        .meta("binance:BTCUSDT", chunk_id);
+    record::chunk_record(&meta, bytes)
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_opens_and_migrates() {
+    let name = "tl-test-v1";
+    let bytes = v1_chunk_bytes();
+    write_v1(name, vec![v1_record(0, &bytes)]).await;
+    let saver = reloaded(name);
+    let report = saver.connect().await.unwrap();
+    assert_eq!(report.from_version, 1);
+    let db = saver.connection().unwrap();
+    assert_eq!(db.version(), schema::CURRENT_VERSION);
+    let expected = Chunk::decode(&bytes).unwrap().trades();
+    assert_eq!(
+        saver.restore("binance:BTCUSDT", |_| {}).await.unwrap(),
+        expected
+    );
+    // The version 2 index and store exist.
+    let raw: web_sys::IdbDatabase = {
+        use indexed_db_futures::internals::SystemRepr;
+        db.database().unwrap().as_sys().clone().unchecked_into()
+    };
+    assert!(raw.object_store_names().contains("policies"));
+    let tx = raw.transaction_with_str("chunks").unwrap();
+    assert!(tx
+        .object_store("chunks")
+        .unwrap()
+        .index_names()
+        .contains("by_id"));
+    // Saving the same trades again stores nothing: the index was rebuilt from the v1 chunk.
+    let r = saver
+        .save_batch("binance:BTCUSDT", &expected)
+        .await
+        .unwrap();
+    assert_eq!(r.stored, 0);
+}
+
+#[wasm_bindgen_test]
+async fn transform_steps_rewrite_records_and_drop_unreadable_ones() {
+    let name = "tl-test-transform";
+    let bytes = v1_chunk_bytes();
+    let mut corrupt = bytes.clone();
+    corrupt[70] ^= 0xff;
+    write_v1(name, vec![v1_record(0, &bytes), v1_record(1, &corrupt)]).await;
+    let mut opts = SaverOptions::new(name);
+    let mut migrations = schema::migrations();
+    migrations[1].steps.push(Step::Transform {
+        store: "chunks",
+        field: "data",
+        what: "rewrite chunks in the current layout",
+        f: upgrade_chunk,
+    });
+    opts.open = OpenOptions {
+        migrations,
+        ..opts.open
+    };
+    let saver = Saver::new(opts);
+    let report = saver.connect().await.unwrap();
+    assert_eq!(
+        (report.from_version, report.transformed, report.dropped),
+        (1, 1, 1)
+    );
+    let got = Rc::new(RefCell::new(0));
+    let g = got.clone();
+    let restored = saver
+        .restore("binance:BTCUSDT", move |p| {
+            *g.borrow_mut() += p.corrupt.len()
+        })
+        .await
+        .unwrap();
+    assert_eq!(restored, Chunk::decode(&bytes).unwrap().trades());
+    assert_eq!(*got.borrow(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_upgrading_closes_this_connection() {
+    let name = "tl-test-versionchange";
+    let saver = fresh(name).await;
+    let trades = demo_trades(10);
+    saver.save_batch(FEED, &trades[..5]).await.unwrap();
+    // "Another tab" opens a newer version: ours must close at once or that open blocks.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory
+        .open_with_u32(name, schema::CURRENT_VERSION + 1)
+        .unwrap();
+    let other: web_sys::IdbDatabase = request(&open).await.unwrap().unchecked_into();
+    other.close();
+    assert!(saver.connection().unwrap().is_closed());
+    let err = saver.save_batch(FEED, &trades[5..]).await.unwrap_err();
+    assert!(matches!(err, StorageError::VersionChange { .. }), "{err:?}");
+}
+
+// --- the demo resumes from storage ---
+
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Trades stored for `feed` in database `name`, by chunk metas.
+async fn stored_count(name: &str, feed: &str) -> u64 {
+    reloaded(name)
+        .feed_state(feed)
+        .await
+        .map(|s| s.metas.iter().map(|m| m.count).sum())
+        .unwrap_or(0)
+}
+
+/// Waits up to 600 frames until `feed` in `name` stores `want()` trades.
+async fn wait_stored(name: &str, feed: &str, want: impl Fn() -> u64) -> u64 {
+    for _ in 0..600 {
+        let (have, want) = (stored_count(name, feed).await, want());
+        if have == want && want > 0 {
+            return have;
+        }
+        next_frame().await;
+    }
+    panic!("stored trades never matched the engine");
+}
+
+/// One page session: storage, the orders demo and its persistence, mounted at clock `now`;
+/// dropping the handle closes it (as closing the tab would).
+fn session(name: &str, now: i64) -> (Live, impl Drop) {
+    use leptos::prelude::*;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let live_out = Rc::new(RefCell::new(None));
+    let out = live_out.clone();
+    let name = name.to_string();
+    let handle = leptos::mount::mount_to(root, move || {
+        let storage = tradelens::storage::Storage::new(&name);
+        let live = Live::new(DemoMode::Orders, now);
+        persist_demo_with_clock(live, storage, Rc::new(move || now));
+        *out.borrow_mut() = Some(live);
+        view! { <div /> }
+    });
+    let live = live_out.borrow_mut().take().unwrap();
+    (live, handle)
+}
+
+fn hide_page() {
+    let e = web_sys::Event::new("pagehide").unwrap();
+    web_sys::window().unwrap().dispatch_event(&e).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_demo_resumes_after_a_reload_without_duplicates() {
+    let name = "tl-test-demo";
+    delete_database(name).await.unwrap();
+    // First visit: nothing stored, the demo generates its history and saves it.
+    let (first, first_tab) = session(name, NOW);
+    let len = move || first.with_engine_untracked(|e| e.len() as u64);
+    first.tick(NOW + 60_000);
+    hide_page();
+    let saved = wait_stored(name, DEMO_FEED, len).await;
+    let before = sorted(reloaded(name).restore(DEMO_FEED, |_| {}).await.unwrap());
+    drop(first_tab);
+
+    // Reload two minutes later: the engine holds the saved trades plus the gap, generated
+    // once, and storage then holds exactly what the engine holds.
+    let (second, _second_tab) = session(name, NOW + 180_000);
+    let len2 = move || second.with_engine_untracked(|e| e.len() as u64);
+    for _ in 0..600 {
+        hide_page();
+        if stored_count(name, DEMO_FEED).await > saved {
+            break;
+        }
+        next_frame().await;
+    }
+    let total = wait_stored(name, DEMO_FEED, len2).await;
+    assert!(total > saved, "{total} <= {saved}");
+    let after = sorted(reloaded(name).restore(DEMO_FEED, |_| {}).await.unwrap());
+    assert_eq!(after[..before.len()], before[..]);
+    let ids: std::collections::HashSet<u64> = after.iter().map(|t| t.id).collect();
+    assert_eq!(ids.len(), after.len());
+    assert!(after[before.len()..]
+        .iter()
+        .all(|t| t.time_ms > before.last().unwrap().time_ms));
+}
+
+// --- tabs ---
+
+#[wasm_bindgen_test]
+async fn a_feed_lock_has_one_holder_at_a_time() {
+    use tradelens::storage::tabs::FeedLock;
+    let feed = "tl-test-lock";
+    let held = FeedLock::try_acquire(feed)
+        .await
+        .unwrap()
+        .expect("the lock is free");
+    assert!(FeedLock::try_acquire(feed).await.unwrap().is_none());
+    held.release();
+    // The lock manager frees the lock once the holder's promise settles.
+    for _ in 0..300 {
+        if let Some(again) = FeedLock::try_acquire(feed).await.unwrap() {
+            again.release();
+            return;
+        }
+        next_frame().await;
+    }
+    panic!("the released lock never became free");
+}
+
+#[wasm_bindgen_test]
+async fn saved_batches_are_announced_to_other_tabs() {
+    use tradelens::storage::tabs::{BatchChannel, Saved};
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let _listener = BatchChannel::new(
+        "tl-test-channel",
+        Some(Box::new(move |s| h.borrow_mut().push(s))),
+    )
+    .unwrap();
+    let sender = BatchChannel::new("tl-test-channel", None).unwrap();
+    let saved = Saved {
+        feed: FEED.into(),
+        stored: 42,
+        time_max: NOW,
+    };
+    sender.announce(&saved).unwrap();
+    for _ in 0..300 {
+        if !heard.borrow().is_empty() {
+            break;
+        }
+        next_frame().await;
+    }
+    assert_eq!(*heard.borrow(), vec![saved]);
+}
+
+#[wasm_bindgen_test]
+async fn rollup_blocks_merge_across_batches() {
+    use tradelens::storage::record::ROLLUPS;
+    use tradelens::storage::store::feed_records;
+    use tradelens_core::store::rollup::{decode_rollups, Rollups};
+    let name = "tl-test-rollups";
+    let saver = fresh(name).await;
+    let trades = demo_trades(150);
+    // Batches that split minutes and hours between them.
+    for batch in trades.chunks(333) {
+        saver.save_batch(FEED, batch).await.unwrap();
+    }
+    saver.save_batch(FEED, &trades).await.unwrap(); // a replay adds nothing
+    let db = saver.connection().unwrap();
+    let rows = feed_records(db.database().unwrap(), ROLLUPS, FEED)
+        .await
+        .unwrap();
+    let stored: Rollups = rows
+        .iter()
+        .flat_map(|r| decode_rollups(&record::record_data(r).unwrap()).unwrap())
+        .collect();
+    let expected = Rollups::from_trades(&trades);
+    assert_eq!(stored.len(), expected.len());
+    for r in expected.iter() {
+        let s = stored.get(r.symbol(), r.minute_ms()).unwrap();
+        assert_eq!(s.count(), r.count());
+        assert_eq!((s.open(), s.close()), (r.open(), r.close()));
+        assert_eq!((s.high(), s.low()), (r.high(), r.low()));
+        // Compensated sums: merging blocks equals one pass to the last bit.
+        assert_eq!(s.volume(), r.volume());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn other_tabs_hear_of_saved_batches() {
+    use tradelens::storage::saver::channel_name;
+    use tradelens::storage::tabs::BatchChannel;
+    let name = "tl-test-announce";
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let _other_tab = BatchChannel::new(
+        &channel_name(name),
+        Some(Box::new(move |s| h.borrow_mut().push(s))),
+    )
+    .unwrap();
+    let saver = fresh(name).await;
+    let trades = demo_trades(10);
+    saver.save_batch(FEED, &trades).await.unwrap();
+    saver.save_batch(FEED, &trades).await.unwrap(); // stores nothing: not announced
+    for _ in 0..300 {
+        if !heard.borrow().is_empty() {
+            break;
+        }
+        next_frame().await;
+    }
+    let heard = heard.borrow();
+    assert_eq!(heard.len(), 1);
+    assert_eq!(heard[0].stored as usize, trades.len());
+    assert_eq!(heard[0].time_max, trades.last().unwrap().time_ms);
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_runs_retention_and_retries_the_batch_once() {
+    let name = "tl-test-quota";
+    delete_database(name).await.unwrap();
+    let said = Rc::new(RefCell::new(Vec::<String>::new()));
+    let s = said.clone();
+    let mut opts = SaverOptions::new(name);
+    opts.on_message = Some(Rc::new(move |m| s.borrow_mut().push(m)));
+    let saver = Saver::new(opts);
+    let trades = demo_trades(60);
+    let batches: Vec<&[Trade]> = trades.chunks(trades.len() / 4 + 1).collect();
+    for b in &batches[..3] {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    saver.fail_next_commit_with_full_disk();
+    let r = saver.save_batch(FEED, batches[3]).await.unwrap();
+    assert_eq!(r.stored, batches[3].len());
+    // The older half of the bytes went (the oldest chunks first); the new batch is stored.
+    let kept = sorted(reloaded(name).restore(FEED, |_| {}).await.unwrap());
+    assert!(kept.len() < trades.len());
+    assert!(kept.ends_with(&sorted(batches[3].to_vec())));
+    assert!(!kept.iter().any(|t| t.id == batches[0][0].id));
+    assert_eq!(said.borrow().len(), 1, "{:?}", said.borrow());
+    assert!(said.borrow()[0].contains("storage was full"));
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_with_nothing_to_delete_is_an_error() {
+    let saver = fresh("tl-test-quota-empty").await;
+    saver.fail_next_commit_with_full_disk();
+    let err = saver.save_batch(FEED, &demo_trades(5)).await.unwrap_err();
+    assert!(matches!(err, StorageError::QuotaExceeded { .. }), "{err:?}");
+    // Nothing was stored, and the batch can be saved once there is room.
+    let r = saver.save_batch(FEED, &demo_trades(5)).await.unwrap();
+    assert_eq!(r.stored, demo_trades(5).len());
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_blocked_by_an_old_tab_says_so_and_goes_on_when_it_closes() {
+    let name = "tl-test-blocked";
+    write_v1(name, vec![]).await;
+    // "An old tab": a version 1 connection that ignores versionchange.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open_with_u32(name, 1).unwrap();
+    let old: web_sys::IdbDatabase = request(&open).await.unwrap().unchecked_into();
+    let blocked = Rc::new(RefCell::new(false));
+    let b = blocked.clone();
+    let old_tab = old.clone();
+    let mut opts = OpenOptions::new(name);
+    // Told to close other tabs: the user does.
+    opts.on_blocked = Some(Rc::new(move || {
+        *b.borrow_mut() = true;
+        old_tab.close();
+    }));
+    let (db, report) = tradelens::storage::db::open(&opts).await.unwrap();
+    assert!(*blocked.borrow());
+    assert_eq!(report.from_version, 1);
+    assert_eq!(db.version(), schema::CURRENT_VERSION);
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_estimates_usage_and_quota() {
+    let e = tradelens::storage::quota::estimate().await.unwrap();
+    assert!(e.quota > 0.0, "{e:?}");
+    assert!(e.used_fraction().is_some_and(|f| (0.0..=1.0).contains(&f)));
+    assert!(e.describe().contains(" of "));
+}
