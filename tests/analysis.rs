@@ -10,55 +10,19 @@ use tradelens::live::{history_ms, Live};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, EngineSpec};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlSelectElement};
+
+mod common;
+
+use common::*;
+// Explicit, so it wins over leptos::prelude::document.
+use common::document;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The same fixed "now" as tests/web.rs.
-const NOW: i64 = 1_764_000_000_000;
 /// The app's opening bucket in orders mode: 15 minutes.
 const BUCKET_MS: i64 = 900_000;
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn fresh_container() -> HtmlElement {
-    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    el.set_attribute("style", "width: 1000px").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .request_animation_frame(&resolve)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if cond() {
-            return;
-        }
-        next_frame().await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
-    root.query_selector(selector).unwrap()
-}
-
-fn attr(root: &HtmlElement, selector: &str, name: &str) -> Option<String> {
-    query(root, selector).and_then(|e| e.get_attribute(name))
-}
 
 fn number(root: &HtmlElement, selector: &str, name: &str) -> f64 {
     attr(root, selector, name)
@@ -80,18 +44,6 @@ fn choose(root: &HtmlElement, testid: &str, value: &str) {
     })
     .unwrap();
     select.dispatch_event(&ev).unwrap();
-}
-
-/// Pixels in the chart's plot area that differ from its top-left background pixel.
-fn drawn_pixels(canvas: &HtmlCanvasElement) -> usize {
-    let area = canvas
-        .get_attribute("data-plot-area")
-        .expect("plot area recorded");
-    let v: Vec<f64> = area.split(',').map(|s| s.parse().unwrap()).collect();
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
-    let bg = ctx.get_image_data(0.0, 0.0, 1.0, 1.0).unwrap().data().0;
-    let data = ctx.get_image_data(v[0], v[1], v[2], v[3]).unwrap().data().0;
-    data.chunks(4).filter(|px| px[..3] != bg[..3]).count()
 }
 
 fn mount<V: IntoView + 'static>(mode: DemoMode, page: fn() -> V) -> (HtmlElement, Live) {

@@ -9,74 +9,14 @@ use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, EngineSpec};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
+use web_sys::{HtmlCanvasElement, HtmlElement};
+
+mod common;
+
+use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// A fixed "now", so each test knows exactly which trades the demo produced.
-const NOW: i64 = 1_764_000_000_000;
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh, laid-out container at desktop width.
-fn fresh_container() -> HtmlElement {
-    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    el.set_attribute("style", "width: 1000px").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .request_animation_frame(&resolve)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-/// Waits up to 300 frames for `cond`; panics with `what` if it never holds.
-async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if cond() {
-            return;
-        }
-        next_frame().await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
-    root.query_selector(selector).unwrap()
-}
-
-fn canvas(root: &HtmlElement, testid: &str) -> HtmlCanvasElement {
-    query(root, &format!("[data-testid={testid}]"))
-        .unwrap()
-        .unchecked_into()
-}
-
-fn attr(root: &HtmlElement, selector: &str, name: &str) -> Option<String> {
-    query(root, selector).and_then(|e| e.get_attribute(name))
-}
-
-/// Pixels in the chart's plot area that differ from its top-left background pixel.
-fn drawn_pixels(canvas: &HtmlCanvasElement) -> usize {
-    let area = canvas
-        .get_attribute("data-plot-area")
-        .expect("plot area recorded");
-    let v: Vec<f64> = area.split(',').map(|s| s.parse().unwrap()).collect();
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
-    let bg = ctx.get_image_data(0.0, 0.0, 1.0, 1.0).unwrap().data().0;
-    let data = ctx.get_image_data(v[0], v[1], v[2], v[3]).unwrap().data().0;
-    data.chunks(4).filter(|px| px[..3] != bg[..3]).count()
-}
 
 fn mount_dashboard(mode: DemoMode) -> (HtmlElement, Live) {
     let root = fresh_container();
