@@ -9,7 +9,7 @@
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
-use super::{DecodeError, Position};
+use super::{DecodeError, Decoded, Position, Reject};
 
 /// The default longest record, in bytes of field data.
 pub const DEFAULT_RECORD_LIMIT: usize = 64 * 1024;
@@ -309,5 +309,69 @@ impl CsvTable {
             }
         }
         rows
+    }
+}
+
+/// What one chunk of a [`CheckedTable`] gave.
+#[derive(Debug)]
+pub enum TableStep {
+    /// No header yet: only the lines that failed before it, as rejects.
+    NoHeader(Decoded),
+    /// The header (checked) and the data records the chunk completed.
+    Rows(Header, Vec<Result<Record, DecodeError>>),
+}
+
+/// A [`CsvTable`] whose header the reading decoder checks once: a failed check fails that
+/// call and every later one, so a file without its needed columns yields nothing.
+#[derive(Debug)]
+pub struct CheckedTable {
+    table: CsvTable,
+    checked: bool,
+    failed: Option<DecodeError>,
+}
+
+impl CheckedTable {
+    /// Wraps a table whose header has not been checked yet.
+    pub fn new(table: CsvTable) -> CheckedTable {
+        CheckedTable {
+            table,
+            checked: false,
+            failed: None,
+        }
+    }
+
+    /// The header, once read.
+    pub fn header(&self) -> Option<&Header> {
+        self.table.header()
+    }
+
+    /// Reads a chunk (`eof` at the end); `check` runs on the header the first time there is one.
+    pub fn step(
+        &mut self,
+        chunk: &[u8],
+        eof: bool,
+        check: impl FnOnce(&Header) -> Result<(), DecodeError>,
+    ) -> Result<TableStep, DecodeError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let rows = self.table.feed(chunk, eof);
+        let Some(header) = self.table.header().cloned() else {
+            let mut out = Decoded::default();
+            out.rejects.extend(
+                rows.into_iter()
+                    .filter_map(Result::err)
+                    .map(|e| Reject::new(e, "")),
+            );
+            return Ok(TableStep::NoHeader(out));
+        };
+        if !self.checked {
+            self.checked = true;
+            if let Err(e) = check(&header) {
+                self.failed = Some(e.clone());
+                return Err(e);
+            }
+        }
+        Ok(TableStep::Rows(header, rows))
     }
 }

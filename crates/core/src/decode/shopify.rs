@@ -15,7 +15,7 @@
 //! Orders whose `Financial Status` is `voided` or `refunded` are [`Control::Skipped`]: they
 //! are not revenue. Partially refunded orders are kept at their line prices.
 
-use super::csv::{CsvTable, Header, Record};
+use super::csv::{CheckedTable, CsvTable, Header, Record, TableStep};
 use super::text::{fnv1a, parse_decimal};
 use super::time::parse_datetime;
 use super::{Control, DecodeError, Decoded, Interner, Position, Reject, Role};
@@ -45,26 +45,22 @@ pub fn line_id(name: &str, index: u64) -> u64 {
 /// Decodes a Shopify order export, streamed in chunks.
 #[derive(Debug)]
 pub struct Shopify {
-    table: CsvTable,
+    table: CheckedTable,
     labels: Interner,
     order: String,
     line_index: u64,
     carried: [String; 6],
-    checked: bool,
-    failed: Option<DecodeError>,
 }
 
 impl Shopify {
     /// A decoder with records of at most `limit` bytes.
     pub fn new(limit: usize) -> Shopify {
         Shopify {
-            table: CsvTable::new(limit),
+            table: CheckedTable::new(CsvTable::new(limit)),
             labels: Interner::default(),
             order: String::new(),
             line_index: 0,
             carried: Default::default(),
-            checked: false,
-            failed: None,
         }
     }
 
@@ -79,26 +75,12 @@ impl Shopify {
     }
 
     fn step(&mut self, chunk: &[u8], eof: bool) -> Result<Decoded, DecodeError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let rows = self.table.feed(chunk, eof);
-        let mut out = Decoded::default();
-        let Some(header) = self.table.header().cloned() else {
-            out.rejects.extend(
-                rows.into_iter()
-                    .filter_map(Result::err)
-                    .map(|e| Reject::new(e, "")),
-            );
-            return Ok(out);
+        let check = |h: &Header| h.require([NAME, CREATED, QTY, ITEM, PRICE]);
+        let (header, rows) = match self.table.step(chunk, eof, check)? {
+            TableStep::NoHeader(out) => return Ok(out),
+            TableStep::Rows(header, rows) => (header, rows),
         };
-        if !self.checked {
-            self.checked = true;
-            if let Err(e) = header.require([NAME, CREATED, QTY, ITEM, PRICE]) {
-                self.failed = Some(e.clone());
-                return Err(e);
-            }
-        }
+        let mut out = Decoded::default();
         for row in rows {
             match row {
                 Err(e) => out.rejects.push(Reject::new(e, "")),

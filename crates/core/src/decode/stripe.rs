@@ -13,7 +13,7 @@
 //!   (failed, canceled, uncaptured...): no money moved;
 //! - payments refunded in full (net <= 0): the refund cancels the sale.
 
-use super::csv::{CsvTable, Header, Record};
+use super::csv::{CheckedTable, CsvTable, Header, Record, TableStep};
 use super::text::{id_from_text, parse_decimal};
 use super::time::parse_datetime;
 use super::{Control, DecodeError, Decoded, Interner, Position, Reject, Role};
@@ -29,12 +29,10 @@ const KEPT: [&str; 4] = ["paid", "succeeded", "refunded", "partially refunded"];
 /// Decodes a Stripe payments export, streamed in chunks.
 #[derive(Debug)]
 pub struct Stripe {
-    table: CsvTable,
+    table: CheckedTable,
     labels: Interner,
     venue: Label,
     created: &'static str,
-    checked: bool,
-    failed: Option<DecodeError>,
 }
 
 fn amount(s: &str) -> Option<f64> {
@@ -45,12 +43,10 @@ impl Stripe {
     /// A decoder with records of at most `limit` bytes.
     pub fn new(limit: usize) -> Stripe {
         Stripe {
-            table: CsvTable::new(limit),
+            table: CheckedTable::new(CsvTable::new(limit)),
             labels: Interner::default(),
             venue: "stripe".into(),
             created: CREATED[0],
-            checked: false,
-            failed: None,
         }
     }
 
@@ -65,30 +61,19 @@ impl Stripe {
     }
 
     fn step(&mut self, chunk: &[u8], eof: bool) -> Result<Decoded, DecodeError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let rows = self.table.feed(chunk, eof);
-        let mut out = Decoded::default();
-        let Some(header) = self.table.header().cloned() else {
-            out.rejects.extend(
-                rows.into_iter()
-                    .filter_map(Result::err)
-                    .map(|e| Reject::new(e, "")),
-            );
-            return Ok(out);
-        };
-        if !self.checked {
-            self.checked = true;
-            self.created = CREATED
+        let created = &mut self.created;
+        let check = |h: &Header| {
+            *created = CREATED
                 .into_iter()
-                .find(|c| header.index(c).is_some())
+                .find(|c| h.index(c).is_some())
                 .unwrap_or(CREATED[0]);
-            if let Err(e) = header.require([ID, self.created, AMOUNT, STATUS]) {
-                self.failed = Some(e.clone());
-                return Err(e);
-            }
-        }
+            h.require([ID, *created, AMOUNT, STATUS])
+        };
+        let (header, rows) = match self.table.step(chunk, eof, check)? {
+            TableStep::NoHeader(out) => return Ok(out),
+            TableStep::Rows(header, rows) => (header, rows),
+        };
+        let mut out = Decoded::default();
         for row in rows {
             match row {
                 Err(e) => out.rejects.push(Reject::new(e, "")),

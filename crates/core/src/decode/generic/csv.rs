@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::Mapping;
-use crate::decode::csv::{CsvStream, CsvTable};
+use crate::decode::csv::{CheckedTable, CsvStream, CsvTable, Header, TableStep};
 use crate::decode::{DecodeError, Decoded, Interner, Position, Reject};
 
 /// Decodes a CSV stream with a header row and a [`Mapping`] of column names.
@@ -11,10 +11,8 @@ use crate::decode::{DecodeError, Decoded, Interner, Position, Reject};
 pub struct CsvDecoder {
     /// The field mapping.
     pub mapping: Mapping,
-    table: CsvTable,
+    table: CheckedTable,
     labels: Interner,
-    checked: bool,
-    failed: Option<DecodeError>,
 }
 
 impl CsvDecoder {
@@ -27,10 +25,8 @@ impl CsvDecoder {
     pub fn with_stream(mapping: Mapping, stream: CsvStream) -> CsvDecoder {
         CsvDecoder {
             mapping,
-            table: CsvTable::from_stream(stream),
+            table: CheckedTable::new(CsvTable::from_stream(stream)),
             labels: Interner::default(),
-            checked: false,
-            failed: None,
         }
     }
 
@@ -50,34 +46,20 @@ impl CsvDecoder {
     }
 
     fn step(&mut self, chunk: &[u8], eof: bool) -> Result<Decoded, DecodeError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let rows = self.table.feed(chunk, eof);
-        let mut out = Decoded::default();
-        let Some(header) = self.table.header() else {
-            for row in rows {
-                if let Err(e) = row {
-                    out.rejects.push(Reject::new(e, ""));
-                }
-            }
-            return Ok(out);
+        let m = &self.mapping;
+        let required = [
+            Some(&m.time),
+            Some(&m.price),
+            m.id.as_ref(),
+            m.qty.as_ref(),
+            m.symbol.as_ref(),
+        ];
+        let check = |h: &Header| h.require(required.into_iter().flatten().map(String::as_str));
+        let (header, rows) = match self.table.step(chunk, eof, check)? {
+            TableStep::NoHeader(out) => return Ok(out),
+            TableStep::Rows(header, rows) => (header, rows),
         };
-        if !self.checked {
-            self.checked = true;
-            let m = &self.mapping;
-            let required = [
-                Some(&m.time),
-                Some(&m.price),
-                m.id.as_ref(),
-                m.qty.as_ref(),
-                m.symbol.as_ref(),
-            ];
-            if let Err(e) = header.require(required.into_iter().flatten().map(String::as_str)) {
-                self.failed = Some(e.clone());
-                return Err(e);
-            }
-        }
+        let mut out = Decoded::default();
         for row in rows {
             match row {
                 Err(e) => out.rejects.push(Reject::new(e, "")),
