@@ -13,8 +13,8 @@ use serde_json::value::RawValue;
 
 use super::json::{decimal, first_byte, from_raw, from_str, id, need, relocate};
 use super::time::{epoch_to_ms, EpochUnit};
-use super::{Control, DecodeError, Decoded, Interner, Position, Reject, Role};
-use crate::model::{Dim, Label, Side, Trade};
+use super::{venue_trade, Control, DecodeError, Decoded, Interner, Position, Reject, Role};
+use crate::model::{Label, Side, Trade};
 
 /// A Binance decoder. Keep one per connection: it shares symbol labels between messages.
 #[derive(Clone, Debug)]
@@ -182,7 +182,15 @@ impl Binance {
         let symbol = self
             .labels
             .get(need(msg.s.as_deref(), at, "s", Role::Symbol)?);
-        Ok(self.trade(id, time_ms, price, qty, taker(msg.m), symbol))
+        Ok(venue_trade(
+            &self.venue,
+            id,
+            time_ms,
+            price,
+            qty,
+            taker(msg.m),
+            symbol,
+        ))
     }
 
     fn rest_trade(&mut self, it: &RestItem, at: &Position) -> Result<Trade, DecodeError> {
@@ -219,28 +227,14 @@ impl Binance {
             )
         })?;
         let symbol = self.rest_symbol.clone();
-        Ok(self.trade(id, time_ms, price, qty, taker(m), symbol))
-    }
-
-    fn trade(
-        &self,
-        id: u64,
-        time_ms: i64,
-        price: f64,
-        qty: f64,
-        side: Option<Side>,
-        symbol: Label,
-    ) -> Trade {
-        let mut dims: [Option<Label>; 4] = Default::default();
-        dims[Dim::Channel.index()] = Some(self.venue.clone());
-        Trade {
+        Ok(venue_trade(
+            &self.venue,
             id,
             time_ms,
             price,
             qty,
-            side,
+            taker(m),
             symbol,
-            dims,
-        }
+        ))
     }
 }

@@ -12,8 +12,10 @@ use serde_json::value::RawValue;
 use super::json::{decimal, first_byte, from_raw, from_str, need, relocate};
 use super::text::truncate;
 use super::time::parse_datetime;
-use super::{Control, DecodeError, Decoded, Interner, PageCursor, Position, Reject, Role};
-use crate::model::{Dim, Label, Side, Trade};
+use super::{
+    venue_trade, Control, DecodeError, Decoded, Interner, PageCursor, Position, Reject, Role,
+};
+use crate::model::{Label, Side, Trade};
 
 /// A Coinbase decoder. Keep one per connection: it shares product labels between messages.
 #[derive(Clone, Debug)]
@@ -165,16 +167,14 @@ impl Coinbase {
             }
             None => None,
         };
-        let mut dims: [Option<Label>; 4] = Default::default();
-        dims[Dim::Channel.index()] = Some(self.venue.clone());
-        Ok(Trade {
+        Ok(venue_trade(
+            &self.venue,
             id,
             time_ms,
             price,
             qty,
             side,
             symbol,
-            dims,
-        })
+        ))
     }
 }

@@ -16,8 +16,10 @@ use serde_json::value::RawValue;
 use super::json::{decimal, from_raw, from_str, id, need, number, relocate};
 use super::text::{fnv1a, parse_side, truncate};
 use super::time::{epoch_text_to_ms, parse_datetime, EpochUnit};
-use super::{Control, DecodeError, Decoded, Interner, PageCursor, Position, Reject, Role};
-use crate::model::{Dim, Label, Trade};
+use super::{
+    venue_trade, Control, DecodeError, Decoded, Interner, PageCursor, Position, Reject, Role,
+};
+use crate::model::{Label, Trade};
 
 /// A Kraken decoder. Keep one per connection: it shares symbol labels between messages.
 #[derive(Clone, Debug)]
@@ -154,7 +156,15 @@ impl Kraken {
         let symbol = self
             .labels
             .get(need(t.symbol.as_deref(), at, "symbol", Role::Symbol)?);
-        Ok(self.trade(id, time_ms, price, qty, side, symbol))
+        Ok(venue_trade(
+            &self.venue,
+            id,
+            time_ms,
+            price,
+            qty,
+            side,
+            symbol,
+        ))
     }
 
     /// Decodes one REST `Trades` response; `last` becomes a [`PageCursor::KrakenSince`].
@@ -248,28 +258,14 @@ impl Kraken {
                 fnv1a(joined.join(",").as_bytes())
             }
         };
-        Ok(self.trade(id, time_ms, price, qty, side, symbol))
-    }
-
-    fn trade(
-        &self,
-        id: u64,
-        time_ms: i64,
-        price: f64,
-        qty: f64,
-        side: Option<crate::model::Side>,
-        symbol: Label,
-    ) -> Trade {
-        let mut dims: [Option<Label>; 4] = Default::default();
-        dims[Dim::Channel.index()] = Some(self.venue.clone());
-        Trade {
+        Ok(venue_trade(
+            &self.venue,
             id,
             time_ms,
             price,
             qty,
             side,
             symbol,
-            dims,
-        }
+        ))
     }
 }

@@ -30,7 +30,7 @@ pub mod time;
 
 pub use error::{DecodeError, Position, Role};
 
-use crate::model::{Label, Trade};
+use crate::model::{Dim, Label, Side, Trade};
 
 /// The longest raw text a [`Reject`] keeps, in bytes.
 pub const RAW_LIMIT: usize = 512;
@@ -165,5 +165,29 @@ impl Interner {
         let l: Label = name.into();
         self.labels.push(l.clone());
         l
+    }
+}
+
+/// A trade from an exchange venue: the venue's name goes in the channel dimension, which is
+/// how the same symbol on several venues is told apart.
+pub(crate) fn venue_trade(
+    venue: &Label,
+    id: u64,
+    time_ms: i64,
+    price: f64,
+    qty: f64,
+    side: Option<Side>,
+    symbol: Label,
+) -> Trade {
+    let mut dims: [Option<Label>; 4] = Default::default();
+    dims[Dim::Channel.index()] = Some(venue.clone());
+    Trade {
+        id,
+        time_ms,
+        price,
+        qty,
+        side,
+        symbol,
+        dims,
     }
 }
