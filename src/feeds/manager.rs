@@ -136,41 +136,30 @@ impl Feeds {
     /// Adds a feed and starts it; returns its id.
     pub fn add(&self, spec: FeedSpec) -> FeedId {
         let status = RwSignal::new(FeedStatus::default());
-        let key = spec.key();
         let id = self
             .with_rt(|rt| {
                 let id = rt.next_id;
                 rt.next_id += 1;
-                if let FeedSpec::Venue(p) = &spec {
-                    rt.cleaner.set_id_order(&key, p.venue.id_order());
-                }
-                let rotation = match &spec {
-                    FeedSpec::Venue(p) if p.venue == Venue::Binance => {
-                        Rotation::new(Rotation::BINANCE_AFTER_MS)
-                    }
-                    _ => Rotation::new(u64::MAX / 4),
+                let worker = Worker {
+                    key: String::new(),
+                    decoder: Decoder::None,
+                    spec: FeedSpec::Demo,
+                    status,
+                    generation: 0,
+                    source: Source::None,
+                    conn: 0,
+                    rotating: None,
+                    backoff: Backoff::default(),
+                    watchdog: None,
+                    rotation: Rotation::new(u64::MAX / 4),
+                    gaps: GapTracker::default(),
+                    backfilling: false,
+                    retry: None,
+                    rate: VecDeque::new(),
+                    failed_before: false,
                 };
-                rt.workers.insert(
-                    id,
-                    Worker {
-                        key,
-                        decoder: Decoder::for_spec(&spec),
-                        spec: spec.clone(),
-                        status,
-                        generation: 0,
-                        source: Source::None,
-                        conn: 0,
-                        rotating: None,
-                        backoff: Backoff::default(),
-                        watchdog: None,
-                        rotation,
-                        gaps: GapTracker::default(),
-                        backfilling: false,
-                        retry: None,
-                        rate: VecDeque::new(),
-                        failed_before: false,
-                    },
-                );
+                let w = rt.workers.entry(id).or_insert(worker);
+                configure(w, &mut rt.cleaner, &spec);
                 id
             })
             .unwrap_or(0);
@@ -257,9 +246,7 @@ impl Feeds {
         self.with_rt(|rt| {
             if let Some(w) = rt.workers.get_mut(&id) {
                 stop_worker(w);
-                w.decoder = Decoder::for_spec(&spec);
-                w.spec = spec.clone();
-                w.backoff.reset();
+                configure(w, &mut rt.cleaner, &spec);
             }
         });
         self.entries.update(|v| {
@@ -402,6 +389,32 @@ impl Feeds {
             }
         });
     }
+}
+
+/// Sets a worker up for `spec`: its key, decoder, reconnection policy and rotation. A new key
+/// (another symbol or URL) is a new id sequence: its gap tracking starts afresh.
+fn configure(w: &mut Worker, cleaner: &mut Cleaner, spec: &FeedSpec) {
+    let key = spec.key();
+    if let FeedSpec::Venue(p) = spec {
+        cleaner.set_id_order(&key, p.venue.id_order());
+    }
+    if key != w.key {
+        w.gaps = GapTracker::default();
+        w.status.update(|s| s.ids = None);
+    }
+    w.key = key;
+    w.decoder = Decoder::for_spec(spec);
+    w.backoff = match spec {
+        FeedSpec::Venue(p) => p.backoff(),
+        _ => Backoff::default(),
+    };
+    w.rotation = match spec {
+        FeedSpec::Venue(p) if p.venue == Venue::Binance => {
+            Rotation::new(Rotation::BINANCE_AFTER_MS)
+        }
+        _ => Rotation::new(u64::MAX / 4),
+    };
+    w.spec = spec.clone();
 }
 
 /// Closes a worker's sources and timers (callbacks of its generation are then ignored).

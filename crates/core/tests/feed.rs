@@ -5,7 +5,7 @@ use tradelens_core::clean::export::{csv_cell, quarantine_csv};
 use tradelens_core::clean::{QuarantineEntry, Reason};
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::feed::backoff::Backoff;
-use tradelens_core::feed::gap::{Backfill, BackfillProgress, BackfillRequest, Gap, GapTracker};
+use tradelens_core::feed::gap::{Backfill, BackfillProgress, Gap, GapTracker, PageRequest, Paging};
 use tradelens_core::feed::poll::{PollDecision, PollScheduler};
 use tradelens_core::feed::preview::{fields, guess_mapping, preview, SampleFormat};
 use tradelens_core::feed::rotation::{Rotation, RotationStep};
@@ -148,13 +148,13 @@ fn gap_tracker_finds_jumps_and_ignores_old_ids() {
     let mut g = GapTracker::default();
     assert_eq!(g.observe(100), None, "the first id starts the sequence");
     assert_eq!(g.observe(101), None);
-    assert_eq!(g.observe(105), Some(Gap { from: 102, to: 104 }));
+    assert_eq!(g.observe(105), Some(Gap::new(102, 104)));
     assert_eq!(g.observe(103), None, "a backfilled id is not a gap");
     assert_eq!(g.observe(105), None, "a duplicate is not a gap");
     assert_eq!(g.last(), Some(105));
     assert_eq!(g.pending(), 1);
-    assert_eq!(g.next_gap(), Some(Gap { from: 102, to: 104 }));
-    assert_eq!(Gap { from: 102, to: 104 }.len(), 3);
+    assert_eq!(g.next_gap(), Some(Gap::new(102, 104)));
+    assert_eq!(Gap::new(102, 104).len(), 3);
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn heartbeat_last_trade_id_reveals_dropped_trades() {
     );
     g.observe(10);
     assert_eq!(g.observe_published(10), None);
-    assert_eq!(g.observe_published(13), Some(Gap { from: 11, to: 13 }));
+    assert_eq!(g.observe_published(13), Some(Gap::new(11, 13)));
     assert_eq!(g.last(), Some(13));
     assert_eq!(g.observe(14), None);
 }
@@ -190,15 +190,15 @@ fn gap_tracker_marks_oversized_and_overflowing_gaps_unfilled() {
 #[test]
 fn backfill_pages_by_thousand_until_the_gap_is_covered() {
     // Gap 1001..=3500: pages from 1001 (1000), 2001 (1000), 3001 (500).
-    let gap = Gap {
-        from: 1001,
-        to: 3500,
-    };
+    let gap = Gap::new(1001, 3500);
     let mut b = Backfill::new(gap, Backfill::BINANCE_PAGE);
     let mut asked = vec![];
     while let Some(req) = b.next_request() {
+        let PageRequest::FromId { from_id, limit } = req else {
+            panic!("Binance pages by id, not {req:?}");
+        };
         asked.push(req);
-        let ids: Vec<u64> = (req.from_id..req.from_id + u64::from(req.limit)).collect();
+        let ids: Vec<u64> = (from_id..from_id + u64::from(limit)).collect();
         match b.on_page(&ids) {
             BackfillProgress::More => {}
             BackfillProgress::Done { filled } => {
@@ -209,9 +209,9 @@ fn backfill_pages_by_thousand_until_the_gap_is_covered() {
         }
     }
     let want = [(1001, 1000), (2001, 1000), (3001, 500)];
-    let want: Vec<BackfillRequest> = want
+    let want: Vec<PageRequest> = want
         .iter()
-        .map(|&(from_id, limit)| BackfillRequest { from_id, limit })
+        .map(|&(from_id, limit)| PageRequest::FromId { from_id, limit })
         .collect();
     assert_eq!(asked, want);
 }
@@ -219,7 +219,7 @@ fn backfill_pages_by_thousand_until_the_gap_is_covered() {
 #[test]
 fn backfill_that_gets_nothing_marks_the_rest_unfilled() {
     let mut t = GapTracker::default();
-    let mut b = Backfill::new(Gap { from: 10, to: 19 }, 1000);
+    let mut b = Backfill::new(Gap::new(10, 19), 1000);
     // The history ends at 13: the next page is empty.
     assert_eq!(b.on_page(&[10, 11, 12, 13]), BackfillProgress::More);
     let end = b.on_page(&[]);
@@ -233,7 +233,7 @@ fn backfill_that_gets_nothing_marks_the_rest_unfilled() {
     t.record(end);
     assert_eq!((t.filled(), t.unfilled()), (4, 6));
     // Blocked by CORS before any page: the whole gap is unfilled.
-    let mut b = Backfill::new(Gap { from: 1, to: 5 }, 1000);
+    let mut b = Backfill::new(Gap::new(1, 5), 1000);
     assert_eq!(
         b.give_up(),
         BackfillProgress::Stuck {
@@ -247,11 +247,109 @@ fn backfill_that_gets_nothing_marks_the_rest_unfilled() {
 #[test]
 fn backfill_counts_only_ids_inside_the_gap() {
     // A page running past the gap (ids the socket already delivered) completes it.
-    let mut b = Backfill::new(Gap { from: 5, to: 6 }, 1000);
+    let mut b = Backfill::new(Gap::new(5, 6), 1000);
     assert_eq!(
         b.on_page(&[5, 6, 7, 8]),
         BackfillProgress::Done { filled: 2 }
     );
+}
+
+#[test]
+fn coinbase_backfill_pages_downwards_below_an_id() {
+    // Gap 101..=2600, newest first in pages of 1000: below 2601, 1601, then 601 (500 left).
+    let mut b = Backfill::with_paging(Gap::new(101, 2600), Paging::BelowId, 1000);
+    let mut asked = vec![];
+    let end = loop {
+        let Some(PageRequest::BelowId { below_id, limit }) = b.next_request() else {
+            panic!("Coinbase pages below an id");
+        };
+        asked.push((below_id, limit));
+        // The venue answers the `limit` ids just below the bound, newest first.
+        let ids: Vec<u64> = (below_id - u64::from(limit)..below_id).rev().collect();
+        match b.on_page(&ids) {
+            BackfillProgress::More => {}
+            done => break done,
+        }
+    };
+    assert_eq!(asked, [(2601, 1000), (1601, 1000), (601, 500)]);
+    assert_eq!(end, BackfillProgress::Done { filled: 2500 });
+    assert_eq!(b.next_request(), None);
+}
+
+#[test]
+fn coinbase_backfill_counts_skipped_ids_as_unfilled() {
+    // The venue's page runs below the gap (ids already held) and lacks id 7.
+    let mut b = Backfill::with_paging(Gap::new(5, 9), Paging::BelowId, 1000);
+    assert_eq!(
+        b.on_page(&[9, 8, 6, 5, 4, 3]),
+        BackfillProgress::Stuck {
+            filled: 4,
+            unfilled: 1
+        }
+    );
+    // An empty first page: all of it unfilled.
+    let mut b = Backfill::with_paging(Gap::new(5, 9), Paging::BelowId, 1000);
+    assert_eq!(
+        b.on_page(&[]),
+        BackfillProgress::Stuck {
+            filled: 0,
+            unfilled: 5
+        }
+    );
+}
+
+#[test]
+fn kraken_backfill_follows_the_time_cursor_from_the_trade_before_the_gap() {
+    let mut g = GapTracker::default();
+    g.observe_trade(41, 1_700_000_000_123);
+    let gap = g
+        .observe_trade(45, 1_700_000_000_200)
+        .expect("ids 42..=44 missing");
+    assert_eq!(gap.after_ms, Some(1_700_000_000_123));
+    let mut b = Backfill::with_paging(gap, Paging::SinceTime, 2);
+    // One nanosecond before the millisecond of trade 41, so trades of that millisecond come.
+    assert_eq!(
+        b.next_request(),
+        Some(PageRequest::Since {
+            since: "1700000000122999999".into(),
+            limit: 2
+        })
+    );
+    // Page 1: 41 (already held) and 42; the venue's `last` moves on.
+    b.set_cursor("1700000000150000000");
+    assert_eq!(b.on_page(&[41, 42]), BackfillProgress::More);
+    assert_eq!(
+        b.next_request(),
+        Some(PageRequest::Since {
+            since: "1700000000150000000".into(),
+            limit: 2
+        })
+    );
+    b.set_cursor("1700000000190000000");
+    assert_eq!(b.on_page(&[43, 44]), BackfillProgress::Done { filled: 3 });
+}
+
+#[test]
+fn kraken_backfill_gives_up_when_the_cursor_stops_or_no_time_is_known() {
+    let mut b = Backfill::with_paging(
+        Gap {
+            after_ms: Some(1_000),
+            ..Gap::new(10, 12)
+        },
+        Paging::SinceTime,
+        1000,
+    );
+    b.set_cursor("999999999");
+    assert_eq!(
+        b.on_page(&[]),
+        BackfillProgress::Stuck {
+            filled: 0,
+            unfilled: 3
+        }
+    );
+    // A gap seen without times cannot be asked for by time.
+    let b = Backfill::with_paging(Gap::new(10, 12), Paging::SinceTime, 1000);
+    assert_eq!(b.next_request(), None);
 }
 
 #[test]
@@ -320,6 +418,63 @@ fn poll_stops_on_418_and_backs_off_on_5xx() {
     let d = p.on_response(418, None, None, &mut r);
     assert!(matches!(d, PollDecision::Stop { .. }));
     assert!(p.stopped().unwrap().contains("418"));
+}
+
+#[test]
+fn history_urls_follow_each_venues_paging() {
+    let url = |v: Venue, pair: &str, req: PageRequest| Preset::new(v, pair).history_url(&req);
+    assert_eq!(
+        url(
+            Venue::Coinbase,
+            "btc-usd",
+            PageRequest::BelowId {
+                below_id: 2601,
+                limit: 1000
+            }
+        )
+        .unwrap(),
+        "https://api.exchange.coinbase.com/products/BTC-USD/trades?after=2601&limit=1000"
+    );
+    assert_eq!(
+        url(
+            Venue::Kraken,
+            "BTC-USD",
+            PageRequest::Since {
+                since: "1700000000122999999".into(),
+                limit: 1000
+            }
+        )
+        .unwrap(),
+        "https://api.kraken.com/0/public/Trades?pair=XBTUSD&since=1700000000122999999&count=1000"
+    );
+    assert_eq!(
+        url(
+            Venue::Binance,
+            "btc-usd",
+            PageRequest::FromId {
+                from_id: 7,
+                limit: 3
+            }
+        )
+        .unwrap(),
+        "https://data-api.binance.vision/api/v3/historicalTrades?symbol=BTCUSDT&fromId=7&limit=3"
+    );
+    // A request of another venue's paging is refused rather than sent wrong.
+    assert_eq!(
+        url(
+            Venue::Kraken,
+            "BTC-USD",
+            PageRequest::FromId {
+                from_id: 7,
+                limit: 3
+            }
+        ),
+        None
+    );
+    for v in Venue::ALL {
+        assert!(v.history_page() >= 100);
+    }
+    assert_eq!(Venue::Coinbase.paging(), Paging::BelowId);
 }
 
 #[test]

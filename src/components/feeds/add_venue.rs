@@ -15,8 +15,11 @@ pub fn AddVenueFeed() -> impl IntoView {
     let symbol = RwSignal::new(COMMON_PAIRS[0].to_string());
     let ws_base = RwSignal::new(String::new());
     let rest_base = RwSignal::new(String::new());
+    let max_wait = RwSignal::new(String::new());
     let preset = move || {
-        Preset::new(venue.get(), &symbol.get()).with_bases(&ws_base.get(), &rest_base.get())
+        Preset::new(venue.get(), &symbol.get())
+            .with_bases(&ws_base.get(), &rest_base.get())
+            .with_max_backoff_secs(max_wait.get().trim().parse().unwrap_or(f64::NAN))
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -76,6 +79,18 @@ pub fn AddVenueFeed() -> impl IntoView {
                     placeholder=move || venue.get().default_rest_base()
                     prop:value=move || rest_base.get()
                     on:input=move |ev| rest_base.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="field">
+                <span>"Longest reconnect wait, s (optional)"</span>
+                <input
+                    type="number"
+                    min="1"
+                    max="600"
+                    data-testid="venue-max-wait"
+                    placeholder="60"
+                    prop:value=move || max_wait.get()
+                    on:input=move |ev| max_wait.set(event_target_value(&ev))
                 />
             </label>
             <p class="hint" data-testid="venue-url">{move || format!("Connects to {}", preset().ws_url())}</p>

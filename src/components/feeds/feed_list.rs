@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use tradelens_core::format::grouped;
 
+use tradelens_core::feed::venue::Preset;
+
 use crate::feeds::manager::FeedId;
 use crate::feeds::{FeedEntry, FeedSpec, FeedStatus, Feeds, Phase};
 use crate::live::Live;
@@ -73,15 +75,16 @@ pub fn FeedRow(
 ) -> impl IntoView {
     let feeds = expect_context::<Feeds>();
     let FeedEntry { id, spec, status } = entry;
-    let title = spec.title();
-    let key = spec.key();
+    // The row follows edits: another symbol is another title and key.
+    let current = RwSignal::new(spec.clone());
+    let title = move || current.with(FeedSpec::title);
+    let key = move || current.with(FeedSpec::key);
     let is_demo = matches!(spec, FeedSpec::Demo);
     let is_file = matches!(spec, FeedSpec::File { .. });
     let editable = matches!(
         spec,
         FeedSpec::Venue(_) | FeedSpec::Poll { .. } | FeedSpec::Sse { .. }
     );
-    let spec_text = spec.clone();
     // The demo runs inside `Live`; the dashboard's own pause button drives it too.
     let live = expect_context::<Live>();
     let line = move || {
@@ -89,7 +92,7 @@ pub fn FeedRow(
             let running = live.running.get();
             return if running { "Running" } else { "Paused" }.to_string();
         }
-        status.with(|s| status_text(&spec_text, s, now_ms()))
+        current.with(|spec| status.with(|s| status_text(spec, s, now_ms())))
     };
     let phase = move || match (is_demo, live.running.get()) {
         (true, true) => "connected",
@@ -104,12 +107,37 @@ pub fn FeedRow(
         FeedSpec::Poll { url, .. } | FeedSpec::Sse { url, .. } => url.clone(),
         _ => String::new(),
     });
-    let spec_edit = StoredValue::new(spec.clone());
+    let (edit_symbol, edit_wait) = match &spec {
+        FeedSpec::Venue(p) => (p.symbol.clone(), (p.max_backoff_ms / 1000).to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let edit_symbol = RwSignal::new(edit_symbol);
+    let edit_wait = RwSignal::new(edit_wait);
+    let is_venue = matches!(spec, FeedSpec::Venue(_));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let u = edit_url.get_untracked();
-        let new = match spec_edit.get_value() {
-            FeedSpec::Venue(p) => FeedSpec::Venue(p.with_bases(&u, "")),
+        let new = match current.get_untracked() {
+            FeedSpec::Venue(p) => {
+                let symbol = edit_symbol.get_untracked();
+                let symbol = if symbol.trim().is_empty() {
+                    p.symbol.clone()
+                } else {
+                    symbol
+                };
+                let wait = edit_wait.get_untracked().trim().parse().unwrap_or(f64::NAN);
+                // The REST base stays unless the socket moved host: then it follows it.
+                let rest = if u.trim().trim_end_matches('/') == p.ws_base {
+                    p.rest_base.clone()
+                } else {
+                    String::new()
+                };
+                FeedSpec::Venue(
+                    Preset::new(p.venue, &symbol)
+                        .with_bases(&u, &rest)
+                        .with_max_backoff_secs(wait),
+                )
+            }
             FeedSpec::Poll {
                 format,
                 mapping,
@@ -128,7 +156,7 @@ pub fn FeedRow(
             },
             other => other,
         };
-        spec_edit.set_value(new.clone());
+        current.set(new.clone());
         feeds.edit(id, new);
         editing.set(false);
     };
@@ -155,14 +183,14 @@ pub fn FeedRow(
             data-reconnects=data(|s| s.reconnects.to_string())
         >
             <div class="feed-head">
-                <span class="feed-title">{title.clone()}</span>
+                <span class="feed-title">{title}</span>
                 <span class=move || format!("badge state-{}", phase())>{phase}</span>
             </div>
             <p class="feed-status" data-testid="feed-status" role="status" aria-live="off">{line}</p>
             <Show when=move || status.with(|s| s.progress.is_some() && matches!(s.phase, Phase::Importing))>
                 <progress
                     data-testid="feed-progress"
-                    aria-label=format!("Import of {title}")
+                    aria-label=move || format!("Import of {}", title())
                     max=move || status.with(|s| s.progress.map_or(1.0, |p| p.1.max(1.0)).to_string())
                     value=move || status.with(|s| s.progress.map_or(0.0, |p| p.0).to_string())
                 ></progress>
@@ -187,6 +215,16 @@ pub fn FeedRow(
             </div>
             <Show when=move || editing.get()>
                 <form class="feed-edit" on:submit=save>
+                    <Show when=move || is_venue>
+                        <label class="field">
+                            <span>"Symbol"</span>
+                            <input data-testid="feed-edit-symbol" required prop:value=move || edit_symbol.get() on:input=move |ev| edit_symbol.set(event_target_value(&ev)) />
+                        </label>
+                        <label class="field">
+                            <span>"Longest reconnect wait, s"</span>
+                            <input type="number" min="1" max="600" data-testid="feed-edit-max-wait" prop:value=move || edit_wait.get() on:input=move |ev| edit_wait.set(event_target_value(&ev)) />
+                        </label>
+                    </Show>
                     <label class="field wide">
                         <span>"URL (WebSocket base for venues)"</span>
                         <input type="url" data-testid="feed-edit-url" prop:value=move || edit_url.get() on:input=move |ev| edit_url.set(event_target_value(&ev)) />

@@ -91,20 +91,15 @@ impl Runtime {
                 _ => {}
             }
         }
-        let backfills = matches!(&w.spec, FeedSpec::Venue(p) if p.venue.backfills_by_id());
         if track_gaps && matches!(w.spec, FeedSpec::Venue(_)) {
             for t in &cleaned.accepted {
-                w.gaps.observe(t.id);
+                w.gaps.observe_trade(t.id, t.time_ms);
             }
             if let Some(id) = published {
                 w.gaps.observe_published(id);
             }
             if w.gaps.pending() > 0 {
-                if backfills {
-                    after.backfill = !w.backfilling;
-                } else {
-                    w.gaps.abandon_pending();
-                }
+                after.backfill = !w.backfilling;
             }
         }
         let n = cleaned.accepted.len() as u64;

@@ -3,10 +3,15 @@
 
 use leptos::prelude::*;
 use tradelens_core::decode::binance::Binance;
+use tradelens_core::decode::coinbase::Coinbase;
+use tradelens_core::decode::kraken::Kraken;
 use tradelens_core::decode::time::EpochUnit;
+use tradelens_core::decode::{Control, DecodeError, Decoded, PageCursor};
 use tradelens_core::feed::gap::{Backfill, BackfillProgress};
 use tradelens_core::feed::poll::{PollDecision, PollScheduler};
 use tradelens_core::feed::preview::SampleFormat;
+use tradelens_core::feed::venue::{Preset, Venue};
+use tradelens_core::model::Label;
 use web_sys::Blob;
 
 use super::{random, FeedId, FeedSpec, Feeds, FileFormat, Phase};
@@ -102,21 +107,20 @@ impl Feeds {
         let Some(Some((preset, status))) = setup else {
             return;
         };
-        let mut rest = Binance::new(EpochUnit::Millis, &preset.symbol);
         while let Some(Some(gap)) =
             self.with_rt(|rt| rt.workers.get_mut(&id).and_then(|w| w.gaps.next_gap()))
         {
-            let mut fill = Backfill::new(gap, Backfill::BINANCE_PAGE);
+            let venue = preset.venue;
+            let mut fill = Backfill::with_paging(gap, venue.paging(), venue.history_page());
             let mut attempts = 0;
             let progress = loop {
-                let Some(req) = fill.next_request() else {
+                let Some(url) = fill.next_request().and_then(|r| preset.history_url(&r)) else {
                     break fill.give_up();
                 };
-                let url = preset.binance_history_url(req.from_id, req.limit);
                 match fetch_bytes(&url, &UseFetchOptions::default()).await {
                     Ok(resp) if resp.status == 200 => {
                         let text = String::from_utf8_lossy(&resp.body);
-                        let decoded = rest.decode(&text);
+                        let (decoded, cursor) = decode_history(&preset, &text);
                         let ids: Vec<u64> = decoded
                             .as_ref()
                             .map(|d| d.trades.iter().map(|t| t.id).collect())
@@ -124,6 +128,9 @@ impl Feeds {
                         let after = self.with_rt(|rt| rt.pipeline(id, decoded, now_ms(), false));
                         if let Some(after) = after {
                             self.after_batch(id, after);
+                        }
+                        if let Some(c) = cursor {
+                            fill.set_cursor(&c);
                         }
                         match fill.on_page(&ids) {
                             BackfillProgress::More => continue,
@@ -240,4 +247,29 @@ impl Feeds {
             self.after_batch(id, after);
         }
     }
+}
+
+/// One page of a venue's REST history: its trades, named as the venue's stream names them,
+/// and the time cursor of the next page where the venue pages by time.
+fn decode_history(preset: &Preset, text: &str) -> (Result<Decoded, DecodeError>, Option<String>) {
+    let decoded = match preset.venue {
+        Venue::Binance => Binance::new(EpochUnit::Millis, &preset.symbol).decode(text),
+        Venue::Coinbase => Coinbase::new().decode_rest(text, &preset.symbol, None, None),
+        Venue::Kraken => Kraken::new().decode_rest(text).map(|mut d| {
+            // Kraken keys its answer by its own pair name (`XXBTZUSD`); the stream says
+            // `BTC/USD`, and one symbol must not split into two groups.
+            let symbol: Label = preset.symbol.as_str().into();
+            for t in &mut d.trades {
+                t.symbol = symbol.clone();
+            }
+            d
+        }),
+    };
+    let cursor = decoded.as_ref().ok().and_then(|d| {
+        d.events.iter().find_map(|e| match e {
+            Control::Cursor(PageCursor::KrakenSince(c)) => Some(c.clone()),
+            _ => None,
+        })
+    });
+    (decoded, cursor)
 }

@@ -1,10 +1,14 @@
 //! Gaps in consecutive trade ids, and backfill requests to close them.
 //!
-//! Venues that number each symbol's trades 1, 2, 3… (Binance `t`) show a lost message as a
-//! jump in ids. The tracker notices jumps, hands out [`Backfill`]s that page through the
-//! venue's history (`historicalTrades?fromId=`, at most 1000 per page), and counts how many
-//! ids were filled and how many stayed unfilled (history refused, blocked by CORS, or too
-//! old), so the screen never claims completeness it does not have.
+//! Venues that number each symbol's trades 1, 2, 3… show a lost message as a jump in ids. The
+//! tracker notices jumps, hands out [`Backfill`]s that page through the venue's history, and
+//! counts how many ids were filled and how many stayed unfilled (history refused, blocked by
+//! CORS, or too old), so the screen never claims completeness it does not have.
+//!
+//! The three venues page differently ([`Paging`]): Binance upwards from an id
+//! (`historicalTrades?fromId=`), Coinbase downwards below an id (`trades?after=`, newest
+//! first), Kraken forwards in time from a nanosecond cursor (`Trades?since=`, the response's
+//! `last` being the next cursor), which is why a gap remembers the time of the trade before it.
 
 use std::collections::VecDeque;
 
@@ -15,9 +19,21 @@ pub struct Gap {
     pub from: u64,
     /// Last missing id.
     pub to: u64,
+    /// Time of the trade just before the gap (id `from - 1`), ms, when known: where a
+    /// time-cursor history starts.
+    pub after_ms: Option<i64>,
 }
 
 impl Gap {
+    /// The gap `from..=to`, with no time known.
+    pub const fn new(from: u64, to: u64) -> Gap {
+        Gap {
+            from,
+            to,
+            after_ms: None,
+        }
+    }
+
     /// Number of missing ids.
     pub fn len(&self) -> u64 {
         self.to.saturating_sub(self.from).saturating_add(1)
@@ -29,13 +45,41 @@ impl Gap {
     }
 }
 
-/// One page to request: trades from `from_id`, at most `limit` of them.
+/// How a venue's history is paged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BackfillRequest {
-    /// First id wanted.
-    pub from_id: u64,
-    /// Page size.
-    pub limit: u32,
+pub enum Paging {
+    /// Upwards from an id, oldest first (Binance `historicalTrades?fromId=`).
+    FromId,
+    /// Downwards, ids strictly below a bound, newest first (Coinbase `trades?after=`).
+    BelowId,
+    /// Forwards from a time cursor in nanoseconds (Kraken `Trades?since=`).
+    SinceTime,
+}
+
+/// One page to request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageRequest {
+    /// Trades from `from_id` upwards, at most `limit`.
+    FromId {
+        /// First id wanted.
+        from_id: u64,
+        /// Page size.
+        limit: u32,
+    },
+    /// The newest trades with ids below `below_id`, at most `limit`.
+    BelowId {
+        /// Exclusive upper bound.
+        below_id: u64,
+        /// Page size.
+        limit: u32,
+    },
+    /// Trades after the time cursor `since` (nanoseconds, as the venue spells it).
+    Since {
+        /// The cursor.
+        since: String,
+        /// Page size.
+        limit: u32,
+    },
 }
 
 /// Where a backfill stands after a page.
@@ -48,7 +92,7 @@ pub enum BackfillProgress {
         /// Ids filled by this backfill.
         filled: u64,
     },
-    /// The venue returned nothing new: the rest stays missing.
+    /// The venue returned nothing new, or skipped ids: the rest stays missing.
     Stuck {
         /// Ids filled by this backfill.
         filled: u64,
@@ -62,68 +106,156 @@ pub enum BackfillProgress {
 pub struct Backfill {
     /// The gap being filled.
     pub gap: Gap,
+    paging: Paging,
     page: u32,
+    /// Lowest id not yet covered (upward paging).
     next_from: u64,
+    /// Highest id not yet covered, plus one (downward paging).
+    below: u64,
+    /// Time cursor (time paging): the one to send, and whether the last page moved it.
+    cursor: Option<String>,
+    cursor_moved: bool,
     filled: u64,
+    finished: bool,
 }
 
 impl Backfill {
     /// Binance's largest page.
     pub const BINANCE_PAGE: u32 = 1000;
+    /// Coinbase's largest page.
+    pub const COINBASE_PAGE: u32 = 1000;
+    /// Kraken's largest page.
+    pub const KRAKEN_PAGE: u32 = 1000;
 
-    /// A backfill of `gap` in pages of `page` trades.
+    /// A backfill of `gap` paging upwards by id in pages of `page` trades.
     pub fn new(gap: Gap, page: u32) -> Backfill {
-        Backfill {
+        Backfill::with_paging(gap, Paging::FromId, page)
+    }
+
+    /// A backfill of `gap` paged as `paging` says. A time cursor needs the gap's
+    /// [`Gap::after_ms`]; without it the backfill has nothing to ask for and gives up.
+    pub fn with_paging(gap: Gap, paging: Paging, page: u32) -> Backfill {
+        // Back by one nanosecond from the millisecond of the trade before the gap: trades of
+        // that same millisecond come back too (ignored when known), none is skipped.
+        let cursor = gap
+            .after_ms
+            .map(|ms| (i128::from(ms) * 1_000_000 - 1).max(0).to_string());
+        let mut b = Backfill {
             gap,
+            paging,
             page: page.max(1),
             next_from: gap.from,
+            below: gap.to.saturating_add(1),
+            cursor,
+            cursor_moved: true,
             filled: 0,
+            finished: false,
+        };
+        if paging == Paging::SinceTime && b.cursor.is_none() {
+            b.finished = true;
+        }
+        b
+    }
+
+    fn left(&self) -> u64 {
+        match self.paging {
+            Paging::BelowId => self.below.saturating_sub(self.gap.from),
+            Paging::FromId | Paging::SinceTime => {
+                self.gap.to.saturating_add(1).saturating_sub(self.next_from)
+            }
         }
     }
 
-    /// The next page to ask for, or `None` when the gap is covered.
-    pub fn next_request(&self) -> Option<BackfillRequest> {
-        if self.next_from > self.gap.to {
+    /// The next page to ask for, or `None` when the gap is covered or given up.
+    pub fn next_request(&self) -> Option<PageRequest> {
+        let left = self.left();
+        if self.finished || left == 0 {
             return None;
         }
-        let left = self.gap.to - self.next_from + 1;
-        Some(BackfillRequest {
-            from_id: self.next_from,
-            limit: left.min(u64::from(self.page)) as u32,
+        let limit = left.min(u64::from(self.page)) as u32;
+        Some(match self.paging {
+            Paging::FromId => PageRequest::FromId {
+                from_id: self.next_from,
+                limit,
+            },
+            Paging::BelowId => PageRequest::BelowId {
+                below_id: self.below,
+                limit,
+            },
+            Paging::SinceTime => PageRequest::Since {
+                since: self.cursor.clone()?,
+                limit: self.page,
+            },
         })
     }
 
-    /// The ids a page returned (any order; ids outside the gap are ignored for counting).
+    /// The time cursor the venue gave for the next page (Kraken's `last`); call before
+    /// [`Backfill::on_page`].
+    pub fn set_cursor(&mut self, cursor: &str) {
+        self.cursor_moved = self.cursor.as_deref() != Some(cursor);
+        self.cursor = Some(cursor.to_string());
+    }
+
+    /// The ids a page returned (any order; ids outside what is still missing are ignored).
     pub fn on_page(&mut self, ids: &[u64]) -> BackfillProgress {
-        let start = self.next_from;
-        let mut top = start;
-        for &id in ids.iter().filter(|&&id| id >= start) {
-            if id <= self.gap.to {
-                self.filled += 1;
-            }
-            top = top.max(id.saturating_add(1));
-        }
-        if top == start {
+        if self.finished {
             return self.give_up();
         }
-        self.next_from = top;
-        if self.next_from > self.gap.to {
+        let moved = match self.paging {
+            Paging::FromId | Paging::SinceTime => {
+                let start = self.next_from;
+                let mut top = start;
+                for &id in ids.iter().filter(|&&id| id >= start) {
+                    if id <= self.gap.to {
+                        self.filled += 1;
+                    }
+                    top = top.max(id.saturating_add(1));
+                }
+                self.next_from = top;
+                top > start
+                    || (self.paging == Paging::SinceTime && self.cursor_moved && !ids.is_empty())
+            }
+            Paging::BelowId => {
+                let below = self.below;
+                let mut low = below;
+                for &id in ids.iter().filter(|&&id| id < below) {
+                    if id >= self.gap.from {
+                        self.filled += 1;
+                    }
+                    low = low.min(id);
+                }
+                self.below = low.max(self.gap.from);
+                low < below
+            }
+        };
+        if !moved {
+            return self.give_up();
+        }
+        if self.left() == 0 {
+            self.finished = true;
+            return self.outcome();
+        }
+        BackfillProgress::More
+    }
+
+    fn outcome(&self) -> BackfillProgress {
+        let unfilled = self.gap.len().saturating_sub(self.filled);
+        if unfilled == 0 {
             BackfillProgress::Done {
                 filled: self.filled,
             }
         } else {
-            BackfillProgress::More
+            BackfillProgress::Stuck {
+                filled: self.filled,
+                unfilled,
+            }
         }
     }
 
-    /// History is unavailable (blocked, refused): whatever is left stays missing.
+    /// History is unavailable (blocked, refused, exhausted): whatever is left stays missing.
     pub fn give_up(&mut self) -> BackfillProgress {
-        let unfilled = self.gap.len().saturating_sub(self.filled);
-        self.next_from = self.gap.to.saturating_add(1);
-        BackfillProgress::Stuck {
-            filled: self.filled,
-            unfilled,
-        }
+        self.finished = true;
+        self.outcome()
     }
 }
 
@@ -131,6 +263,8 @@ impl Backfill {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapTracker {
     last: Option<u64>,
+    /// Time of the trade with id `last`, when known.
+    last_ms: Option<i64>,
     pending: VecDeque<Gap>,
     max_pending: usize,
     max_backfill: u64,
@@ -150,6 +284,7 @@ impl GapTracker {
     pub fn new(max_pending: usize, max_backfill: u64) -> GapTracker {
         GapTracker {
             last: None,
+            last_ms: None,
             pending: VecDeque::new(),
             max_pending,
             max_backfill,
@@ -165,20 +300,36 @@ impl GapTracker {
 
     /// Sees a received id; returns the gap it reveals, if any (also queued for backfill).
     pub fn observe(&mut self, id: u64) -> Option<Gap> {
+        self.observe_at(id, None)
+    }
+
+    /// Sees a received trade and its time: a gap it reveals knows when the trade before it
+    /// happened, so a time-cursor history ([`Paging::SinceTime`]) can start there.
+    pub fn observe_trade(&mut self, id: u64, time_ms: i64) -> Option<Gap> {
+        self.observe_at(id, Some(time_ms))
+    }
+
+    fn observe_at(&mut self, id: u64, time_ms: Option<i64>) -> Option<Gap> {
         let Some(last) = self.last else {
             self.last = Some(id);
+            self.last_ms = time_ms;
             return None;
         };
         if id <= last {
             return None;
         }
+        let after_ms = self.last_ms;
         self.last = Some(id);
+        if time_ms.is_some() {
+            self.last_ms = time_ms;
+        }
         if id == last + 1 {
             return None;
         }
         let gap = Gap {
             from: last + 1,
             to: id - 1,
+            after_ms,
         };
         if gap.len() > self.max_backfill || self.pending.len() >= self.max_pending {
             self.unfilled = self.unfilled.saturating_add(gap.len());

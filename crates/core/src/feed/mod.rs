@@ -15,7 +15,7 @@ pub mod silence;
 pub mod venue;
 
 pub use backoff::Backoff;
-pub use gap::{Backfill, BackfillRequest, Gap, GapTracker};
+pub use gap::{Backfill, Gap, GapTracker, PageRequest, Paging};
 pub use poll::{PollDecision, PollScheduler};
 pub use rotation::{Rotation, RotationStep};
 pub use silence::Watchdog;

@@ -6,6 +6,8 @@
 
 use crate::clean::IdOrder;
 use crate::decode::text::truncate;
+use crate::feed::backoff::Backoff;
+use crate::feed::gap::{Backfill, PageRequest, Paging};
 
 /// A public exchange feed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,9 +75,22 @@ impl Venue {
         }
     }
 
-    /// True when the client can page through history by trade id to fill gaps.
-    pub const fn backfills_by_id(self) -> bool {
-        matches!(self, Venue::Binance)
+    /// How the venue's public trade history pages, for backfilling gaps.
+    pub const fn paging(self) -> Paging {
+        match self {
+            Venue::Binance => Paging::FromId,
+            Venue::Coinbase => Paging::BelowId,
+            Venue::Kraken => Paging::SinceTime,
+        }
+    }
+
+    /// The venue's largest history page.
+    pub const fn history_page(self) -> u32 {
+        match self {
+            Venue::Binance => Backfill::BINANCE_PAGE,
+            Venue::Coinbase => Backfill::COINBASE_PAGE,
+            Venue::Kraken => Backfill::KRAKEN_PAGE,
+        }
     }
 
     /// The venue's spelling of a pair written `BASE-QUOTE`, `BASE/QUOTE` or already in the
@@ -172,6 +187,11 @@ pub struct Preset {
     pub ws_base: String,
     /// REST base URL, no trailing slash.
     pub rest_base: String,
+    /// Longest wait before a reconnection, ms ([`Backoff`]'s cap; 60 s by default, as the
+    /// venues advise).
+    ///
+    /// [`Backoff`]: crate::feed::backoff::Backoff
+    pub max_backoff_ms: u64,
 }
 
 impl Preset {
@@ -182,7 +202,23 @@ impl Preset {
             symbol: venue.symbol(pair),
             ws_base: venue.default_ws_base().to_string(),
             rest_base: venue.default_rest_base().to_string(),
+            max_backoff_ms: Backoff::default().cap_ms,
         }
+    }
+
+    /// The same feed with reconnection waits capped at `seconds` (at least 1 s, at most
+    /// 10 minutes; anything else keeps the default).
+    pub fn with_max_backoff_secs(mut self, seconds: f64) -> Preset {
+        if seconds.is_finite() && (1.0..=600.0).contains(&seconds) {
+            self.max_backoff_ms = (seconds * 1000.0) as u64;
+        }
+        self
+    }
+
+    /// The reconnection policy of this feed: 1 s doubling up to its cap, full jitter.
+    pub fn backoff(&self) -> Backoff {
+        let d = Backoff::default();
+        Backoff::new(d.base_ms, self.max_backoff_ms, d.stable_ms)
     }
 
     /// The same feed at another WebSocket base; the REST base follows it unless `rest_base`
@@ -232,4 +268,34 @@ impl Preset {
             query_value(&self.symbol)
         )
     }
+
+    /// The REST URL of one history page; `None` if the request does not fit the venue's
+    /// paging.
+    pub fn history_url(&self, req: &PageRequest) -> Option<String> {
+        let base = &self.rest_base;
+        match (self.venue, req) {
+            (Venue::Binance, &PageRequest::FromId { from_id, limit }) => {
+                Some(self.binance_history_url(from_id, limit))
+            }
+            (Venue::Coinbase, &PageRequest::BelowId { below_id, limit }) => Some(format!(
+                "{base}/products/{}/trades?after={below_id}&limit={limit}",
+                query_value(&self.symbol)
+            )),
+            (Venue::Kraken, PageRequest::Since { since, limit }) => Some(format!(
+                "{base}/0/public/Trades?pair={}&since={}&count={limit}",
+                query_value(&kraken_rest_pair(&self.symbol)),
+                query_value(since)
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Kraken's REST spelling of a WebSocket v2 symbol: `BTC/USD` → `XBTUSD` (Kraken's REST
+/// names bitcoin XBT; its answer keys the pair by its own full name, such as `XXBTZUSD`).
+pub fn kraken_rest_pair(ws_symbol: &str) -> String {
+    ws_symbol
+        .split('/')
+        .map(|part| if part == "BTC" { "XBT" } else { part })
+        .collect()
 }
