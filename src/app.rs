@@ -19,7 +19,8 @@ pub fn App() -> impl IntoView {
     let live = provide_live_context(DemoMode::Orders);
     // Storage hook (feat/idb): the demo resumes from saved trades and saves what it makes.
     crate::storage::demo::persist_demo(live, storage);
-    provide_feeds_context(live);
+    let feeds = provide_feeds_context(live);
+    crate::storage::feeds::persist_feeds(feeds, storage);
     view! { <Dashboard /> }
 }
 

@@ -189,6 +189,7 @@ async fn a_blob_is_read_in_chunks_with_progress() {
     let end = read_chunks(&blob, "t.bin", 1_000, &CancelFlag::default(), |c, p| {
         chunks.push(c.to_vec());
         progress.push((p.done, p.total));
+        std::future::ready(())
     })
     .await
     .unwrap();
@@ -208,6 +209,7 @@ async fn a_blob_is_read_in_chunks_with_progress() {
     let end = read_chunks(&blob, "t.bin", 1_000, &cancel, |_, _| {
         n += 1;
         cancel.cancel();
+        std::future::ready(())
     })
     .await
     .unwrap();

@@ -52,13 +52,15 @@ pub enum ReadEnd {
     Cancelled,
 }
 
-/// Reads `blob` in chunks of `chunk` bytes, calling `on_chunk` with each and the progress.
-pub async fn read_chunks(
+/// Reads `blob` in chunks of `chunk` bytes, calling `on_chunk` with each and the progress,
+/// and awaiting what it returns before reading on (so a slow consumer slows the reading,
+/// and memory stays bounded).
+pub async fn read_chunks<F: std::future::Future<Output = ()>>(
     blob: &Blob,
     name: &str,
     chunk: usize,
     cancel: &CancelFlag,
-    mut on_chunk: impl FnMut(&[u8], ReadProgress),
+    mut on_chunk: impl FnMut(&[u8], ReadProgress) -> F,
 ) -> Result<ReadEnd, FeedError> {
     let total = blob.size();
     let chunk = chunk.max(1) as f64;
@@ -88,7 +90,8 @@ pub async fn read_chunks(
                 total,
                 rate: at / secs,
             },
-        );
+        )
+        .await;
     }
     Ok(ReadEnd::Finished)
 }

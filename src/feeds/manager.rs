@@ -8,6 +8,8 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -65,6 +67,8 @@ struct Worker {
     retry: Option<TimeoutHandle>,
     rate: VecDeque<(i64, u64)>,
     failed_before: bool,
+    /// Held while the feed is listed (its Web Lock); dropped on removal.
+    keep: Option<Box<dyn std::any::Any>>,
 }
 
 struct Runtime {
@@ -73,8 +77,15 @@ struct Runtime {
     cleaner: Cleaner,
     workers: HashMap<FeedId, Worker>,
     pending: Vec<Trade>,
+    /// The same trades, by feed key, for the sink (only while one is set).
+    unsaved: Vec<(String, Vec<Trade>)>,
     quality_dirty: bool,
 }
+
+/// Where each flushed batch of a feed's accepted trades goes besides the engine (storage):
+/// called with the feed's key and its trades, in acceptance order; the future resolves when
+/// the batch is done with (saved or failed), for callers that must not outrun it.
+pub type FeedSink = Rc<dyn Fn(&str, Vec<Trade>) -> Pin<Box<dyn Future<Output = ()>>>>;
 
 /// All feeds of the page; `Copy`, read with `expect_context::<Feeds>()`.
 #[derive(Clone, Copy)]
@@ -83,7 +94,11 @@ pub struct Feeds {
     pub entries: RwSignal<Vec<FeedEntry>>,
     /// Bumped when the quality report or quarantine changed.
     pub quality_version: RwSignal<u64>,
+    /// Bumped when what is worth saving of the list changed: a feed added, removed, edited,
+    /// paused or resumed.
+    pub revision: RwSignal<u64>,
     runtime: StoredValue<Rc<RefCell<Runtime>>, LocalStorage>,
+    sink: StoredValue<Option<FeedSink>, LocalStorage>,
     live: Live,
 }
 
@@ -100,6 +115,7 @@ impl Feeds {
             cleaner: Cleaner::new(CleanConfig::default()),
             workers: HashMap::new(),
             pending: Vec::new(),
+            unsaved: Vec::new(),
             quality_dirty: false,
         };
         let demo = FeedEntry {
@@ -113,7 +129,9 @@ impl Feeds {
         Feeds {
             entries: RwSignal::new(vec![demo]),
             quality_version: RwSignal::new(0),
+            revision: RwSignal::new(0),
             runtime: StoredValue::new_local(Rc::new(RefCell::new(runtime))),
+            sink: StoredValue::new_local(None),
             live,
         }
     }
@@ -135,6 +153,16 @@ impl Feeds {
 
     /// Adds a feed and starts it; returns its id.
     pub fn add(&self, spec: FeedSpec) -> FeedId {
+        let id = self.add_stopped(spec);
+        if id != 0 {
+            self.start(id);
+        }
+        id
+    }
+
+    /// Adds a feed without starting it (its history is restored first; then
+    /// [`Feeds::resume`] starts it); returns its id, 0 if the list is gone.
+    pub fn add_stopped(&self, spec: FeedSpec) -> FeedId {
         let status = RwSignal::new(FeedStatus::default());
         let id = self
             .with_rt(|rt| {
@@ -157,6 +185,7 @@ impl Feeds {
                     retry: None,
                     rate: VecDeque::new(),
                     failed_before: false,
+                    keep: None,
                 };
                 let w = rt.workers.entry(id).or_insert(worker);
                 configure(w, &mut rt.cleaner, &spec);
@@ -168,8 +197,101 @@ impl Feeds {
         }
         self.entries
             .update(|v| v.push(FeedEntry { id, spec, status }));
-        self.start(id);
+        status.update(|s| s.phase = Phase::Restoring);
+        self.touched();
         id
+    }
+
+    /// Sends every flushed batch of accepted trades to `sink` too, by feed.
+    pub fn set_sink(&self, sink: Option<FeedSink>) {
+        self.sink.set_value(sink);
+    }
+
+    /// Takes in a feed's stored history: the engine gets the trades, the cleaner knows their
+    /// ids (a replay or backfill of one is a duplicate), and a venue feed's gap tracking
+    /// continues after the newest, so what arrived while the page was closed is backfilled.
+    pub fn restored(&self, id: FeedId, trades: Vec<Trade>) {
+        if trades.is_empty() {
+            return;
+        }
+        let read = trades.len() as u64;
+        let out = self.with_rt(|rt| {
+            let w = rt.workers.get_mut(&id)?;
+            let fresh = rt.cleaner.remember(&w.key, trades);
+            let venue = matches!(w.spec, FeedSpec::Venue(_));
+            if venue {
+                if let Some(newest) = fresh.iter().max_by_key(|t| t.id) {
+                    w.gaps.observe_trade(newest.id, newest.time_ms);
+                }
+            }
+            Some((w.status, venue, fresh))
+        });
+        let Some(Some((status, venue, fresh))) = out else {
+            return;
+        };
+        status.update(|s| s.stored_read += read);
+        if fresh.is_empty() {
+            return;
+        }
+        let lo = fresh.iter().map(|t| t.id).min().unwrap_or(0);
+        let hi = fresh.iter().map(|t| t.id).max().unwrap_or(0);
+        status.update(|s| {
+            s.restored += fresh.len() as u64;
+            if venue {
+                s.ids = Some(s.ids.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            }
+        });
+        self.live.ingest(&fresh);
+    }
+
+    /// Another tab holds this feed's connection: stop it here and wait.
+    pub fn standby(&self, id: FeedId) {
+        let status = self.with_rt(|rt| {
+            rt.workers.get_mut(&id).map(|w| {
+                stop_worker(w);
+                w.status
+            })
+        });
+        if let Some(Some(s)) = status {
+            s.update(|s| s.phase = Phase::Standby);
+        }
+    }
+
+    /// Sets a feed's phase (an import restored from storage is done).
+    pub fn set_phase(&self, id: FeedId, phase: Phase) {
+        if let Some(Some(s)) = self.with_rt(|rt| rt.workers.get(&id).map(|w| w.status)) {
+            s.update(|s| s.phase = phase);
+        }
+    }
+
+    /// Keeps `token` (a Web Lock) for as long as the feed is in the list.
+    pub fn keep(&self, id: FeedId, token: Box<dyn std::any::Any>) {
+        self.with_rt(|rt| {
+            if let Some(w) = rt.workers.get_mut(&id) {
+                w.keep = Some(token);
+            }
+        });
+    }
+
+    /// Whether feed `id` is still in the list.
+    pub fn contains(&self, id: FeedId) -> bool {
+        self.with_rt(|rt| rt.workers.contains_key(&id))
+            .unwrap_or(false)
+    }
+
+    /// The feeds worth keeping across reloads (not the demo), in list order, each with
+    /// whether it is paused. Tracks [`Feeds::revision`].
+    pub fn saved_feeds(&self) -> Vec<(FeedSpec, bool)> {
+        self.revision.track();
+        self.entries.with_untracked(|v| {
+            v.iter()
+                .filter(|e| !matches!(e.spec, FeedSpec::Demo))
+                .map(|e| {
+                    let paused = e.status.with_untracked(|s| s.phase == Phase::Paused);
+                    (e.spec.clone(), paused)
+                })
+                .collect()
+        })
     }
 
     /// Imports `blob` as the file feed `spec` (which must be a [`FeedSpec::File`]).
@@ -206,7 +328,12 @@ impl Feeds {
         });
         if let Some(Some(s)) = status {
             s.update(|s| s.phase = Phase::Paused);
+            self.touched();
         }
+    }
+
+    fn touched(&self) {
+        self.revision.update(|r| *r += 1);
     }
 
     /// Starts a paused feed again, with a fresh back-off.
@@ -223,6 +350,7 @@ impl Feeds {
             }
         });
         self.start(id);
+        self.touched();
     }
 
     /// Stops and forgets a feed (its trades stay in the engine). The demo cannot be removed.
@@ -236,6 +364,7 @@ impl Feeds {
             }
         });
         self.entries.update(|v| v.retain(|e| e.id != id));
+        self.touched();
     }
 
     /// Replaces a feed's configuration and restarts it (its counts carry on).
@@ -255,6 +384,7 @@ impl Feeds {
             }
         });
         self.start(id);
+        self.touched();
     }
 
     fn set_demo_phase(&self, phase: Phase) {
@@ -318,12 +448,51 @@ impl Feeds {
             .unwrap_or(false)
     }
 
-    /// Moves queued trades into the engine.
+    /// Moves queued trades into the engine, and each feed's share to the sink.
     pub fn flush(&self) {
-        let trades = self
-            .with_rt(|rt| std::mem::take(&mut rt.pending))
+        for saving in self.flush_batches() {
+            leptos::task::spawn_local(saving);
+        }
+    }
+
+    /// [`Feeds::flush`], resolving once the sink is done with every batch: a file import
+    /// waits for it before reading on, so storage is never outrun.
+    pub async fn flush_and_wait(&self) {
+        for saving in self.flush_batches() {
+            saving.await;
+        }
+    }
+
+    fn flush_batches(&self) -> Vec<Pin<Box<dyn Future<Output = ()>>>> {
+        let (trades, unsaved) = self
+            .with_rt(|rt| {
+                (
+                    std::mem::take(&mut rt.pending),
+                    std::mem::take(&mut rt.unsaved),
+                )
+            })
             .unwrap_or_default();
         self.live.ingest(&trades);
+        let Some(sink) = self.sink.try_get_value().flatten() else {
+            return Vec::new();
+        };
+        // One batch per feed: consecutive batches of a feed are merged.
+        let mut merged: Vec<(String, Vec<Trade>)> = Vec::new();
+        for (key, batch) in unsaved {
+            match merged.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, b)) => b.extend(batch),
+                None => merged.push((key, batch)),
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(key, batch)| sink(&key, batch))
+            .collect()
+    }
+
+    /// True while a sink takes the feeds' batches.
+    pub(super) fn has_sink(&self) -> bool {
+        self.sink.try_with_value(Option::is_some).unwrap_or(false)
     }
 
     /// Called 4 times a second: flush, watchdogs, rotation, rates, quality.

@@ -18,5 +18,5 @@ mod use_feed;
 pub mod websocket;
 
 pub use error::FeedError;
-pub use manager::{provide_feeds_context, FeedEntry, FeedSpec, FeedStatus, Feeds, Phase};
+pub use manager::{provide_feeds_context, FeedEntry, FeedId, FeedSpec, FeedStatus, Feeds, Phase};
 pub use use_feed::{use_feed, use_feed_with_options, UseFeedOptions, UseFeedReturn};

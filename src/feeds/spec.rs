@@ -14,7 +14,7 @@ const ERRORS_KEPT: usize = 5;
 pub type FeedId = u32;
 
 /// A file's dialect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileFormat {
     /// JSON, NDJSON or CSV with a mapping.
     Generic(SampleFormat),
@@ -24,8 +24,8 @@ pub enum FileFormat {
     Stripe,
 }
 
-/// What a feed reads.
-#[derive(Clone, Debug, PartialEq)]
+/// What a feed reads; saved (as JSON) in the feed list, so it carries no secret.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum FeedSpec {
     /// The built-in demo (runs inside [`Live`]).
     Demo,
@@ -88,6 +88,10 @@ impl FeedSpec {
 /// Where a feed stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
+    /// Bringing back the feed's saved trades before connecting.
+    Restoring,
+    /// Another tab holds this feed's connection; this one waits to take over.
+    Standby,
     /// Opening a connection.
     Connecting,
     /// Receiving.
@@ -111,6 +115,8 @@ impl Phase {
     /// Machine name, for `data-state`.
     pub fn name(&self) -> &'static str {
         match self {
+            Phase::Restoring => "restoring",
+            Phase::Standby => "standby",
             Phase::Connecting => "connecting",
             Phase::Connected => "connected",
             Phase::Reconnecting { .. } => "reconnecting",
@@ -129,8 +135,13 @@ pub struct FeedStatus {
     pub phase: Phase,
     /// When the last message arrived, ms since the epoch.
     pub last_message_ms: Option<i64>,
-    /// Trades accepted into the engine (after dedup).
+    /// Trades accepted into the engine (after dedup) since the page opened.
     pub accepted: u64,
+    /// Trades restored from storage when the page opened (or read from another tab's saves).
+    pub restored: u64,
+    /// Trades read from storage, duplicates included (equal to `restored` unless storage
+    /// held a trade twice, or one this page already had).
+    pub stored_read: u64,
     /// Trades per second over the last few seconds.
     pub rate: f64,
     /// Lowest and highest trade id accepted (venue feeds).
@@ -155,6 +166,8 @@ impl Default for FeedStatus {
             phase: Phase::Connecting,
             last_message_ms: None,
             accepted: 0,
+            restored: 0,
+            stored_read: 0,
             rate: 0.0,
             ids: None,
             gaps_filled: 0,

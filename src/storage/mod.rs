@@ -12,6 +12,7 @@
 //! - [`tabs`]: one writer per feed across tabs (Web Locks), saved-batch announcements.
 //! - [`context`]: the Leptos context the app and the live feeds use, and the banner.
 //! - [`demo`]: the demo feed's persistence (restore and resume, buffered saves).
+//! - [`feeds`]: live feeds' persistence (list, batches, restore, one connection per feed).
 //!
 //! Inside a transaction only IndexedDB requests are awaited (a transaction commits as soon as
 //! it has no pending request at the end of a task).
@@ -21,6 +22,7 @@ pub mod db;
 pub mod demo;
 mod error;
 pub mod export;
+pub mod feeds;
 pub mod quota;
 pub mod record;
 pub mod restore;

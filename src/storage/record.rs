@@ -24,6 +24,24 @@ pub fn feed_meta_key(feed: &str) -> String {
     format!("feed:{feed}")
 }
 
+/// The `meta` key of configuration record `name` (the feed list...).
+pub fn config_key(name: &str) -> String {
+    format!("config:{name}")
+}
+
+/// A configuration record: its JSON text under `json`.
+pub fn config_record(name: &str, json: &str) -> JsValue {
+    let o = Object::new();
+    set(&o, "key", &JsValue::from_str(&config_key(name)));
+    set(&o, "json", &JsValue::from_str(json));
+    o.into()
+}
+
+/// The JSON text of a configuration record.
+pub fn config_json(record: &JsValue) -> Option<String> {
+    get(record, "json").as_string()
+}
+
 /// A feed's state record: `forgotten_until` is the latest trade time of any chunk retention
 /// deleted, so a reload still refuses replays of deleted trades.
 pub fn feed_meta_record(feed: &str, forgotten_until: i64) -> JsValue {

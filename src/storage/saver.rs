@@ -15,7 +15,7 @@ use tradelens_core::store::dedup::DedupLimits;
 use tradelens_core::store::retention::{chunks_to_delete, ChunkPolicy};
 
 use super::db::{open, Db, OpenOptions, OpenReport};
-use super::restore::{restore_all, RestorePage};
+use super::restore::{restore_all, RestorePage, Restorer, PAGE_BYTES};
 use super::store::{delete_chunks, load_feed, write_batch, FeedState, SaveReport, WriteFaults};
 use super::tabs::{BatchChannel, Saved};
 use super::StorageError;
@@ -190,6 +190,45 @@ impl Saver {
         let db = self.shared.db().await?;
         let state = self.feed_state(feed).await?;
         restore_all(&db, &state, on_page).await
+    }
+
+    /// Writes configuration record `key` (strict durability); see [`super::store::put_config`].
+    pub async fn put_config(&self, key: &str, json: &str) -> Result<(), StorageError> {
+        let db = self.shared.db().await?;
+        super::store::put_config(&db, key, json).await
+    }
+
+    /// Trades of `feed`'s chunks after chunk `after`, read from the database as it is now
+    /// (see [`super::store::chunks_after`]).
+    pub async fn chunks_after(
+        &self,
+        feed: &str,
+        after: Option<u64>,
+    ) -> Result<(Vec<Trade>, Option<u64>), StorageError> {
+        let db = self.shared.db().await?;
+        super::store::chunks_after(&db, feed, after).await
+    }
+
+    /// Every stored trade of `feed`, page by page, newest first, without keeping them:
+    /// `on_page` takes each page with the fraction done.
+    pub async fn restore_pages(
+        &self,
+        feed: &str,
+        mut on_page: impl FnMut(RestorePage),
+    ) -> Result<(), StorageError> {
+        let db = self.shared.db().await?;
+        let state = self.feed_state(feed).await?;
+        let mut r = Restorer::new(&db, &state, None, PAGE_BYTES);
+        while let Some(page) = r.next_page().await {
+            on_page(page?);
+        }
+        Ok(())
+    }
+
+    /// Reads configuration record `key`.
+    pub async fn get_config(&self, key: &str) -> Result<Option<String>, StorageError> {
+        let db = self.shared.db().await?;
+        super::store::get_config(&db, key).await
     }
 
     /// A copy of `feed`'s storage state (metas, index), loading it if needed.

@@ -338,3 +338,81 @@ pub async fn delete_chunks(
     state.metas = kept;
     Ok(gone.len())
 }
+
+/// Writes the configuration record `key` (its JSON text) with strict durability: settings
+/// must survive a crash as surely as a deletion.
+pub async fn put_config(db: &Db, key: &str, json: &str) -> Result<(), StorageError> {
+    let database = db.database()?;
+    let tx = database
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+        .build()
+        .map_err(StorageError::from)?;
+    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    let body = async {
+        tx.object_store(META)?
+            .put(record::config_record(key, json))
+            .primitive()?
+            .await?;
+        Ok::<(), indexed_db_futures::error::Error>(())
+    };
+    if let Err(e) = body.await {
+        return Err(fail(e));
+    }
+    tx.commit().await.map_err(fail)
+}
+
+/// The JSON text of configuration record `key`, if stored.
+pub async fn get_config(db: &Db, key: &str) -> Result<Option<String>, StorageError> {
+    let tx = db
+        .database()?
+        .transaction(META)
+        .build()
+        .map_err(StorageError::from)?;
+    let row: Option<JsValue> = tx
+        .object_store(META)?
+        .get(JsValue::from_str(&record::config_key(key)))
+        .primitive()?
+        .await?;
+    Ok(row.as_ref().and_then(record::config_json))
+}
+
+/// Trades of `feed`'s chunks numbered after `after` (all when `None`), read straight from the
+/// database (not through a writer's cached state): how a tab that does not write a feed
+/// follows what the writing tab saves. Returns the trades and the highest chunk id read.
+pub async fn chunks_after(
+    db: &Db,
+    feed: &str,
+    after: Option<u64>,
+) -> Result<(Vec<Trade>, Option<u64>), StorageError> {
+    let from = after.map_or(f64::NEG_INFINITY, |a| a as f64 + 1.0);
+    let range = KeyRange::Bound(
+        record::key(feed, from),
+        false,
+        record::key(feed, f64::INFINITY),
+        false,
+    );
+    let tx = db
+        .database()?
+        .transaction(CHUNKS)
+        .build()
+        .map_err(StorageError::from)?;
+    let rows: Vec<JsValue> = tx
+        .object_store(CHUNKS)?
+        .get_all::<JsValue>()
+        .with_query::<JsValue, _>(range)
+        .primitive()?
+        .await?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(tx);
+    let mut trades = Vec::new();
+    let mut last = after;
+    for row in &rows {
+        let meta = record::chunk_meta(row)?;
+        last = Some(last.map_or(meta.chunk_id, |l| l.max(meta.chunk_id)));
+        trades.extend(decode(&meta, row)?.trades());
+    }
+    Ok((trades, last))
+}

@@ -223,3 +223,38 @@ fn skipped_rows_are_counted_not_quarantined() {
     assert_eq!(c.report().feeds["stripe"].skipped, 2);
     assert!(c.quarantine().is_empty());
 }
+
+#[test]
+fn remembered_ids_from_storage_are_duplicates_and_count_nothing() {
+    let mut c = Cleaner::new(CleanConfig::default());
+    c.set_id_order("binance:BTCUSDT", IdOrder::Consecutive);
+    // A million restored ids cost two integers for a consecutive feed.
+    let stored: Vec<Trade> = (1..=1_000_000)
+        .map(|id| trade(id, NOW - MIN, 100.0, 1.0))
+        .collect();
+    assert_eq!(c.remember("binance:BTCUSDT", stored).len(), 1_000_000);
+    // Read again (another tab's batch overlapping what this tab holds): only the new one.
+    let overlap = vec![
+        trade(1_000_000, NOW - MIN, 100.0, 1.0),
+        trade(1_000_001, NOW - MIN, 1.0, 1.0),
+    ];
+    let fresh = c.remember("binance:BTCUSDT", overlap);
+    assert_eq!(fresh.iter().map(|t| t.id).collect::<Vec<_>>(), [1_000_001]);
+    let again = c.clean(
+        "binance:BTCUSDT",
+        batch(vec![
+            trade(999_999, NOW - MIN, 100.0, 1.0),
+            trade(1_000_001, NOW - MIN, 100.0, 1.0),
+            trade(1_000_002, NOW - MIN, 100.0, 1.0),
+        ]),
+        NOW,
+    );
+    let ids: Vec<u64> = again.accepted.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [1_000_002]);
+    let counts = &c.report().feeds["binance:BTCUSDT"];
+    assert_eq!(
+        counts.accepted, 1,
+        "restored ids are not counted as accepted again"
+    );
+    assert_eq!(counts.by_reason.get(&Reason::Duplicate), Some(&2));
+}

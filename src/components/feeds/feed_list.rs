@@ -13,6 +13,11 @@ use crate::now_ms;
 /// The status line of a feed, in words.
 pub fn status_text(spec: &FeedSpec, s: &FeedStatus, now: i64) -> String {
     let mut parts = vec![match &s.phase {
+        Phase::Restoring => "Restoring saved trades…".to_string(),
+        Phase::Standby => {
+            "Another tab holds this feed's connection: it takes over when that tab closes"
+                .to_string()
+        }
         Phase::Connecting => "Connecting…".to_string(),
         Phase::Connected if matches!(spec, FeedSpec::Demo) => "Running".to_string(),
         Phase::Connected => "Connected".to_string(),
@@ -34,6 +39,9 @@ pub fn status_text(spec: &FeedSpec, s: &FeedStatus, now: i64) -> String {
         ));
     }
     parts.push(format!("{} trades", grouped(s.accepted as f64, 0)));
+    if s.restored > 0 {
+        parts.push(format!("{} restored", grouped(s.restored as f64, 0)));
+    }
     parts.push(format!("{}/s", grouped(s.rate, 1)));
     if matches!(spec, FeedSpec::Venue(_)) {
         parts.push(format!(
@@ -176,6 +184,8 @@ pub fn FeedRow(
             data-feed-key=key
             data-state=phase
             data-accepted=data(|s| s.accepted.to_string())
+            data-restored=data(|s| s.restored.to_string())
+            data-stored-read=data(|s| s.stored_read.to_string())
             data-first-id=data(|s| s.ids.map(|i| i.0.to_string()).unwrap_or_default())
             data-last-id=data(|s| s.ids.map(|i| i.1.to_string()).unwrap_or_default())
             data-gaps-filled=data(|s| s.gaps_filled.to_string())

@@ -9,6 +9,7 @@ use super::{FeedId, FeedSpec, Feeds, Runtime, PENDING_LIMIT};
 impl Feeds {
     /// Decodes, cleans and queues one message; acts on its control events.
     pub(super) fn ingest_message(&self, id: FeedId, text: &str, now: i64, track_gaps: bool) {
+        let keep = self.has_sink();
         let out = self.with_rt(|rt| {
             let w = rt.workers.get_mut(&id)?;
             if let Some(wd) = w.watchdog.as_mut() {
@@ -16,7 +17,7 @@ impl Feeds {
             }
             w.backoff.on_message(now);
             let decoded = w.decoder.message(text);
-            Some(rt.pipeline(id, decoded, now, track_gaps))
+            Some(rt.pipeline(id, decoded, now, track_gaps, keep))
         });
         if let Some(Some(after)) = out {
             self.after_batch(id, after);
@@ -53,6 +54,7 @@ impl Runtime {
         decoded: Result<Decoded, DecodeError>,
         now: i64,
         track_gaps: bool,
+        keep: bool,
     ) -> AfterBatch {
         let mut after = AfterBatch::default();
         let Some(w) = self.workers.get_mut(&id) else {
@@ -129,6 +131,9 @@ impl Runtime {
                 s.error(e);
             }
         });
+        if keep && !cleaned.accepted.is_empty() {
+            self.unsaved.push((w.key.clone(), cleaned.accepted.clone()));
+        }
         self.pending.extend(cleaned.accepted);
         after.flush = self.pending.len() >= PENDING_LIMIT;
         after

@@ -125,7 +125,9 @@ impl Feeds {
                             .as_ref()
                             .map(|d| d.trades.iter().map(|t| t.id).collect())
                             .unwrap_or_default();
-                        let after = self.with_rt(|rt| rt.pipeline(id, decoded, now_ms(), false));
+                        let keep = self.has_sink();
+                        let after =
+                            self.with_rt(|rt| rt.pipeline(id, decoded, now_ms(), false, keep));
                         if let Some(after) = after {
                             self.after_batch(id, after);
                         }
@@ -205,11 +207,18 @@ impl Feeds {
         let feeds = self;
         let result = read_chunks(&blob, &name, CHUNK_BYTES, &cancel, |bytes, p| {
             status.update(|s| s.progress = Some((p.done, p.total, p.rate)));
-            if whole_json {
+            let saving = if whole_json {
                 json_buf.extend_from_slice(bytes);
-                return;
+                None
+            } else {
+                feeds.ingest_chunk(id, bytes, false);
+                Some(feeds)
+            };
+            async move {
+                if let Some(f) = saving {
+                    f.flush_and_wait().await;
+                }
             }
-            feeds.ingest_chunk(id, bytes, false);
         })
         .await;
         if !self.is_current(id, generation) {
@@ -222,11 +231,12 @@ impl Feeds {
                 } else {
                     self.ingest_chunk(id, &[], true);
                 }
-                self.flush();
+                // Done means saved too.
+                self.flush_and_wait().await;
                 status.update(|s| s.phase = Phase::Done);
             }
             Ok(ReadEnd::Cancelled) => {
-                self.flush();
+                self.flush_and_wait().await;
                 status.update(|s| s.phase = Phase::Stopped("import cancelled".into()));
             }
             Err(e) => status.update(|s| {
@@ -238,10 +248,11 @@ impl Feeds {
 
     fn ingest_chunk(&self, id: FeedId, bytes: &[u8], eof: bool) {
         let now = now_ms();
+        let keep = self.has_sink();
         let out = self.with_rt(|rt| {
             let w = rt.workers.get_mut(&id)?;
             let decoded = w.decoder.chunk(bytes, eof);
-            Some(rt.pipeline(id, decoded, now, false))
+            Some(rt.pipeline(id, decoded, now, false, keep))
         });
         if let Some(Some(after)) = out {
             self.after_batch(id, after);

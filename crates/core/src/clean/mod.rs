@@ -182,6 +182,18 @@ impl Cleaner {
         });
     }
 
+    /// Takes in trades of `feed` delivered before (restored from storage): they are marked
+    /// seen, so a replayed or backfilled copy is a duplicate; returns those that were not
+    /// seen already (the rest are in memory). Counts nothing in the report.
+    pub fn remember(&mut self, feed: &str, trades: Vec<Trade>) -> Vec<Trade> {
+        let feed: Label = feed.into();
+        let state = feed_state(&mut self.feeds, &self.orders, &self.config, &feed);
+        trades
+            .into_iter()
+            .filter(|t| state.seen.insert(t.id))
+            .collect()
+    }
+
     /// `Err(reason)` to reject; `Ok(Some(flag))` to accept flagged.
     fn check(&mut self, feed: &Label, t: &Trade, now_ms: i64) -> Result<Option<Reason>, Reason> {
         if !(t.price.is_finite() && t.price > 0.0) {
@@ -197,13 +209,7 @@ impl Cleaner {
             return Err(Reason::FutureTime);
         }
         let cfg = &self.config;
-        let state = self.feeds.entry(feed.clone()).or_insert_with(|| FeedState {
-            seen: SeenIds::new(
-                self.orders.get(feed).copied().unwrap_or(IdOrder::Unordered),
-                cfg.dedup_capacity,
-            ),
-            prices: HashMap::new(),
-        });
+        let state = feed_state(&mut self.feeds, &self.orders, cfg, feed);
         if !state.seen.insert(t.id) {
             return Err(Reason::Duplicate);
         }
@@ -218,6 +224,22 @@ impl Cleaner {
         window.push(t.price, cfg.outlier_window);
         Ok(flag)
     }
+}
+
+/// `feed`'s state, created with its id order on first use.
+fn feed_state<'a>(
+    feeds: &'a mut HashMap<Label, FeedState>,
+    orders: &HashMap<Label, IdOrder>,
+    cfg: &CleanConfig,
+    feed: &Label,
+) -> &'a mut FeedState {
+    feeds.entry(feed.clone()).or_insert_with(|| FeedState {
+        seen: SeenIds::new(
+            orders.get(feed).copied().unwrap_or(IdOrder::Unordered),
+            cfg.dedup_capacity,
+        ),
+        prices: HashMap::new(),
+    })
 }
 
 fn render(t: &Trade) -> String {

@@ -4,7 +4,7 @@
 //! millisecond `...27.028`. All arithmetic is on integers: no float rounding of timestamps.
 
 /// The unit of an epoch timestamp.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum EpochUnit {
     /// Seconds (Kraken REST, often with a fraction).
     Seconds,

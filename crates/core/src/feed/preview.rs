@@ -8,7 +8,7 @@ use crate::decode::generic::{CsvDecoder, JsonDecoder, Mapping, NdjsonStream};
 use crate::decode::{DecodeError, Decoded};
 
 /// How a generic sample is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SampleFormat {
     /// A JSON array of objects.
     JsonArray,

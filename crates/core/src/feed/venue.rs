@@ -10,7 +10,7 @@ use crate::feed::backoff::Backoff;
 use crate::feed::gap::{Backfill, PageRequest, Paging};
 
 /// A public exchange feed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Venue {
     /// Binance spot.
     Binance,
@@ -177,7 +177,7 @@ pub fn rest_base_from_ws(ws_base: &str) -> Option<String> {
 }
 
 /// Endpoints and symbol of one venue feed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Preset {
     /// The venue.
     pub venue: Venue,

@@ -18,7 +18,7 @@ use super::{DecodeError, Interner, Position, Role};
 use crate::model::{Dim, Label, Trade};
 
 /// How the time field is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TimeFormat {
     /// A number since the Unix epoch, in this unit (a fraction is allowed).
     Epoch(EpochUnit),
@@ -31,7 +31,7 @@ pub enum TimeFormat {
 }
 
 /// Which source field feeds which trade field.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
     /// Id field; `None` hashes the raw row instead.
     pub id: Option<String>,
