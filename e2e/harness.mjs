@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 
 export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const ARGS = [
+export const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
@@ -32,6 +32,12 @@ export async function launch() {
 /** A new page whose problems (console errors, uncaught errors, CSP violations) are collected. */
 export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId } = {}) {
   const context = await browser.newContext({ deviceScaleFactor, timezoneId, viewport: { width: 1280, height: 900 } });
+  const opened = await openPageIn(context, url);
+  return { ...opened, context };
+}
+
+/** [`openPage`] in an existing context (a second tab, or a persistent profile). */
+export async function openPageIn(context, url) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {
@@ -47,6 +53,45 @@ export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId
   const started = Date.now();
   await page.goto(url);
   return { page, context, problems, started };
+}
+
+/**
+ * Chromium as a child process of its own (a process group), on profile `dir`, driven over the
+ * DevTools protocol, so a test can kill it outright (SIGKILL, no shutdown) and start it again
+ * on the same profile.
+ */
+export async function startKillableChromium(dir) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(CHROMIUM, [...ARGS, '--headless=new', `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  const endpoint = await new Promise((ok, fail) => {
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`chromium did not start: ${err}`)), 20_000);
+    child.once('exit', (code) => fail(new Error(`chromium exited with ${code}: ${err}`)));
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/DevTools listening on (ws:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+  });
+  const browser = await chromium.connectOverCDP(endpoint);
+  return {
+    browser,
+    context: browser.contexts()[0],
+    /** Kills the whole browser (every process of its group) at once. */
+    kill() {
+      return new Promise((ok) => {
+        if (child.exitCode !== null || child.signalCode !== null) return ok();
+        child.once('exit', ok);
+        process.kill(-child.pid, 'SIGKILL');
+      });
+    },
+  };
 }
 
 /** Waits until `fn` (run in the page) returns a truthy value; returns that value. */

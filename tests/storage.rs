@@ -616,3 +616,53 @@ async fn the_browser_estimates_usage_and_quota() {
     assert!(e.used_fraction().is_some_and(|f| (0.0..=1.0).contains(&f)));
     assert!(e.describe().contains(" of "));
 }
+
+#[wasm_bindgen_test]
+async fn configuration_records_round_trip_and_survive_a_reload() {
+    let name = "tl-test-config";
+    let saver = fresh(name).await;
+    assert_eq!(saver.get_config("feeds").await.unwrap(), None);
+    let list = r#"{"version":1,"feeds":[{"spec":"Demo","paused":true}]}"#;
+    saver.put_config("feeds", list).await.unwrap();
+    saver.put_config("other", "[]").await.unwrap();
+    // Overwritten, not appended.
+    saver.put_config("feeds", list).await.unwrap();
+    let after = reloaded(name);
+    assert_eq!(
+        after.get_config("feeds").await.unwrap().as_deref(),
+        Some(list)
+    );
+    assert_eq!(
+        after.get_config("other").await.unwrap().as_deref(),
+        Some("[]")
+    );
+    // A configuration record is not a feed: restoring a feed of that name finds nothing.
+    assert!(after.restore("feeds", |_| {}).await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_follows_a_feed_chunk_by_chunk() {
+    let name = "tl-test-follow";
+    let writer = fresh(name).await;
+    let follower = reloaded(name);
+    let trades = demo_trades(60);
+    let (a, b) = trades.split_at(trades.len() / 2);
+    writer.save_batch(FEED, a).await.unwrap();
+    let (first, upto) = follower.chunks_after(FEED, None).await.unwrap();
+    assert_eq!(sorted(first), sorted(a.to_vec()));
+    let upto = upto.expect("chunks were read");
+    // Nothing new yet: nothing read, the position stays.
+    assert_eq!(
+        follower.chunks_after(FEED, Some(upto)).await.unwrap(),
+        (vec![], Some(upto))
+    );
+    // The writer's next batch (a replay of part of the first, plus new trades): only the new
+    // chunks are read.
+    writer
+        .save_batch(FEED, &trades[a.len() - 10..])
+        .await
+        .unwrap();
+    let (next, later) = follower.chunks_after(FEED, Some(upto)).await.unwrap();
+    assert_eq!(sorted(next), sorted(b.to_vec()));
+    assert!(later > Some(upto));
+}

@@ -69,6 +69,39 @@ struct Worker {
     failed_before: bool,
     /// Held while the feed is listed (its Web Lock); dropped on removal.
     keep: Option<Box<dyn std::any::Any>>,
+    /// Counts since the last tick, not yet in `status`.
+    tally: Tally,
+}
+
+/// What a feed's batches changed since the status was last published.
+#[derive(Default)]
+struct Tally {
+    last_message_ms: Option<i64>,
+    accepted: u64,
+    ids: Option<(u64, u64)>,
+    dirty: bool,
+}
+
+impl Worker {
+    /// Moves the tally into the status signal (one update, once per tick at most).
+    fn publish(&mut self) {
+        if !std::mem::take(&mut self.tally.dirty) {
+            return;
+        }
+        let t = std::mem::take(&mut self.tally);
+        let (filled, unfilled) = (self.gaps.filled(), self.gaps.unfilled());
+        self.status.update(|s| {
+            if t.last_message_ms.is_some() {
+                s.last_message_ms = t.last_message_ms;
+            }
+            s.accepted += t.accepted;
+            if let Some((lo, hi)) = t.ids {
+                s.ids = Some(s.ids.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            }
+            s.gaps_filled = filled;
+            s.gaps_unfilled = unfilled;
+        });
+    }
 }
 
 struct Runtime {
@@ -83,9 +116,11 @@ struct Runtime {
 }
 
 /// Where each flushed batch of a feed's accepted trades goes besides the engine (storage):
-/// called with the feed's key and its trades, in acceptance order; the future resolves when
-/// the batch is done with (saved or failed), for callers that must not outrun it.
-pub type FeedSink = Rc<dyn Fn(&str, Vec<Trade>) -> Pin<Box<dyn Future<Output = ()>>>>;
+/// called with the feed's key, its trades in acceptance order, and whether the sink must
+/// pass them on now rather than gather them (a file import waiting for its chunk); the future
+/// resolves when the batch is done with (saved or failed), for callers that must not outrun
+/// it.
+pub type FeedSink = Rc<dyn Fn(&str, Vec<Trade>, bool) -> Pin<Box<dyn Future<Output = ()>>>>;
 
 /// All feeds of the page; `Copy`, read with `expect_context::<Feeds>()`.
 #[derive(Clone, Copy)]
@@ -186,6 +221,7 @@ impl Feeds {
                     rate: VecDeque::new(),
                     failed_before: false,
                     keep: None,
+                    tally: Tally::default(),
                 };
                 let w = rt.workers.entry(id).or_insert(worker);
                 configure(w, &mut rt.cleaner, &spec);
@@ -257,9 +293,16 @@ impl Feeds {
         }
     }
 
-    /// Sets a feed's phase (an import restored from storage is done).
+    /// Sets a feed's phase (an import restored from storage is done), its counts brought up
+    /// to date first.
     pub fn set_phase(&self, id: FeedId, phase: Phase) {
-        if let Some(Some(s)) = self.with_rt(|rt| rt.workers.get(&id).map(|w| w.status)) {
+        let status = self.with_rt(|rt| {
+            rt.workers.get_mut(&id).map(|w| {
+                w.publish();
+                w.status
+            })
+        });
+        if let Some(Some(s)) = status {
             s.update(|s| s.phase = phase);
         }
     }
@@ -271,6 +314,15 @@ impl Feeds {
                 w.keep = Some(token);
             }
         });
+    }
+
+    /// Storage saved `stored` new trades of the feed keyed `key`.
+    pub fn note_saved(&self, key: &str, stored: usize) {
+        let status =
+            self.with_rt(|rt| rt.workers.values().find(|w| w.key == key).map(|w| w.status));
+        if let Some(Some(s)) = status {
+            s.update(|s| s.saved += stored as u64);
+        }
     }
 
     /// Whether feed `id` is still in the list.
@@ -450,7 +502,7 @@ impl Feeds {
 
     /// Moves queued trades into the engine, and each feed's share to the sink.
     pub fn flush(&self) {
-        for saving in self.flush_batches() {
+        for saving in self.flush_batches(false) {
             leptos::task::spawn_local(saving);
         }
     }
@@ -458,12 +510,12 @@ impl Feeds {
     /// [`Feeds::flush`], resolving once the sink is done with every batch: a file import
     /// waits for it before reading on, so storage is never outrun.
     pub async fn flush_and_wait(&self) {
-        for saving in self.flush_batches() {
+        for saving in self.flush_batches(true) {
             saving.await;
         }
     }
 
-    fn flush_batches(&self) -> Vec<Pin<Box<dyn Future<Output = ()>>>> {
+    fn flush_batches(&self, now: bool) -> Vec<Pin<Box<dyn Future<Output = ()>>>> {
         let (trades, unsaved) = self
             .with_rt(|rt| {
                 (
@@ -486,7 +538,7 @@ impl Feeds {
         }
         merged
             .into_iter()
-            .map(|(key, batch)| sink(&key, batch))
+            .map(|(key, batch)| sink(&key, batch, now))
             .collect()
     }
 
@@ -503,6 +555,7 @@ impl Feeds {
         let mut rotate = vec![];
         let dirty = self.with_rt(|rt| {
             for (&id, w) in rt.workers.iter_mut() {
+                w.publish();
                 if let (Some(wd), Source::Socket(_)) = (&w.watchdog, &w.source) {
                     if wd.is_dead(now) {
                         dead.push((id, wd.silent_for_ms(now)));
@@ -588,6 +641,7 @@ fn configure(w: &mut Worker, cleaner: &mut Cleaner, spec: &FeedSpec) {
 
 /// Closes a worker's sources and timers (callbacks of its generation are then ignored).
 fn stop_worker(w: &mut Worker) {
+    w.publish();
     w.generation += 1;
     if let Source::File(c) = &w.source {
         c.cancel();

@@ -139,6 +139,8 @@ pub struct FeedStatus {
     pub accepted: u64,
     /// Trades restored from storage when the page opened (or read from another tab's saves).
     pub restored: u64,
+    /// Trades this page saved to storage (new to it: replays are not counted).
+    pub saved: u64,
     /// Trades read from storage, duplicates included (equal to `restored` unless storage
     /// held a trade twice, or one this page already had).
     pub stored_read: u64,
@@ -168,6 +170,7 @@ impl Default for FeedStatus {
             accepted: 0,
             restored: 0,
             stored_read: 0,
+            saved: 0,
             rate: 0.0,
             ids: None,
             gaps_filled: 0,

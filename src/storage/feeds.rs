@@ -14,13 +14,16 @@
 //! A list that cannot be read, or was written by a newer version, is left as it is: this page
 //! then runs without it and says so, rather than overwrite it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tradelens_core::model::Trade;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use super::context::{Storage, StorageStatus};
@@ -48,13 +51,29 @@ struct SavedFeed {
 
 /// Saves `feeds`' batches and list in `storage`, and brings the saved list back.
 pub fn persist_feeds(feeds: Feeds, storage: Storage) {
-    feeds.set_sink(Some(Rc::new(move |key: &str, trades: Vec<Trade>| {
-        // Queued now, in order; a failure shows in the storage banner.
-        let saving = storage.save_batch(key, &trades);
-        Box::pin(async move {
-            let _ = saving.await;
-        })
-    })));
+    let gathered = Rc::new(Gathered::default());
+    let g = gathered.clone();
+    feeds.set_sink(Some(Rc::new(
+        move |key: &str, trades: Vec<Trade>, now: bool| match g.add(key, trades, now) {
+            Some(batch) => save(feeds, storage, key, batch),
+            None => Box::pin(std::future::ready(())),
+        },
+    )));
+    // Quiet feeds' gathered trades are saved within a second too, and all of them when the
+    // page is hidden or closed.
+    let g = gathered.clone();
+    match set_interval_with_handle(
+        move || {
+            g.due(false)
+                .into_iter()
+                .for_each(|(k, b)| spawn_local(save(feeds, storage, &k, b)))
+        },
+        std::time::Duration::from_millis(SAVE_EVERY_MS as u64 / 2),
+    ) {
+        Ok(handle) => on_cleanup(move || handle.clear()),
+        Err(e) => leptos::logging::error!("the feeds' save timer could not start: {e:?}"),
+    }
+    save_when_hidden(gathered, feeds, storage);
     let loaded = StoredValue::new_local(false);
     let known: StoredValue<HashSet<FeedId>, LocalStorage> =
         StoredValue::new_local(HashSet::from([0]));
@@ -101,6 +120,88 @@ pub fn persist_feeds(feeds: Feeds, storage: Storage) {
         });
     });
     spawn_local(load(feeds, storage, loaded, known));
+}
+
+/// Longest a feed's accepted trade waits before it is saved, ms: each feed is saved in about
+/// one transaction a second however fast it runs (under load, every transaction costs the
+/// page several turns of its event loop).
+pub const SAVE_EVERY_MS: f64 = 1_000.0;
+/// Trades of one feed that are saved at once, however recent.
+pub const SAVE_TRADES: usize = 16_384;
+
+/// Trades accepted but not yet handed to the writer, by feed.
+#[derive(Default)]
+struct Gathered {
+    feeds: RefCell<Vec<(String, Vec<Trade>, f64)>>,
+}
+
+impl Gathered {
+    /// Adds `trades` of `key`; returns the feed's whole batch when it is due (or `now`).
+    fn add(&self, key: &str, trades: Vec<Trade>, now: bool) -> Option<Vec<Trade>> {
+        let t = js_sys::Date::now();
+        let mut feeds = self.feeds.borrow_mut();
+        let i = match feeds.iter().position(|(k, _, _)| k == key) {
+            Some(i) => i,
+            None => {
+                feeds.push((key.to_string(), Vec::new(), t));
+                feeds.len() - 1
+            }
+        };
+        let (_, batch, since) = &mut feeds[i];
+        if batch.is_empty() {
+            *since = t;
+        }
+        batch.extend(trades);
+        (now || batch.len() >= SAVE_TRADES || t - *since >= SAVE_EVERY_MS)
+            .then(|| std::mem::take(batch))
+            .filter(|b| !b.is_empty())
+    }
+
+    /// The batches due (every non-empty one when `all`).
+    fn due(&self, all: bool) -> Vec<(String, Vec<Trade>)> {
+        let t = js_sys::Date::now();
+        self.feeds
+            .borrow_mut()
+            .iter_mut()
+            .filter(|(_, b, since)| !b.is_empty() && (all || t - *since >= SAVE_EVERY_MS))
+            .map(|(k, b, _)| (k.clone(), std::mem::take(b)))
+            .collect()
+    }
+}
+
+/// Hands `batch` of feed `key` to the writer; resolves once it is saved or failed (a failure
+/// shows in the storage banner).
+fn save(
+    feeds: Feeds,
+    storage: Storage,
+    key: &str,
+    batch: Vec<Trade>,
+) -> Pin<Box<dyn Future<Output = ()>>> {
+    let saving = storage.save_batch(key, &batch);
+    let key = key.to_string();
+    Box::pin(async move {
+        if let Ok(report) = saving.await {
+            feeds.note_saved(&key, report.stored);
+        }
+    })
+}
+
+fn save_when_hidden(gathered: Rc<Gathered>, feeds: Feeds, storage: Storage) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_hide = Closure::<dyn FnMut()>::new(move || {
+        for (k, b) in gathered.due(true) {
+            spawn_local(save(feeds, storage, &k, b));
+        }
+    });
+    let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    if let Some(doc) = window.document() {
+        let _ = doc
+            .add_event_listener_with_callback("visibilitychange", on_hide.as_ref().unchecked_ref());
+    }
+    // For the page's lifetime.
+    on_hide.forget();
 }
 
 async fn load(

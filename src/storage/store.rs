@@ -48,6 +48,9 @@ pub struct FeedState {
     pub index: ChunkIndex,
     /// Id of the next chunk written.
     pub next_chunk_id: u64,
+    /// The latest rollup block written, as stored (`None` until one is written: then it is
+    /// read first).
+    pub rollups: Option<(i64, Rollups)>,
 }
 
 /// Keys of `feed`'s records in a store keyed `[feed, number]`.
@@ -107,6 +110,7 @@ pub async fn load_feed(
         metas,
         index,
         next_chunk_id,
+        rollups: None,
     })
 }
 
@@ -219,43 +223,59 @@ pub async fn write_batch(
         .map_err(StorageError::from)?;
     let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
     let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
-    // Only IndexedDB requests are awaited from here to the commit.
+    let fail_js = |e: JsValue| {
+        StorageError::from_transaction(&raw, indexed_db_futures::error::Error::from(e))
+    };
+    // Only IndexedDB requests are awaited from here to the commit, and as few as possible: a
+    // busy page pays a turn of its event loop for each. Puts are issued without waiting (a
+    // failed one fails the commit); the feed's latest rollup block is kept in memory, so
+    // only a new block is read first.
+    let mut cache = state.rollups.take();
     let body = async {
-        let chunk_store = tx.object_store(CHUNKS)?;
+        let chunk_store = raw.object_store(CHUNKS).map_err(fail_js)?;
         for (meta, bytes, _) in &chunks {
             chunk_store
-                .put(record::chunk_record(meta, bytes))
-                .primitive()?
-                .await?;
+                .put(&record::chunk_record(meta, bytes))
+                .map_err(fail_js)?;
         }
-        let rollup_store = tx.object_store(ROLLUPS)?;
+        let rollup_store = raw.object_store(ROLLUPS).map_err(fail_js)?;
         for (block, rollups) in delta.blocks() {
-            let key = record::key(&feed, block as f64);
-            let have: Option<JsValue> = rollup_store.get(key).primitive()?.await?;
-            let mut merged: Rollups = match have.as_ref().map(record::record_data) {
-                Some(Ok(bytes)) => match decode_rollups(&bytes) {
-                    Ok(v) => v.into_iter().collect(),
-                    Err(e) => {
-                        leptos::logging::warn!(
-                            "rollup block {feed}/{block} unreadable, rewritten: {e}"
-                        );
-                        Rollups::new()
+            let mut merged = match cache.take() {
+                Some((b, r)) if b == block => r,
+                _ => {
+                    let key = record::key(&feed, block as f64);
+                    let have: Option<JsValue> = tx
+                        .object_store(ROLLUPS)
+                        .map_err(fail)?
+                        .get(key)
+                        .primitive()
+                        .map_err(fail)?
+                        .await
+                        .map_err(fail)?;
+                    match have.as_ref().map(record::record_data) {
+                        Some(Ok(bytes)) => match decode_rollups(&bytes) {
+                            Ok(v) => v.into_iter().collect(),
+                            Err(e) => {
+                                leptos::logging::warn!(
+                                    "rollup block {feed}/{block} unreadable, rewritten: {e}"
+                                );
+                                Rollups::new()
+                            }
+                        },
+                        _ => Rollups::new(),
                     }
-                },
-                _ => Rollups::new(),
+                }
             };
             rollups.into_iter().for_each(|r| merged.add(r.clone()));
             let bytes = encode_rollups(merged.iter());
             rollup_store
-                .put(record::rollup_record(&feed, block, &bytes))
-                .primitive()?
-                .await?;
+                .put(&record::rollup_record(&feed, block, &bytes))
+                .map_err(fail_js)?;
+            cache = Some((block, merged));
         }
-        Ok::<(), indexed_db_futures::error::Error>(())
+        Ok::<(), StorageError>(())
     };
-    if let Err(e) = body.await {
-        return Err(fail(e));
-    }
+    body.await?;
     if faults.abort_before_commit || faults.quota_before_commit {
         let _ = tx.abort().await;
         let message = "aborted on purpose".to_string();
@@ -266,6 +286,7 @@ pub async fn write_batch(
         });
     }
     tx.commit().await.map_err(fail)?;
+    state.rollups = cache;
 
     for (meta, _, ids) in &chunks {
         index.add_chunk(meta, Some(ids));

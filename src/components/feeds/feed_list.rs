@@ -186,6 +186,7 @@ pub fn FeedRow(
             data-accepted=data(|s| s.accepted.to_string())
             data-restored=data(|s| s.restored.to_string())
             data-stored-read=data(|s| s.stored_read.to_string())
+            data-saved=data(|s| s.saved.to_string())
             data-first-id=data(|s| s.ids.map(|i| i.0.to_string()).unwrap_or_default())
             data-last-id=data(|s| s.ids.map(|i| i.1.to_string()).unwrap_or_default())
             data-gaps-filled=data(|s| s.gaps_filled.to_string())

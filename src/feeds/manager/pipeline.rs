@@ -112,25 +112,20 @@ impl Runtime {
                 None => Some((t.id, t.id)),
                 Some((lo, hi)) => Some((lo.min(t.id), hi.max(t.id))),
             });
-        let (filled, unfilled) = (w.gaps.filled(), w.gaps.unfilled());
-        let is_venue = matches!(w.spec, FeedSpec::Venue(_));
-        w.status.update(|s| {
-            s.last_message_ms = Some(now);
-            s.accepted += n;
-            if is_venue {
-                if let Some((lo, hi)) = ids {
-                    s.ids = Some(match s.ids {
-                        None => (lo, hi),
-                        Some((a, b)) => (a.min(lo), b.max(hi)),
-                    });
-                }
+        // Counts reach the status line at the next tick: a signal update per message would
+        // re-render the row thousands of times a second.
+        let t = &mut w.tally;
+        t.last_message_ms = Some(now);
+        t.accepted += n;
+        if matches!(w.spec, FeedSpec::Venue(_)) {
+            if let Some((lo, hi)) = ids {
+                t.ids = Some(t.ids.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
             }
-            s.gaps_filled = filled;
-            s.gaps_unfilled = unfilled;
-            if let Some(e) = venue_error {
-                s.error(e);
-            }
-        });
+        }
+        t.dirty = true;
+        if let Some(e) = venue_error {
+            w.status.update(|s| s.error(e));
+        }
         if keep && !cleaned.accepted.is_empty() {
             self.unsaved.push((w.key.clone(), cleaned.accepted.clone()));
         }

@@ -233,11 +233,11 @@ impl Feeds {
                 }
                 // Done means saved too.
                 self.flush_and_wait().await;
-                status.update(|s| s.phase = Phase::Done);
+                self.set_phase(id, Phase::Done);
             }
             Ok(ReadEnd::Cancelled) => {
                 self.flush_and_wait().await;
-                status.update(|s| s.phase = Phase::Stopped("import cancelled".into()));
+                self.set_phase(id, Phase::Stopped("import cancelled".into()));
             }
             Err(e) => status.update(|s| {
                 s.error(&e);
