@@ -19,12 +19,19 @@ pub(crate) fn from_raw<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, D
 }
 
 pub(crate) fn json_error(e: &serde_json::Error) -> DecodeError {
+    let at = Position::LineColumn {
+        line: e.line() as u64,
+        column: e.column() as u64,
+    };
+    if e.is_eof() {
+        return DecodeError::Truncated { at };
+    }
+    // serde_json ends its messages with the position, which `at` already says.
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
     DecodeError::Json {
-        at: Position::LineColumn {
-            line: e.line() as u64,
-            column: e.column() as u64,
-        },
-        message: e.to_string(),
+        at,
+        message: text.strip_suffix(&suffix).unwrap_or(&text).to_string(),
     }
 }
 
@@ -95,6 +102,7 @@ pub(crate) fn relocate(e: DecodeError, at: &Position) -> DecodeError {
             at: at.clone(),
             message: format!("{message} (at {inner} of the item)"),
         },
+        DecodeError::Truncated { .. } => DecodeError::Truncated { at: at.clone() },
         other => other,
     }
 }

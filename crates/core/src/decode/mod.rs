@@ -19,11 +19,13 @@
 pub mod binance;
 pub mod coinbase;
 pub mod csv;
+pub mod encoding;
 mod error;
 pub mod generic;
 mod json;
 pub mod kraken;
 pub mod shopify;
+pub mod split;
 pub mod stripe;
 pub mod text;
 pub mod time;

@@ -10,7 +10,7 @@ mod csv;
 mod json;
 
 pub use self::csv::CsvDecoder;
-pub use self::json::{JsonDecoder, NdjsonStream};
+pub use self::json::{JsonArrayStream, JsonDecoder, NdjsonStream};
 
 use super::text::{fnv1a, id_from_text, parse_decimal, parse_decimal_comma, parse_side};
 use super::time::{epoch_text_to_ms, parse_datetime, EpochUnit};
