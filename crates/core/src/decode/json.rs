@@ -94,6 +94,19 @@ pub(crate) fn id(v: Option<&RawValue>, at: &Position, field: &str) -> Result<u64
     })
 }
 
+/// A required JSON integer (a time), read from its own text, so that one out of range is an
+/// error naming its field rather than a failure of the whole message.
+pub(crate) fn integer(
+    v: Option<&RawValue>,
+    at: &Position,
+    field: &str,
+    role: Role,
+) -> Result<i64, DecodeError> {
+    let raw = need(v, at, field, role)?.get();
+    raw.parse::<i64>()
+        .map_err(|_| DecodeError::invalid(at.clone(), field, role, raw, "an integer"))
+}
+
 /// A JSON error inside an array item is reported at that item, with the item's own line and
 /// column in the message.
 pub(crate) fn relocate(e: DecodeError, at: &Position) -> DecodeError {
