@@ -4,9 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kpis, launch, openPage, until } from './harness.mjs';
-import { startFeedsim } from './feedsim.mjs';
+import { addBinanceFeed, BINANCE_ROW as ROW, startFeedsim } from './feedsim.mjs';
 
-const ROW = '[data-testid="feed-row"][data-feed-key="binance:BTCUSDT"]';
 let env;
 let sim;
 before(async () => {
@@ -27,12 +26,7 @@ async function withBinanceFeed() {
   await until(page, () => document.querySelector('[data-testid="pause"]').getAttribute('aria-pressed') === 'true');
   // With the demo paused, the engine's count moves only with the feed's trades.
   opened.baseCount = Number(await page.getAttribute('[data-testid="kpi-count"]', 'data-value'));
-  await page.selectOption('[data-testid="venue-select"]', 'binance');
-  await page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
-  await page.fill('[data-testid="venue-ws-base"]', sim.ws);
-  assert.equal(await page.textContent('[data-testid="venue-url"]'), `Connects to ${sim.ws}/ws/btcusdt@trade`);
-  await page.click('[data-testid="venue-add"]');
-  await until(page, (sel) => document.querySelector(sel)?.dataset.state === 'connected', ROW);
+  assert.equal(await addBinanceFeed(page, sim), `Connects to ${sim.ws}/ws/btcusdt@trade`);
   return opened;
 }
 

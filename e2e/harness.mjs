@@ -29,8 +29,11 @@ export async function launch() {
   };
 }
 
-/** A new page whose problems (console errors, uncaught errors, CSP violations) are collected. */
-export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId } = {}) {
+/**
+ * A new page whose problems (console errors, uncaught errors, CSP violations) are collected.
+ * `init`, a function, runs in the page before any of its scripts, on every load.
+ */
+export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId, init } = {}) {
   const context = await browser.newContext({ deviceScaleFactor, timezoneId, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = [];
@@ -44,6 +47,7 @@ export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId
       window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`),
     );
   });
+  if (init) await page.addInitScript(init);
   const started = Date.now();
   await page.goto(url);
   return { page, context, problems, started };
