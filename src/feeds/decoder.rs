@@ -129,41 +129,37 @@ impl Decoder {
         if !std::mem::replace(&mut self.started, true) {
             sniff(bytes)?;
         }
-        let mut out = Decoded::default();
         match &mut self.kind {
-            Kind::Csv(d) => {
-                out.append(d.feed(bytes)?);
-                if eof {
-                    out.append(d.finish()?);
-                }
-            }
-            Kind::JsonArray(d) => {
-                out.append(d.feed(bytes)?);
-                if eof {
-                    out.append(d.finish()?);
-                }
-            }
-            Kind::Ndjson(d) => {
-                out.append(d.feed(bytes));
-                if eof {
-                    out.append(d.finish());
-                }
-            }
-            Kind::Shopify(d) => {
-                out.append(d.feed(bytes)?);
-                if eof {
-                    out.append(d.finish()?);
-                }
-            }
-            Kind::Stripe(d) => {
-                out.append(d.feed(bytes)?);
-                if eof {
-                    out.append(d.finish()?);
-                }
-            }
+            Kind::Csv(d) => fed(d, bytes, eof, CsvDecoder::feed, CsvDecoder::finish),
+            Kind::JsonArray(d) => fed(
+                d,
+                bytes,
+                eof,
+                JsonArrayStream::feed,
+                JsonArrayStream::finish,
+            ),
+            Kind::Ndjson(d) => fed(d, bytes, eof, |d, b| Ok(d.feed(b)), |d| Ok(d.finish())),
+            Kind::Shopify(d) => fed(d, bytes, eof, Shopify::feed, Shopify::finish),
+            Kind::Stripe(d) => fed(d, bytes, eof, Stripe::feed, Stripe::finish),
             // The other kinds read whole messages, not streams.
-            _ => {}
+            _ => Ok(Decoded::default()),
         }
-        Ok(out)
     }
+}
+
+type Step<T> = fn(&mut T, &[u8]) -> Result<Decoded, DecodeError>;
+
+/// Feeds `bytes` to a stream decoder, and ends it when `eof`.
+fn fed<T>(
+    d: &mut T,
+    bytes: &[u8],
+    eof: bool,
+    feed: Step<T>,
+    finish: fn(&mut T) -> Result<Decoded, DecodeError>,
+) -> Result<Decoded, DecodeError> {
+    let mut out = feed(d, bytes)?;
+    if eof {
+        out.append(finish(d)?);
+    }
+    Ok(out)
 }

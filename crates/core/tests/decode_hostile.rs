@@ -30,39 +30,40 @@ fn same_for_any_chunking(bytes: &[u8], run: impl Fn(&[&[u8]]) -> Decoded) -> Dec
     whole
 }
 
-fn csv(bytes: &[u8]) -> Decoded {
+/// A stream decoder as one function of a chunk and whether the stream ends there.
+type Step = Box<dyn FnMut(&[u8], bool) -> Decoded>;
+
+/// Feeds `bytes` to fresh decoders made by `start`, whole and in chunks.
+fn streamed(bytes: &[u8], start: impl Fn() -> Step) -> Decoded {
     same_for_any_chunking(bytes, |chunks| {
-        let mut d = CsvDecoder::new(mapping(), 64);
+        let mut step = start();
         let mut out = Decoded::default();
         for c in chunks {
-            out.append(d.feed(c).unwrap());
+            out.append(step(c, false));
         }
-        out.append(d.finish().unwrap());
+        out.append(step(&[], true));
         out
+    })
+}
+
+fn csv(bytes: &[u8]) -> Decoded {
+    streamed(bytes, || {
+        let mut d = CsvDecoder::new(mapping(), 64);
+        Box::new(move |c, eof| if eof { d.finish() } else { d.feed(c) }.unwrap())
     })
 }
 
 fn ndjson(bytes: &[u8]) -> Decoded {
-    same_for_any_chunking(bytes, |chunks| {
+    streamed(bytes, || {
         let mut d = NdjsonStream::new(mapping(), 96);
-        let mut out = Decoded::default();
-        for c in chunks {
-            out.append(d.feed(c));
-        }
-        out.append(d.finish());
-        out
+        Box::new(move |c, eof| if eof { d.finish() } else { d.feed(c) })
     })
 }
 
 fn array(bytes: &[u8]) -> Decoded {
-    same_for_any_chunking(bytes, |chunks| {
+    streamed(bytes, || {
         let mut d = JsonArrayStream::new(mapping(), 96);
-        let mut out = Decoded::default();
-        for c in chunks {
-            out.append(d.feed(c).unwrap());
-        }
-        out.append(d.finish().unwrap());
-        out
+        Box::new(move |c, eof| if eof { d.finish() } else { d.feed(c) }.unwrap())
     })
 }
 
