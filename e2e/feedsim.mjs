@@ -2,7 +2,8 @@
 // 127.0.0.1 only; resolves once it prints the address it listens on.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { until } from './harness.mjs';
+import { after, before } from 'node:test';
+import { launch, until } from './harness.mjs';
 
 const CANDIDATES = [process.env.FEEDSIM, 'target/debug/feedsim', 'target/release/feedsim'].filter(Boolean);
 
@@ -62,4 +63,21 @@ export async function addBinanceFeed(page, sim) {
   await page.click('[data-testid="venue-add"]');
   await until(page, (sel) => document.querySelector(sel)?.dataset.state === 'connected', BINANCE_ROW);
   return shown;
+}
+
+/**
+ * For a test file: starts the simulator and the browser (with the served dist/) before its
+ * tests and stops both after. The returned object gets `sim` and `env` once started.
+ */
+export function simulatorAndBrowser() {
+  const started = {};
+  before(async () => {
+    started.sim = await startFeedsim();
+    started.env = await launch();
+  });
+  after(async () => {
+    await started.env?.close();
+    await started.sim?.close();
+  });
+  return started;
 }

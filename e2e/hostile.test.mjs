@@ -6,15 +6,15 @@
 //
 // The small files and what each must give live in e2e/fixtures/hostile (expected.json); the
 // command line's test checks `tradelens validate` prints the same messages.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kpis, launch, openPage, until } from './harness.mjs';
-import { addBinanceFeed, BINANCE_ROW, startFeedsim } from './feedsim.mjs';
+import { kpis, openPage, until } from './harness.mjs';
+import { addBinanceFeed, BINANCE_ROW, simulatorAndBrowser } from './feedsim.mjs';
 import { waitStored } from './stored.mjs';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/hostile/', import.meta.url));
@@ -24,16 +24,7 @@ const PWN = 'window.__pwned=1';
 const IMG = `<img src=x onerror=${PWN} data-testid=injected>`;
 const MARKUP = [IMG, `<script>${PWN}</script>`, `javascript:${PWN}`, `=HYPERLINK("javascript:${PWN}","click")`, `<svg onload=${PWN} data-testid=injected>`];
 
-let env;
-let sim;
-before(async () => {
-  sim = await startFeedsim();
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-  await sim?.close();
-});
+const ctx = simulatorAndBrowser();
 
 /** Runs in the page before its scripts: the tripwire, and a handle on the module's memory. */
 function arm() {
@@ -47,7 +38,7 @@ function arm() {
 }
 
 async function open() {
-  const opened = await openPage(env.browser, env.server.url, { init: arm });
+  const opened = await openPage(ctx.env.browser, ctx.env.server.url, { init: arm });
   await until(opened.page, () => document.querySelector('[data-testid="file-input"]') && window.__wasmMemory);
   opened.scripts = await opened.page.evaluate(() => document.scripts.length);
   return opened;
@@ -271,7 +262,7 @@ test('a 100 MB line is skipped with its length named, the rest imports, memory s
 
 test('hostile venue messages are quarantined as text, and the stream goes on', async () => {
   const { page, problems, context, scripts } = await open();
-  await addBinanceFeed(page, sim);
+  await addBinanceFeed(page, ctx.sim);
   const now = Date.now();
   const trade = (fields) => JSON.stringify({ e: 'trade', E: now, s: 'BTCUSDT', t: 1, p: '1', q: '1', T: now, m: true, ...fields });
   const sent = [
@@ -282,9 +273,9 @@ test('hostile venue messages are quarantined as text, and the stream goes on', a
     [trade({}).replace('"t":1', '"t":99999999999999999999999'), 'message: field `t` (id) has value `99999999999999999999999`, expected a non-negative integer or a string'],
   ];
   const before = Number(await page.getAttribute(BINANCE_ROW, 'data-accepted'));
-  for (const [text] of sent) await sim.control('send', `venue=binance&text=${encodeURIComponent(text)}`);
-  await sim.control('malformed', 'venue=binance');
-  await sim.control('send', `venue=binance&text=${encodeURIComponent(JSON.stringify({ code: -1121, msg: IMG }))}`);
+  for (const [text] of sent) await ctx.sim.control('send', `venue=binance&text=${encodeURIComponent(text)}`);
+  await ctx.sim.control('malformed', 'venue=binance');
+  await ctx.sim.control('send', `venue=binance&text=${encodeURIComponent(JSON.stringify({ code: -1121, msg: IMG }))}`);
   // The venue's error is shown in the feed's status line, as text.
   await until(page, (sel) => document.querySelector(`${sel} [data-testid="feed-status"]`).textContent.includes('venue error -1121'), BINANCE_ROW);
   const status = await page.textContent(`${BINANCE_ROW} [data-testid="feed-status"]`);

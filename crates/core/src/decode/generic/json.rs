@@ -122,25 +122,11 @@ impl NdjsonStream {
     fn step(&mut self, chunk: &[u8], eof: bool) -> Decoded {
         let mut pieces = Vec::new();
         self.lines.feed(chunk, eof, &mut pieces);
-        let mut out = Decoded::default();
-        for piece in pieces {
-            match piece {
-                Piece::Whole {
-                    index,
-                    offset,
-                    bytes,
-                } => match utf8_text(&bytes, offset, Position::Line(index + 1)) {
-                    Ok(text) => out.append(self.decoder.decode_ndjson(text, index + 1)),
-                    Err(r) => out.rejects.push(r),
-                },
-                Piece::TooLong(index) => {
-                    too_long(index, |i| Position::Line(i + 1), self.limit, &mut out)
-                }
-                // Lines are never cut: a last line without its newline is a line.
-                Piece::Cut(..) => {}
-            }
-        }
-        out
+        let decoder = &mut self.decoder;
+        let at = |i: u64| Position::Line(i + 1);
+        decode_pieces(pieces, self.limit, at, |index, text, _, out| {
+            out.append(decoder.decode_ndjson(text, index + 1));
+        })
     }
 }
 
@@ -194,43 +180,57 @@ impl JsonArrayStream {
                 found: char::from(b),
             });
         }
-        let mut out = Decoded::default();
-        for piece in pieces {
-            match piece {
-                Piece::Whole {
-                    index,
-                    offset,
-                    bytes,
-                } => {
-                    let at = Position::Item(index as usize);
-                    let raw = match utf8_text(&bytes, offset, at.clone()) {
-                        Ok(text) => from_str::<&RawValue>(text),
-                        Err(r) => {
-                            out.rejects.push(r);
-                            continue;
-                        }
-                    };
-                    match raw {
-                        Ok(raw) => self.decoder.item(raw, at, &mut out),
-                        Err(e) => out.rejects.push(Reject::new(
-                            relocate(e, &at),
-                            &String::from_utf8_lossy(&bytes),
-                        )),
-                    }
-                }
-                Piece::TooLong(index) => {
-                    too_long(index, |i| Position::Item(i as usize), self.limit, &mut out)
-                }
-                Piece::Cut(index, bytes) => out.rejects.push(Reject::new(
-                    DecodeError::Truncated {
-                        at: Position::Item(index as usize),
-                    },
-                    &String::from_utf8_lossy(&bytes),
+        let decoder = &mut self.decoder;
+        let at = |i: u64| Position::Item(i as usize);
+        Ok(decode_pieces(
+            pieces,
+            self.limit,
+            at,
+            |index, text, bytes, out| match from_str::<&RawValue>(text) {
+                Ok(raw) => decoder.item(raw, at(index), out),
+                Err(e) => out.rejects.push(Reject::new(
+                    relocate(e, &at(index)),
+                    &String::from_utf8_lossy(bytes),
                 )),
-            }
-        }
-        Ok(out)
+            },
+        ))
     }
+}
+
+/// Decodes the pieces a splitter cut: `whole` gets each whole one's index and text (with its
+/// bytes); one that is not UTF-8, too long or cut off is a reject at `at(index)`.
+fn decode_pieces(
+    pieces: Vec<Piece>,
+    limit: usize,
+    at: impl Fn(u64) -> Position,
+    mut whole: impl FnMut(u64, &str, &[u8], &mut Decoded),
+) -> Decoded {
+    let mut out = Decoded::default();
+    for piece in pieces {
+        match piece {
+            Piece::Whole {
+                index,
+                offset,
+                bytes,
+            } => match utf8_text(&bytes, offset, at(index)) {
+                Ok(text) => whole(index, text, &bytes, &mut out),
+                Err(r) => out.rejects.push(r),
+            },
+            Piece::TooLong(index) => {
+                let e = DecodeError::TooLong {
+                    at: at(index),
+                    limit,
+                };
+                out.rejects.push(Reject::new(e, ""));
+            }
+            // Only arrays are cut: a last line without its newline is still a line.
+            Piece::Cut(index, bytes) => out.rejects.push(Reject::new(
+                DecodeError::Truncated { at: at(index) },
+                &String::from_utf8_lossy(&bytes),
+            )),
+        }
+    }
+    out
 }
 
 /// The text of a piece, or the reject naming its first byte that is not UTF-8.
@@ -244,12 +244,4 @@ fn utf8_text(bytes: &[u8], offset: u64, at: Position) -> Result<&str, Reject> {
         };
         Reject::new(error, &String::from_utf8_lossy(bytes))
     })
-}
-
-fn too_long(index: u64, at: impl Fn(u64) -> Position, limit: usize, out: &mut Decoded) {
-    let e = DecodeError::TooLong {
-        at: at(index),
-        limit,
-    };
-    out.rejects.push(Reject::new(e, ""));
 }
