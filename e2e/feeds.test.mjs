@@ -1,38 +1,23 @@
 // End-to-end: live feeds from the loopback simulator (crates/feedsim), added through the Feeds
 // page like a user would. One behaviour per test; every test asserts zero console errors and
 // CSP violations (one test expects, and filters, exactly the CORS refusal it provokes).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kpis, launch, openPage, until } from './harness.mjs';
-import { startFeedsim } from './feedsim.mjs';
+import { kpis, openPage, until } from './harness.mjs';
+import { addBinanceFeed, BINANCE_ROW as ROW, simulatorAndBrowser } from './feedsim.mjs';
 
-const ROW = '[data-testid="feed-row"][data-feed-key="binance:BTCUSDT"]';
-let env;
-let sim;
-before(async () => {
-  sim = await startFeedsim();
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-  await sim?.close();
-});
+const ctx = simulatorAndBrowser();
 
 /** Opens the app, pauses the demo, adds a Binance BTC-USD feed pointing at the simulator. */
 async function withBinanceFeed() {
-  const opened = await openPage(env.browser, env.server.url);
+  const opened = await openPage(ctx.env.browser, ctx.env.server.url);
   const { page } = opened;
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   await page.click('[data-testid="pause"]');
   await until(page, () => document.querySelector('[data-testid="pause"]').getAttribute('aria-pressed') === 'true');
   // With the demo paused, the engine's count moves only with the feed's trades.
   opened.baseCount = Number(await page.getAttribute('[data-testid="kpi-count"]', 'data-value'));
-  await page.selectOption('[data-testid="venue-select"]', 'binance');
-  await page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
-  await page.fill('[data-testid="venue-ws-base"]', sim.ws);
-  assert.equal(await page.textContent('[data-testid="venue-url"]'), `Connects to ${sim.ws}/ws/btcusdt@trade`);
-  await page.click('[data-testid="venue-add"]');
-  await until(page, (sel) => document.querySelector(sel)?.dataset.state === 'connected', ROW);
+  assert.equal(await addBinanceFeed(page, ctx.sim), `Connects to ${ctx.sim.ws}/ws/btcusdt@trade`);
   return opened;
 }
 
@@ -57,7 +42,7 @@ test('a dropped connection shows reconnecting, then connects again', async () =>
     new MutationObserver(() => window.__states.push(row.dataset.state)).observe(row, { attributes: true, attributeFilter: ['data-state'] });
   }, ROW);
   await until(page, (sel) => Number(document.querySelector(sel).dataset.accepted) > 0, ROW);
-  await sim.control('drop', 'venue=binance');
+  await ctx.sim.control('drop', 'venue=binance');
   await until(page, (sel) => {
     const d = document.querySelector(sel).dataset;
     return d.reconnects === '1' && d.state === 'connected';
@@ -71,10 +56,10 @@ test('a dropped connection shows reconnecting, then connects again', async () =>
 });
 
 test('a gap is filled from REST history, and nothing is lost or counted twice', async () => {
-  await sim.control('clear-sent');
+  await ctx.sim.control('clear-sent');
   const { page, problems, context, baseCount } = await withBinanceFeed();
   await until(page, (sel) => Number(document.querySelector(sel).dataset.accepted) >= 10, ROW);
-  await sim.control('gap', 'venue=binance&symbol=BTC-USD&n=7');
+  await ctx.sim.control('gap', 'venue=binance&symbol=BTC-USD&n=7');
   await until(page, (sel) => Number(document.querySelector(sel).dataset.gapsFilled) >= 7, ROW, 15_000);
   // Stop the feed, then compare what the engine holds with what the simulator sent.
   await page.click(`${ROW} [data-testid="feed-pause"]`);
@@ -85,7 +70,7 @@ test('a gap is filled from REST history, and nothing is lost or counted twice', 
   assert.equal(filled, 7);
   // No hole and no double count: one accepted trade per id of the range.
   assert.equal(accepted, lastId - firstId + 1);
-  const sent = await sim.sent('venue=binance&ids=1');
+  const sent = await ctx.sim.sent('venue=binance&ids=1');
   const ids = new Set();
   for (const c of sent.connections.filter((c) => c.path.includes('btcusdt'))) {
     for (const s of Object.values(c.symbols)) {
@@ -106,12 +91,12 @@ test('a gap is filled from REST history, and nothing is lost or counted twice', 
 test('when REST history is blocked by CORS, the gap is shown as unfilled', async (t) => {
   const { page, problems, context } = await withBinanceFeed();
   await until(page, (sel) => Number(document.querySelector(sel).dataset.accepted) >= 5, ROW);
-  await sim.control('cors', 'enabled=false');
+  await ctx.sim.control('cors', 'enabled=false');
   try {
-    await sim.control('gap', 'venue=binance&symbol=BTC-USD&n=4');
+    await ctx.sim.control('gap', 'venue=binance&symbol=BTC-USD&n=4');
     await until(page, (sel) => Number(document.querySelector(sel).dataset.gapsUnfilled) >= 4, ROW, 15_000);
   } finally {
-    await sim.control('cors', 'enabled=true');
+    await ctx.sim.control('cors', 'enabled=true');
   }
   const d = await rowData(page);
   assert.equal(Number(d.gapsUnfilled), 4);
@@ -132,8 +117,8 @@ test('when REST history is blocked by CORS, the gap is shown as unfilled', async
 });
 
 test('an HTTP NDJSON feed is previewed with its mapping, then polled into the engine', async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
-  const url = `${sim.http}/orders.ndjson?limit=50`;
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
+  const url = `${ctx.sim.http}/orders.ndjson?limit=50`;
   await until(page, () => document.querySelector('[data-testid="http-url"]'));
   await page.fill('[data-testid="http-url"]', url);
   await page.selectOption('[data-testid="http-format"]', 'ndjson');
@@ -161,7 +146,7 @@ test('an HTTP NDJSON feed is previewed with its mapping, then polled into the en
 });
 
 test('a dropped CSV file is previewed, imported, and its bad rows exported safely', async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   const csv = [
     'id,time,price,quantity,product',
     '1,2025-10-07T09:50:26Z,10.5,2,tea',
@@ -194,8 +179,8 @@ test('a dropped CSV file is previewed, imported, and its bad rows exported safel
 });
 
 test('an SSE order stream is sampled from its first event, mapped and ingested', async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
-  const url = `${sim.http}/sse/orders`;
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
+  const url = `${ctx.sim.http}/sse/orders`;
   await until(page, () => document.querySelector('[data-testid="http-url"]'));
   await page.fill('[data-testid="http-url"]', url);
   await page.selectOption('[data-testid="http-format"]', 'sse');
@@ -218,11 +203,11 @@ test('an SSE order stream is sampled from its first event, mapped and ingested',
 });
 
 test('Coinbase and Kraken feeds subscribe and stream through the simulator', async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   for (const [venue, base, key] of [
-    ['coinbase', `${sim.ws}/coinbase`, 'coinbase:ETH-USD'],
-    ['kraken', `${sim.ws}/v2`, 'kraken:ETH/USD'],
+    ['coinbase', `${ctx.sim.ws}/coinbase`, 'coinbase:ETH-USD'],
+    ['kraken', `${ctx.sim.ws}/v2`, 'kraken:ETH/USD'],
   ]) {
     await page.selectOption('[data-testid="venue-select"]', venue);
     await page.fill('[data-testid="venue-symbol"]', 'eth-usd');

@@ -2,6 +2,8 @@
 // 127.0.0.1 only; resolves once it prints the address it listens on.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { launch, until } from './harness.mjs';
 
 const CANDIDATES = [process.env.FEEDSIM, 'target/debug/feedsim', 'target/release/feedsim'].filter(Boolean);
 
@@ -44,4 +46,38 @@ export async function startFeedsim(args = ['--rate', '50', '--max-seconds', '900
       });
     },
   };
+}
+
+/** The feed-list row of the Binance BTC-USD feed. */
+export const BINANCE_ROW = '[data-testid="feed-row"][data-feed-key="binance:BTCUSDT"]';
+
+/**
+ * Adds a Binance BTC-USD feed pointing at the simulator through the Feeds form, like a user;
+ * resolves once it is connected. Returns the stream URL the form showed.
+ */
+export async function addBinanceFeed(page, sim) {
+  await page.selectOption('[data-testid="venue-select"]', 'binance');
+  await page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
+  await page.fill('[data-testid="venue-ws-base"]', sim.ws);
+  const shown = await page.textContent('[data-testid="venue-url"]');
+  await page.click('[data-testid="venue-add"]');
+  await until(page, (sel) => document.querySelector(sel)?.dataset.state === 'connected', BINANCE_ROW);
+  return shown;
+}
+
+/**
+ * For a test file: starts the simulator and the browser (with the served dist/) before its
+ * tests and stops both after. The returned object gets `sim` and `env` once started.
+ */
+export function simulatorAndBrowser() {
+  const started = {};
+  before(async () => {
+    started.sim = await startFeedsim();
+    started.env = await launch();
+  });
+  after(async () => {
+    await started.env?.close();
+    await started.sim?.close();
+  });
+  return started;
 }

@@ -29,8 +29,11 @@ export async function launch() {
   };
 }
 
-/** A new page whose problems (console errors, uncaught errors, CSP violations) are collected. */
-export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId } = {}) {
+/**
+ * A new page whose problems (console errors, uncaught errors, CSP violations) are collected.
+ * `init`, a function, runs in the page before any of its scripts, on every load.
+ */
+export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId, init } = {}) {
   const context = await browser.newContext({ deviceScaleFactor, timezoneId, viewport: { width: 1280, height: 900 } });
   const opened = await openPageIn(context, url);
   return { ...opened, context };
@@ -50,6 +53,7 @@ export async function openPageIn(context, url) {
       window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`),
     );
   });
+  if (init) await page.addInitScript(init);
   const started = Date.now();
   await page.goto(url);
   return { page, context, problems, started };

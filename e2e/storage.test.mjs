@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { launch, openPage, until } from './harness.mjs';
+import { waitStored } from './stored.mjs';
 
 let env;
 before(async () => {
@@ -12,54 +13,6 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
-
-/**
- * Runs in the page: the trades stored in its database (total, distinct ids, latest time) once
- * more than `min` are stored, else false.
- */
-function storedMoreThan(min) {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open('tradelens');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('chunks')) {
-        db.close();
-        resolve(false);
-        return;
-      }
-      const req = db.transaction('chunks').objectStore('chunks').getAll();
-      req.onsuccess = () => {
-        const ids = new Set();
-        let count = 0;
-        let latest = 0;
-        for (const r of req.result) {
-          // Chunk layout: n at byte 8, ids (u64, little-endian) from byte 64.
-          const bytes = r.data;
-          const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-          const start = bytes.byteOffset + 64;
-          new BigUint64Array(bytes.buffer.slice(start, start + 8 * n)).forEach((id) => ids.add(id));
-          count += n;
-          latest = Math.max(latest, r.time_max);
-        }
-        db.close();
-        resolve(count > min ? { count, distinct: ids.size, latest } : false);
-      };
-      req.onerror = () => reject(req.error);
-    };
-  });
-}
-
-/** Waits (frame by frame, up to `timeout` ms) until more than `min` trades are stored. */
-async function waitStored(page, min, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const s = await page.evaluate(storedMoreThan, min);
-    if (s) return s;
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-  }
-  throw new Error(`never more than ${min} trades stored`);
-}
 
 const kpiCount = (page) => page.evaluate(() => Number(document.querySelector('[data-testid="kpi-count"]')?.dataset.value ?? 0));
 

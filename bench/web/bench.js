@@ -15,12 +15,90 @@ export function canon(raw, fromMs = -Infinity) {
   return Object.fromEntries(COLUMNS.map((c) => [c, rows.map((i) => Number(raw[c][i]))]));
 }
 
+/** JavaScript's own decoding of the same Binance messages: `JSON.parse`, then the numbers a
+ * trade needs (what the app would do without its decoder). Returns the trades read. */
+function jsonParseBaseline(messages) {
+  let trades = 0;
+  let check = 0;
+  for (const m of messages) {
+    const o = JSON.parse(m);
+    if (o.e !== 'trade') continue;
+    check += parseFloat(o.p) * parseFloat(o.q) + o.T + o.t + (o.m ? 1 : 0);
+    trades++;
+  }
+  return check === check ? trades : -1;
+}
+
+/** The least a CSV reader does, on the same chunks: UTF-8 to text, split lines and fields,
+ * `parseFloat` every field (no quoting, no validation). Returns the rows after the header. */
+function splitParseBaseline(bytes, chunk) {
+  const text = new TextDecoder();
+  let carry = '';
+  let rows = -1;
+  let check = 0;
+  const line = (l) => {
+    if (l === '') return;
+    for (const f of l.split(',')) {
+      const x = parseFloat(f);
+      if (x === x) check += x;
+    }
+    rows++;
+  };
+  for (let at = 0; at < bytes.length; at += chunk) {
+    const lines = (carry + text.decode(bytes.subarray(at, at + chunk), { stream: true })).split('\n');
+    carry = lines.pop();
+    for (const l of lines) line(l);
+  }
+  line(carry + text.decode());
+  return check === check ? rows : -1;
+}
+
+/**
+ * Decoding workloads, each against its JavaScript baseline on the same bytes in the same page:
+ * D1, Binance `@trade` messages one call each, as a socket delivers them (JSON.parse); D2,
+ * generic CSV in chunks of `chunk` bytes (split and parseFloat). Warm-up runs first, then the
+ * measured runs of the decoder and its baseline alternate, so drift hits both alike. Every
+ * run must read every trade of the corpus. For D1 the adapter's corpus may also decode the
+ * messages in a loop on its own side (`inside`), to show what crossing into it costs.
+ */
+async function decodeWorkloads(adapter, { warmup, runs, chunk }) {
+  const corpus = adapter.corpus();
+  const messageBytes = corpus.messages.reduce((s, m) => s + m.length, 0);
+  const pairs = {
+    D1: {
+      bytes: messageBytes,
+      tool: () => adapter.binance(corpus.messages),
+      baseline: () => jsonParseBaseline(corpus.messages),
+      ...(corpus.inside ? { inside: corpus.inside } : {}),
+    },
+    D2: { bytes: corpus.csv.length, tool: () => adapter.csv(corpus.csv, chunk), baseline: () => splitParseBaseline(corpus.csv, chunk) },
+  };
+  const out = { trades: corpus.trades, chunk, workloads: {} };
+  for (const [id, w] of Object.entries(pairs)) {
+    const sides = ['tool', 'baseline', 'inside'].filter((side) => w[side]);
+    const times = Object.fromEntries(sides.map((side) => [side, []]));
+    for (let i = 0; i < warmup + runs; i++) {
+      for (const side of sides) {
+        const t0 = performance.now();
+        const n = w[side]();
+        const ms = performance.now() - t0;
+        if (n !== corpus.trades) throw new Error(`${id} ${side}: read ${n} trades of ${corpus.trades}`);
+        if (i >= warmup) times[side].push(ms);
+      }
+    }
+    out.workloads[id] = { bytes: w.bytes, times };
+  }
+  return out;
+}
+
 /**
  * Installs `window.bench` for an adapter:
  *   init(): Promise        loads the tool (once)
  *   load(cols)             replaces the data with these columns
  *   aggregate()            per-minute, per-symbol aggregates of everything (raw columns)
  *   append(cols, fromMs)   adds trades, returns the aggregates of buckets >= fromMs (raw)
+ *   decode (optional)      { corpus(): {messages, csv, trades}, binance(messages): trades,
+ *                            csv(bytes, chunk): trades }: the decoding workloads
  */
 export function install(adapter) {
   let ready = null;
@@ -56,6 +134,12 @@ export function install(adapter) {
         ms += performance.now() - t0;
       }
       return { ms, last: canon(last, from), result: canon(await adapter.aggregate()) };
+    },
+    /** D1, D2: decoding against JavaScript baselines (see `decodeWorkloads`). */
+    async decode(config) {
+      await init();
+      if (!adapter.decode) throw new Error(`${adapter.name} has no decoding workloads`);
+      return decodeWorkloads(adapter.decode, config);
     },
   };
   // Cold start (W4): with ?cold=N the page loads the tool, aggregates N trades and reports the

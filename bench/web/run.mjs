@@ -2,7 +2,11 @@
 // per tool in Debian's headless Chromium (playwright-core), runs each workload with warm-up
 // and measured runs, checks every run's aggregates against TradeLens's, and writes
 // bench/results.json and the README table (between <!-- bench:start --> and <!-- bench:end -->).
-//   node bench/web/run.mjs [--quick]     (--quick: small sizes, for development)
+// It also times decoding in the browser (D1 Binance messages, D2 CSV chunks) against
+// JavaScript baselines in the same page (README table between <!-- bench-decode:start --> and
+// <!-- bench-decode:end -->).
+//   node bench/web/run.mjs [--quick]       (--quick: small sizes, for development)
+//   node bench/web/run.mjs --only decode   (decoding only; merged into bench/results.json)
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +16,8 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 const QUICK = process.argv.includes('--quick');
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+if (ONLY !== null && ONLY !== 'decode') throw new Error(`--only takes "decode", not "${ONLY}"`);
 const TOOLS = (process.env.BENCH_TOOLS ?? 'tradelens,duckdb,perspective,arquero').split(',');
 const NAMES = { tradelens: 'TradeLens', duckdb: 'DuckDB-Wasm', perspective: 'Perspective', arquero: 'Arquero' };
 const VERSIONS = { tradelens: 'workspace', duckdb: '1.32.0', perspective: '3.8.0', arquero: '8.0.3' };
@@ -19,6 +25,14 @@ const N = QUICK ? 100_000 : 1_000_000;
 const W1 = { warmup: QUICK ? 1 : 2, runs: QUICK ? 2 : 5 };
 const W2 = { warmup: QUICK ? 0 : 1, runs: QUICK ? 1 : 3, steps: QUICK ? 10 : 100, batch: 1_000 };
 const W4 = { runs: QUICK ? 2 : 5, trades: 10_000 };
+/** Decoding: the native benchmarks' corpus (2 h of demo trades), CSV in 64 KiB chunks as
+ * natively. Runs of TradeLens and of its baseline alternate. */
+const DECODE = { warmup: QUICK ? 1 : 3, runs: QUICK ? 3 : 9, chunk: 64 * 1024 };
+const DECODE_TITLES = {
+  D1: 'D1: Binance @trade messages, one call each',
+  D2: 'D2: generic CSV, 64 KiB chunks',
+};
+const BASELINES = { D1: 'JSON.parse + parseFloat', D2: 'split + parseFloat' };
 /** Past this many seconds on one workload, a tool stops after its current measured run (at
  * least one): a slow peer must not push `make bench` past its 20 minutes. The table shows
  * how many runs each median is of. */
@@ -98,48 +112,8 @@ async function main() {
     console.log(JSON.stringify({ ...row, times_ms: undefined }));
   };
   try {
-    for (const tool of TOOLS) {
-      const url = `${server.url}${tool}.html`;
-      let opened;
-      try {
-        opened = await openPage(browser, url);
-      } catch (e) {
-        for (const w of ['W1', 'W2']) record(w, tool, { failed: `page did not load: ${e.message}` });
-        continue;
-      }
-      const { page, context, errors } = opened;
-      // W1: load N trades, aggregate per minute and symbol.
-      await workload('W1', tool, W1.warmup, W1.runs, () => page.evaluate((n) => window.bench.w1(n), N), (r) => r.result, errors, record, reference);
-      // W2: N trades loaded, then appends, each followed by the touched buckets' aggregates.
-      await workload('W2', tool, W2.warmup, W2.runs,
-        () => page.evaluate(([n, s, b]) => window.bench.w2(n, s, b), [N, W2.steps, W2.batch]),
-        (r) => r, errors, record, reference, true);
-      await context.close();
-    }
-    // W4: cold start in a fresh context (empty cache), bytes transferred.
-    for (const tool of TOOLS) {
-      const times = [];
-      let bytes = null;
-      let failed = null;
-      for (let i = 0; i < W4.runs && !failed; i++) {
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        server.served.length = 0;
-        try {
-          await page.goto(`${server.url}${tool}.html?cold=${W4.trades}`);
-          const r = await (await page.waitForFunction(() => window.coldResult, null, { timeout: 60_000 })).jsonValue();
-          if (r.error) throw new Error(r.error);
-          times.push(r.ms);
-          const all = server.served.map((s) => s.body);
-          bytes = { requests: all.length, raw: all.reduce((s, b) => s + b.length, 0), gzip: all.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) };
-          if (i === 0) console.log(`${tool} cold start downloads: ${server.served.map((s) => s.file.slice(ROOT.length)).join(', ')}`);
-        } catch (e) {
-          failed = e.message.split('\n')[0];
-        }
-        await context.close();
-      }
-      record('W4', tool, failed ? { failed } : { ...summary(times), bytes_raw: bytes.raw, bytes_gzip: bytes.gzip, requests: bytes.requests });
-    }
+    if (!ONLY) await peers(browser, server, record, reference);
+    await decoding(browser, server, results);
   } finally {
     await browser.close();
     server.close();
@@ -148,13 +122,101 @@ async function main() {
     generated: new Date().toISOString(),
     browser: `Chromium ${browser.version()}`,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), platform: process.platform },
-    config: { trades: N, W1, W2, W4, budget_s: BUDGET_S, sum_tolerance: SUM_TOLERANCE, quick: QUICK },
+    config: { trades: N, W1, W2, W4, decode: DECODE, budget_s: BUDGET_S, sum_tolerance: SUM_TOLERANCE, quick: QUICK },
     results,
   };
   const file = QUICK ? join(ROOT, 'bench', 'results-quick.tmp') : join(ROOT, 'bench', 'results.json');
-  await writeFile(file, JSON.stringify(out, null, 2) + '\n');
-  if (!QUICK) await updateReadme(out);
-  console.log(table(out));
+  // --only decode keeps the rest of the last full run.
+  const written = ONLY && !QUICK ? await merged(file, out) : out;
+  await writeFile(file, JSON.stringify(written, null, 2) + '\n');
+  if (!QUICK) await updateReadme(written, !ONLY);
+  if (!ONLY) console.log(table(written));
+  console.log(decodeTable(written));
+}
+
+/** The decoding rows of `out` in place of those of the results file, everything else kept. */
+async function merged(file, out) {
+  const old = JSON.parse(await readFile(file, 'utf8'));
+  old.results = old.results.filter((r) => !(r.workload in DECODE_TITLES)).concat(out.results);
+  old.config.decode = DECODE;
+  return old;
+}
+
+/** D1, D2 in the TradeLens page: each decoder's runs next to its baseline's, same bytes. */
+async function decoding(browser, server, results) {
+  const { page, context, errors } = await openPage(browser, `${server.url}tradelens.html`);
+  try {
+    const r = await page.evaluate((cfg) => window.bench.decode(cfg), DECODE);
+    const measured = new Date().toISOString();
+    for (const [id, w] of Object.entries(r.workloads)) {
+      const rate = (times) => ({ mb_per_s: w.bytes / 1e6 / (median(times) / 1000), trades_per_s: r.trades / (median(times) / 1000) });
+      const [tool, base] = [rate(w.times.tool), rate(w.times.baseline)];
+      const common = { bytes: w.bytes, trades: r.trades, ...(id === 'D2' ? { chunk_bytes: r.chunk } : {}), browser: `Chromium ${browser.version()}`, measured };
+      const rows = [
+        { workload: id, tool: 'TradeLens', version: 'workspace', ...summary(w.times.tool), ...common, ...tool, vs_baseline: tool.mb_per_s / base.mb_per_s },
+        { workload: id, tool: 'JS baseline', version: BASELINES[id], ...summary(w.times.baseline), ...common, ...base },
+      ];
+      if (w.times.inside) {
+        const inside = rate(w.times.inside);
+        rows.splice(1, 0, { workload: id, tool: 'TradeLens', version: 'in-wasm loop', ...summary(w.times.inside), ...common, ...inside, vs_baseline: inside.mb_per_s / base.mb_per_s });
+      }
+      for (const row of rows) {
+        results.push(row);
+        console.log(JSON.stringify({ ...row, times_ms: undefined }));
+      }
+    }
+  } catch (e) {
+    const why = (e.message ?? String(e)).split('\n')[0] + (errors.length ? ` (page: ${errors[0]})` : '');
+    for (const id of Object.keys(DECODE_TITLES)) results.push({ workload: id, tool: 'TradeLens', version: 'workspace', failed: why });
+  } finally {
+    await context.close();
+  }
+}
+
+/** W1, W2 and W4: TradeLens and its peers. */
+async function peers(browser, server, record, reference) {
+  for (const tool of TOOLS) {
+    const url = `${server.url}${tool}.html`;
+    let opened;
+    try {
+      opened = await openPage(browser, url);
+    } catch (e) {
+      for (const w of ['W1', 'W2']) record(w, tool, { failed: `page did not load: ${e.message}` });
+      continue;
+    }
+    const { page, context, errors } = opened;
+    // W1: load N trades, aggregate per minute and symbol.
+    await workload('W1', tool, W1.warmup, W1.runs, () => page.evaluate((n) => window.bench.w1(n), N), (r) => r.result, errors, record, reference);
+    // W2: N trades loaded, then appends, each followed by the touched buckets' aggregates.
+    await workload('W2', tool, W2.warmup, W2.runs,
+      () => page.evaluate(([n, s, b]) => window.bench.w2(n, s, b), [N, W2.steps, W2.batch]),
+      (r) => r, errors, record, reference, true);
+    await context.close();
+  }
+  // W4: cold start in a fresh context (empty cache), bytes transferred.
+  for (const tool of TOOLS) {
+    const times = [];
+    let bytes = null;
+    let failed = null;
+    for (let i = 0; i < W4.runs && !failed; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      server.served.length = 0;
+      try {
+        await page.goto(`${server.url}${tool}.html?cold=${W4.trades}`);
+        const r = await (await page.waitForFunction(() => window.coldResult, null, { timeout: 60_000 })).jsonValue();
+        if (r.error) throw new Error(r.error);
+        times.push(r.ms);
+        const all = server.served.map((s) => s.body);
+        bytes = { requests: all.length, raw: all.reduce((s, b) => s + b.length, 0), gzip: all.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) };
+        if (i === 0) console.log(`${tool} cold start downloads: ${server.served.map((s) => s.file.slice(ROOT.length)).join(', ')}`);
+      } catch (e) {
+        failed = e.message.split('\n')[0];
+      }
+      await context.close();
+    }
+    record('W4', tool, failed ? { failed } : { ...summary(times), bytes_raw: bytes.raw, bytes_gzip: bytes.gzip, requests: bytes.requests });
+  }
 }
 
 async function workload(name, tool, warmup, runs, run, resultOf, errors, record, reference, isW2 = false) {
@@ -211,14 +273,40 @@ export function table(out) {
     '"vs fastest peer" is the fastest peer\'s median divided by this tool\'s: above 1x is faster than every peer.';
 }
 
-async function updateReadme(out) {
+/** The decoding table: medians, rates, and TradeLens's rate over its baseline's. */
+export function decodeTable(out) {
+  const lines = ['| workload | decoder | median | MB/s | trades/s | runs | vs baseline |', '|---|---|---:|---:|---:|---:|---:|'];
+  const rows = out.results.filter((r) => r.workload in DECODE_TITLES);
+  for (const r of rows) {
+    const name = r.tool !== 'TradeLens'
+      ? `JS baseline: ${r.version}`
+      : r.version === 'in-wasm loop' ? 'TradeLens, all in one call (no JS crossing per message)' : 'TradeLens (wasm, as shipped)';
+    if (r.failed) {
+      lines.push(`| ${DECODE_TITLES[r.workload]} | ${name} | failed: ${r.failed.replaceAll('|', '/')} | | | | |`);
+      continue;
+    }
+    const ratio = r.vs_baseline ? `${r.vs_baseline.toFixed(2)}x` : '1.00x';
+    lines.push(`| ${DECODE_TITLES[r.workload]} | ${name} | ${r.median_ms.toFixed(1)} ms | ${r.mb_per_s.toFixed(0)} | ${(r.trades_per_s / 1e6).toFixed(2)} M | ${r.runs} | ${ratio} |`);
+  }
+  const first = rows.find((r) => !r.failed);
+  const about = first
+    ? `${first.trades.toLocaleString('en')} trades; ${first.browser}, ${out.machine.cpus} × ${out.machine.cpu}, ${first.measured.slice(0, 10)}. `
+    : '';
+  return lines.join('\n') + `\n\n${about}MB/s counts 10^6 bytes of input. "vs baseline" is TradeLens's rate divided by the baseline's, measured alternately in the same page.`;
+}
+
+/** Rewrites the README's tables: the peers' (when `peersToo`) and the decoding one. */
+async function updateReadme(out, peersToo) {
   const path = join(ROOT, 'README.md');
-  const readme = await readFile(path, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const [a, b] = [readme.indexOf(start), readme.indexOf(end)];
-  if (a < 0 || b < a) throw new Error('README.md has no bench markers');
-  await writeFile(path, readme.slice(0, a + start.length) + '\n' + table(out) + '\n' + readme.slice(b));
+  let readme = await readFile(path, 'utf8');
+  const blocks = [['<!-- bench-decode:start -->', '<!-- bench-decode:end -->', decodeTable(out)]];
+  if (peersToo) blocks.push(['<!-- bench:start -->', '<!-- bench:end -->', table(out)]);
+  for (const [start, end, text] of blocks) {
+    const [a, b] = [readme.indexOf(start), readme.indexOf(end)];
+    if (a < 0 || b < a) throw new Error(`README.md has no ${start} marker`);
+    readme = readme.slice(0, a + start.length) + '\n' + text + '\n' + readme.slice(b);
+  }
+  await writeFile(path, readme);
 }
 
 await main();

@@ -1,14 +1,21 @@
 //! One decoder per feed, whatever its dialect: whole messages (sockets, events, polled bodies)
 //! or chunks of a stream (files).
+//!
+//! A message that cannot be read at all is quarantined with its own text, so the user sees
+//! what arrived. A stream (a file) is checked for its encoding on its first chunk; an error
+//! that stops the whole stream (UTF-16, a header without a mapped column, not a JSON array)
+//! is the `Err` of [`Decoder::chunk`], for the import to stop and say so.
 
 use tradelens_core::decode::binance::Binance;
 use tradelens_core::decode::coinbase::Coinbase;
-use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, NdjsonStream};
+use tradelens_core::decode::encoding::sniff;
+use tradelens_core::decode::generic::{CsvDecoder, JsonArrayStream, JsonDecoder, NdjsonStream};
 use tradelens_core::decode::kraken::Kraken;
 use tradelens_core::decode::shopify::Shopify;
 use tradelens_core::decode::stripe::Stripe;
+use tradelens_core::decode::text::truncate;
 use tradelens_core::decode::time::EpochUnit;
-use tradelens_core::decode::{DecodeError, Decoded};
+use tradelens_core::decode::{DecodeError, Decoded, Reject, RAW_LIMIT};
 use tradelens_core::feed::preview::SampleFormat;
 use tradelens_core::feed::venue::Venue;
 
@@ -18,106 +25,141 @@ use super::spec::{FeedSpec, FileFormat};
 const RECORD_LIMIT: usize = 64 * 1024;
 
 /// The decoder of one feed.
-pub enum Decoder {
+pub struct Decoder {
+    kind: Kind,
+    /// The one symbol a venue stream subscribed to.
+    symbol: Option<String>,
+    /// A stream's first chunk was seen (and its encoding checked).
+    started: bool,
+}
+
+enum Kind {
     /// Nothing to decode (the demo).
     None,
-    /// Binance.
     Binance(Binance),
-    /// Coinbase.
     Coinbase(Coinbase),
-    /// Kraken.
     Kraken(Kraken),
-    /// JSON array or NDJSON messages.
+    /// JSON array or NDJSON messages (polled bodies, events).
     Json(JsonDecoder),
-    /// Streamed NDJSON.
+    /// A streamed JSON array file.
+    JsonArray(JsonArrayStream),
     Ndjson(NdjsonStream),
-    /// Streamed CSV.
     Csv(CsvDecoder),
-    /// Shopify export.
     Shopify(Shopify),
-    /// Stripe export.
     Stripe(Stripe),
 }
 
 impl Decoder {
     /// The decoder a feed needs.
     pub fn for_spec(spec: &FeedSpec) -> Decoder {
-        match spec {
-            FeedSpec::Demo => Decoder::None,
+        let kind = match spec {
+            FeedSpec::Demo => Kind::None,
             FeedSpec::Venue(p) => match p.venue {
-                Venue::Binance => Decoder::Binance(Binance::new(EpochUnit::Millis, &p.symbol)),
-                Venue::Coinbase => Decoder::Coinbase(Coinbase::new()),
-                Venue::Kraken => Decoder::Kraken(Kraken::new()),
+                Venue::Binance => Kind::Binance(Binance::new(EpochUnit::Millis, &p.symbol)),
+                Venue::Coinbase => Kind::Coinbase(Coinbase::new()),
+                Venue::Kraken => Kind::Kraken(Kraken::new()),
             },
             FeedSpec::Poll { mapping, .. } | FeedSpec::Sse { mapping, .. } => {
-                Decoder::Json(JsonDecoder::new(mapping.clone()))
+                Kind::Json(JsonDecoder::new(mapping.clone()))
             }
             FeedSpec::File {
                 format, mapping, ..
             } => match (format, mapping) {
-                (FileFormat::Shopify, _) => Decoder::Shopify(Shopify::new(RECORD_LIMIT)),
-                (FileFormat::Stripe, _) => Decoder::Stripe(Stripe::new(RECORD_LIMIT)),
+                (FileFormat::Shopify, _) => Kind::Shopify(Shopify::new(RECORD_LIMIT)),
+                (FileFormat::Stripe, _) => Kind::Stripe(Stripe::new(RECORD_LIMIT)),
                 (FileFormat::Generic(SampleFormat::Csv), Some(m)) => {
-                    Decoder::Csv(CsvDecoder::new(m.clone(), RECORD_LIMIT))
+                    Kind::Csv(CsvDecoder::new(m.clone(), RECORD_LIMIT))
                 }
                 (FileFormat::Generic(SampleFormat::Ndjson), Some(m)) => {
-                    Decoder::Ndjson(NdjsonStream::new(m.clone(), RECORD_LIMIT))
+                    Kind::Ndjson(NdjsonStream::new(m.clone(), RECORD_LIMIT))
                 }
-                (FileFormat::Generic(_), Some(m)) => Decoder::Json(JsonDecoder::new(m.clone())),
-                (FileFormat::Generic(_), None) => Decoder::None,
+                (FileFormat::Generic(SampleFormat::JsonArray), Some(m)) => {
+                    Kind::JsonArray(JsonArrayStream::new(m.clone(), RECORD_LIMIT))
+                }
+                (FileFormat::Generic(_), None) => Kind::None,
             },
+        };
+        Decoder {
+            kind,
+            symbol: match spec {
+                FeedSpec::Venue(p) => Some(p.symbol.clone()),
+                _ => None,
+            },
+            started: false,
         }
     }
 
-    /// One message (socket, event) or whole body.
-    pub fn message(&mut self, text: &str) -> Result<Decoded, DecodeError> {
-        match self {
-            Decoder::Binance(d) => d.decode(text),
-            Decoder::Coinbase(d) => d.decode(text),
-            Decoder::Kraken(d) => d.decode(text),
-            Decoder::Json(d) => {
-                if text.trim_start().starts_with('[') {
+    /// One message (socket, event) or whole body. Never fails: a message that cannot be read
+    /// at all comes back as a reject quoting it.
+    pub fn message(&mut self, text: &str) -> Decoded {
+        let decoded = match &mut self.kind {
+            Kind::Binance(d) => d.decode(text),
+            Kind::Coinbase(d) => d.decode(text),
+            Kind::Kraken(d) => d.decode(text),
+            Kind::Json(d) => {
+                if text
+                    .trim_start_matches('\u{feff}')
+                    .trim_start()
+                    .starts_with('[')
+                {
                     d.decode_array(text)
                 } else {
                     Ok(d.decode_ndjson(text, 1))
                 }
             }
             _ => Ok(Decoded::default()),
+        };
+        let mut decoded = decoded.unwrap_or_else(|error| {
+            let mut d = Decoded::default();
+            d.rejects.push(Reject {
+                error,
+                raw: truncate(text, RAW_LIMIT).to_string(),
+            });
+            d
+        });
+        if let Some(symbol) = &self.symbol {
+            decoded.keep_symbol(symbol, text);
         }
+        decoded
     }
 
-    /// One chunk of a stream; `eof` ends it.
+    /// One chunk of a stream; `eof` ends it. An `Err` stops the stream: nothing later in it
+    /// can be read.
     pub fn chunk(&mut self, bytes: &[u8], eof: bool) -> Result<Decoded, DecodeError> {
-        match self {
-            Decoder::Csv(d) => {
-                let mut out = d.feed(bytes)?;
-                if eof {
-                    out.append(d.finish()?);
-                }
-                Ok(out)
-            }
-            Decoder::Ndjson(d) => {
-                let mut out = d.feed(bytes);
-                if eof {
-                    out.append(d.finish());
-                }
-                Ok(out)
-            }
-            Decoder::Shopify(d) => {
-                let mut out = d.feed(bytes)?;
-                if eof {
-                    out.append(d.finish()?);
-                }
-                Ok(out)
-            }
-            Decoder::Stripe(d) => {
-                let mut out = d.feed(bytes)?;
-                if eof {
-                    out.append(d.finish()?);
-                }
-                Ok(out)
-            }
-            _ => self.message(&String::from_utf8_lossy(bytes)),
+        if !std::mem::replace(&mut self.started, true) {
+            sniff(bytes)?;
+        }
+        match &mut self.kind {
+            Kind::Csv(d) => fed(d, bytes, eof, CsvDecoder::feed, CsvDecoder::finish),
+            Kind::JsonArray(d) => fed(
+                d,
+                bytes,
+                eof,
+                JsonArrayStream::feed,
+                JsonArrayStream::finish,
+            ),
+            Kind::Ndjson(d) => fed(d, bytes, eof, |d, b| Ok(d.feed(b)), |d| Ok(d.finish())),
+            Kind::Shopify(d) => fed(d, bytes, eof, Shopify::feed, Shopify::finish),
+            Kind::Stripe(d) => fed(d, bytes, eof, Stripe::feed, Stripe::finish),
+            // The other kinds read whole messages, not streams.
+            _ => Ok(Decoded::default()),
         }
     }
+}
+
+type Step<T> = fn(&mut T, &[u8]) -> Result<Decoded, DecodeError>;
+
+/// Feeds `bytes` to a stream decoder, and ends it when `eof`.
+fn fed<T>(
+    d: &mut T,
+    bytes: &[u8],
+    eof: bool,
+    feed: Step<T>,
+    finish: fn(&mut T) -> Result<Decoded, DecodeError>,
+) -> Result<Decoded, DecodeError> {
+    let mut out = feed(d, bytes)?;
+    if eof {
+        out.append(finish(d)?);
+    }
+    Ok(out)
 }

@@ -205,7 +205,7 @@ impl Feeds {
                 rt.next_id += 1;
                 let worker = Worker {
                     key: String::new(),
-                    decoder: Decoder::None,
+                    decoder: Decoder::for_spec(&FeedSpec::Demo),
                     spec: FeedSpec::Demo,
                     status,
                     generation: 0,

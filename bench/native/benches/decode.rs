@@ -6,40 +6,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tradelens_bench::demo_trades;
+use tradelens_bench::{binance_messages, csv_mapping, csv_text, demo_trades, DECODE_HOURS};
 use tradelens_core::decode::binance::Binance;
-use tradelens_core::decode::generic::{CsvDecoder, Mapping, TimeFormat};
+use tradelens_core::decode::generic::CsvDecoder;
 use tradelens_core::decode::time::EpochUnit;
 use tradelens_core::demo::DemoMode;
-use tradelens_core::model::Side;
-
-fn binance_lines() -> Vec<String> {
-    demo_trades(DemoMode::Exchange, 2)
-        .iter()
-        .map(|t| {
-            format!(
-                r#"{{"e":"trade","E":{},"s":"BTCUSDT","t":{},"p":"{}","q":"{}","T":{},"m":{},"M":true}}"#,
-                t.time_ms,
-                t.id,
-                t.price,
-                t.qty,
-                t.time_ms,
-                t.side == Some(Side::Sell)
-            )
-        })
-        .collect()
-}
-
-fn csv_text() -> String {
-    let mut s = String::from("id,time,price,qty,symbol\n");
-    for t in demo_trades(DemoMode::Exchange, 2) {
-        s.push_str(&format!(
-            "{},{},{},{},{}\n",
-            t.id, t.time_ms, t.price, t.qty, t.symbol
-        ));
-    }
-    s
-}
 
 fn baseline(text: &str) -> f64 {
     text.lines()
@@ -49,7 +20,8 @@ fn baseline(text: &str) -> f64 {
 }
 
 fn decode(c: &mut Criterion) {
-    let lines = binance_lines();
+    let trades = demo_trades(DemoMode::Exchange, DECODE_HOURS);
+    let lines = binance_messages(&trades);
     let ws_bytes: usize = lines.iter().map(|l| l.len()).sum();
     // For trades/s: criterion reports one throughput per group, so the counts go to stderr.
     eprintln!("binance: {} messages, {ws_bytes} bytes", lines.len());
@@ -67,7 +39,7 @@ fn decode(c: &mut Criterion) {
     });
     group.finish();
 
-    let csv = csv_text();
+    let csv = csv_text(&trades);
     eprintln!("csv: {} rows, {} bytes", csv.lines().count() - 1, csv.len());
     let mut group = c.benchmark_group("decode_csv");
     group.throughput(Throughput::Bytes(csv.len() as u64));
@@ -76,12 +48,7 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("generic_csv_64k_chunks", |b| {
         b.iter(|| {
-            let mut mapping = Mapping::new("time", "price");
-            mapping.qty = Some("qty".into());
-            mapping.id = Some("id".into());
-            mapping.symbol = Some("symbol".into());
-            mapping.time_format = TimeFormat::Epoch(EpochUnit::Millis);
-            let mut d = CsvDecoder::new(mapping, 1 << 20);
+            let mut d = CsvDecoder::new(csv_mapping(), 1 << 20);
             let mut n = 0;
             for chunk in csv.as_bytes().chunks(64 * 1024) {
                 n += d.feed(chunk).map_or(0, |x| x.trades.len());

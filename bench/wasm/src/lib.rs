@@ -5,8 +5,12 @@
 //! Columns: `time` (ms since the epoch, `Float64Array`), `symbol` (index into the symbol names
 //! given to [`BenchEngine::new`], `Uint32Array`), `price` and `qty` (`Float64Array`), `side`
 //! (0 = taker bought, 1 = taker sold, `Uint8Array`).
+//!
+//! [`decode`] drives the app's decoders the same way: Binance messages and CSV chunks.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod decode;
 
 use std::collections::HashMap;
 

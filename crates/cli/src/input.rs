@@ -11,9 +11,13 @@ use std::path::{Path, PathBuf};
 use tradelens_core::clean::{CleanConfig, Cleaner};
 use tradelens_core::decode::binance::Binance;
 use tradelens_core::decode::coinbase::Coinbase;
-use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, Mapping, NdjsonStream, TimeFormat};
+use tradelens_core::decode::encoding::sniff;
+use tradelens_core::decode::generic::{
+    CsvDecoder, JsonArrayStream, Mapping, NdjsonStream, TimeFormat,
+};
 use tradelens_core::decode::kraken::Kraken;
 use tradelens_core::decode::shopify::Shopify;
+use tradelens_core::decode::split::{ArraySplitter, LineSplitter, Piece};
 use tradelens_core::decode::stripe::Stripe;
 use tradelens_core::decode::text::truncate;
 use tradelens_core::decode::time::EpochUnit;
@@ -21,7 +25,6 @@ use tradelens_core::decode::{csv::CsvTable, DecodeError, Decoded, Position, Reje
 use tradelens_core::model::{Dim, Trade};
 
 use crate::args::InputArgs;
-use crate::split::{ArraySplitter, LineSplitter, Piece};
 
 /// Bytes read from the file at a time.
 pub const CHUNK: usize = 64 * 1024;
@@ -127,14 +130,6 @@ pub enum InputError {
     /// `--map` was given for a format that does not take it.
     #[error("--map applies to the csv, json and ndjson formats, not {0}")]
     MapNotApplicable(&'static str),
-    /// The format was given as a JSON array but the file is not one.
-    #[error("{path}: expected a JSON array (`[`), found `{found}`")]
-    NotAnArray {
-        /// The file.
-        path: PathBuf,
-        /// The first byte found.
-        found: char,
-    },
 }
 
 /// Recognizes a format from the first bytes of a file: a JSON array or NDJSON (venue shapes
@@ -260,7 +255,7 @@ fn first_time(format: Format, head: &[u8], field: &str) -> Option<String> {
                 LineSplitter::new(RECORD_LIMIT).feed(head, false, &mut pieces);
             }
             pieces.iter().find_map(|p| match p {
-                Piece::Whole(_, bytes) => {
+                Piece::Whole { bytes, .. } => {
                     let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
                     let found = if field.starts_with('/') {
                         v.pointer(field)
@@ -272,7 +267,7 @@ fn first_time(format: Format, head: &[u8], field: &str) -> Option<String> {
                         other => other.to_string(),
                     })
                 }
-                Piece::TooLong(_) => None,
+                Piece::TooLong(_) | Piece::Cut(..) => None,
             })
         }
         _ => None,
@@ -309,18 +304,13 @@ impl Venue {
     }
 }
 
-/// One array element's decoder.
-enum Item {
-    Json(Box<JsonDecoder>),
-    Venue(Venue),
-}
-
 enum Decoder {
     Csv(Box<CsvDecoder>),
     Shopify(Box<Shopify>),
     Stripe(Box<Stripe>),
     Ndjson(Box<NdjsonStream>),
-    Array(ArraySplitter, Item),
+    Json(Box<JsonArrayStream>),
+    Array(ArraySplitter, Venue),
     Lines(LineSplitter, Venue),
 }
 
@@ -374,17 +364,24 @@ fn decode_piece(
     at: impl Fn(u64) -> Position,
     f: impl FnOnce(&str) -> Result<Decoded, DecodeError>,
 ) -> Decoded {
-    let (index, bytes) = match piece {
-        Piece::Whole(i, b) => (i, b),
+    let mut d = Decoded::default();
+    let (index, offset, bytes) = match piece {
+        Piece::Whole {
+            index,
+            offset,
+            bytes,
+        } => (index, offset, bytes),
         Piece::TooLong(i) => {
-            let mut d = Decoded::default();
-            d.rejects.push(reject(
-                DecodeError::TooLong {
-                    at: at(i),
-                    limit: RECORD_LIMIT,
-                },
-                b"",
-            ));
+            let error = DecodeError::TooLong {
+                at: at(i),
+                limit: RECORD_LIMIT,
+            };
+            d.rejects.push(reject(error, b""));
+            return d;
+        }
+        Piece::Cut(i, bytes) => {
+            d.rejects
+                .push(reject(DecodeError::Truncated { at: at(i) }, &bytes));
             return d;
         }
     };
@@ -392,10 +389,11 @@ fn decode_piece(
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
-            let mut d = Decoded::default();
+            let k = e.valid_up_to();
             let error = DecodeError::Utf8 {
                 at,
-                offset: e.valid_up_to(),
+                offset: offset + k as u64,
+                byte: bytes[k],
             };
             d.rejects.push(reject(error, &bytes));
             return d;
@@ -409,7 +407,6 @@ fn decode_piece(
             d
         }
         Err(e) => {
-            let mut d = Decoded::default();
             d.rejects.push(reject(relocate(e, &at), &bytes));
             d
         }
@@ -441,6 +438,13 @@ impl TradeStream {
         let mut head = vec![0; CHUNK];
         let n = read_full(&mut file, &mut head).map_err(io)?;
         head.truncate(n);
+        let decode_error = |error: DecodeError| InputError::Decode {
+            path: path.clone(),
+            error: Box::new(error),
+            hint: "",
+        };
+        // The same refusal of other encodings as the app's file import.
+        sniff(&head).map_err(decode_error)?;
         let format = args.format.unwrap_or_else(|| detect(&head));
         if !args.map.is_empty() && !format.is_generic() {
             return Err(InputError::MapNotApplicable(format.name()));
@@ -460,7 +464,7 @@ impl TradeStream {
         };
         let decoder = match (format, venue) {
             (_, Some(v)) if first == Some(b'[') => {
-                Decoder::Array(ArraySplitter::new(RECORD_LIMIT), Item::Venue(v))
+                Decoder::Array(ArraySplitter::new(RECORD_LIMIT), v)
             }
             (_, Some(v)) => Decoder::Lines(LineSplitter::new(RECORD_LIMIT), v),
             (Format::Csv, _) => Decoder::Csv(Box::new(CsvDecoder::new(
@@ -469,15 +473,14 @@ impl TradeStream {
             ))),
             (Format::Json, _) => {
                 if let Some(b) = first.filter(|&b| b != b'[') {
-                    return Err(InputError::NotAnArray {
-                        path,
+                    return Err(decode_error(DecodeError::NotAnArray {
                         found: char::from(b),
-                    });
+                    }));
                 }
-                Decoder::Array(
-                    ArraySplitter::new(RECORD_LIMIT),
-                    Item::Json(Box::new(JsonDecoder::new(mapping(args, format, &head)))),
-                )
+                Decoder::Json(Box::new(JsonArrayStream::new(
+                    mapping(args, format, &head),
+                    RECORD_LIMIT,
+                )))
             }
             (Format::Ndjson, _) => Decoder::Ndjson(Box::new(NdjsonStream::new(
                 mapping(args, format, &head),
@@ -559,26 +562,24 @@ impl TradeStream {
                     out.append(d.finish());
                 }
             }
-            Decoder::Array(split, item) => {
+            Decoder::Json(d) => {
+                out.append(d.feed(&chunk).map_err(|e| fatal(e, &self.path))?);
+                if eof {
+                    out.append(d.finish().map_err(|e| fatal(e, &self.path))?);
+                }
+            }
+            Decoder::Array(split, venue) => {
                 let mut pieces = Vec::new();
                 split.feed(&chunk, eof, &mut pieces);
                 if let Some(b) = split.not_array.take() {
-                    return Err(InputError::NotAnArray {
-                        path: self.path.clone(),
-                        found: char::from(b),
-                    });
+                    let found = char::from(b);
+                    return Err(fatal(DecodeError::NotAnArray { found }, &self.path));
                 }
                 for p in pieces {
                     out.append(decode_piece(
                         p,
                         |i| Position::Item(i as usize),
-                        |text| {
-                            let one = format!("[{text}]");
-                            match item {
-                                Item::Json(j) => j.decode_array(&one),
-                                Item::Venue(v) => v.message(&one),
-                            }
-                        },
+                        |text| venue.message(&format!("[{text}]")),
                     ));
                 }
             }

@@ -17,7 +17,6 @@ pub mod args;
 pub mod fit;
 pub mod forecast;
 pub mod input;
-pub mod split;
 pub mod tz;
 pub mod validate;
 

@@ -55,3 +55,67 @@ fn shop_exports_are_detected_by_their_headers() {
         assert!(stdout(&out).contains(format), "{file}: {}", stdout(&out));
     }
 }
+
+/// The hostile corpus the app's end-to-end test imports (`e2e/fixtures/hostile`): the command
+/// line must say the same, row for row, as the app shows. Both read what to expect from
+/// `expected.json` there.
+#[test]
+fn the_hostile_corpus_gives_the_messages_the_app_shows() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/fixtures/hostile");
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("expected.json"))
+            .expect("expected.json is JSON");
+    let files = expected["files"].as_object().expect("files");
+    assert!(files.len() >= 10);
+    for (name, want) in files {
+        let out = run(&[
+            "validate",
+            "--input",
+            path(&dir.join(name)),
+            "--map",
+            "id=id,qty=quantity,symbol=product",
+        ]);
+        if let Some(refused) = want["refused"].as_str() {
+            assert_eq!(out.status.code(), Some(1), "{name}");
+            assert!(stderr(&out).contains(refused), "{name}: {}", stderr(&out));
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let text = stdout(&out);
+        let accepted = format!("accepted: {}\n", want["accepted"]);
+        assert!(text.contains(&accepted), "{name}: {accepted:?} in\n{text}");
+        // Each rejected row is printed as `  <position>: <reason>: <message>`, in file order.
+        let shown: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("    ") && l.contains(": "))
+            .filter_map(|l| l.splitn(3, ": ").nth(2))
+            .collect();
+        let messages: Vec<&str> = want["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .map(|m| m.as_str().expect("a message"))
+            .collect();
+        assert_eq!(shown, messages, "{name}:\n{text}");
+    }
+}
+
+#[test]
+fn a_line_past_the_limit_is_skipped_and_named() {
+    let dir = TempDir::new("validate-long");
+    let long = "x".repeat(2 << 20);
+    let file = dir.file(
+        "long.csv",
+        &format!(
+            "id,time,price\n1,2024-03-30T10:00:00Z,10\n2,2024-03-30T10:01:00Z,{long}\n3,2024-03-30T10:02:00Z,11\n"
+        ),
+    );
+    let out = run(&["validate", "--input", path(&file), "--map", "id=id"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("accepted: 2\n"), "{text}");
+    assert!(
+        text.contains("line 3: the record is longer than 1048576 bytes, the limit: skipped"),
+        "{text}"
+    );
+}

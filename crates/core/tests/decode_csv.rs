@@ -78,13 +78,31 @@ fn record_past_the_limit_is_an_error_and_reading_goes_on() {
 }
 
 #[test]
+fn a_chunk_ending_at_the_third_byte_does_not_end_the_header() {
+    // Regression: the first three bytes are held back to look for a byte order mark; when a
+    // chunk ended right there, the empty rest went to csv-core, which reads an empty input as
+    // the end of the stream, and the header was cut in two ("id," then "time,...").
+    let text = b"id,time\n1,2\n";
+    for size in [1, 3] {
+        let chunks: Vec<&[u8]> = text.chunks(size).collect();
+        let out = read_all(&chunks, 64);
+        assert_eq!(
+            out[0].as_ref().unwrap().fields,
+            vec!["id", "time"],
+            "{size}"
+        );
+    }
+}
+
+#[test]
 fn invalid_utf8_is_an_error_with_offset() {
     let out = read_all(&[b"ab,c\xff\n"], 64);
     assert_eq!(
         out[0],
         Err(DecodeError::Utf8 {
             at: Position::Line(1),
-            offset: 3
+            offset: 4,
+            byte: 0xff,
         })
     );
 }
@@ -195,6 +213,10 @@ fn generic_json_array_and_ndjson() {
     assert_eq!(out.rejects[0].error.position(), Some(&Position::Line(3)));
     assert!(matches!(
         d.decode_array("[1,"),
+        Err(DecodeError::Truncated { .. })
+    ));
+    assert!(matches!(
+        d.decode_array("[1,}"),
         Err(DecodeError::Json { .. })
     ));
 }

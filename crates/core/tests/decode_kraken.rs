@@ -116,8 +116,13 @@ fn errors_name_field_and_position() {
         k.decode_rest("{\"error\":[]}"),
         Err(DecodeError::Missing { .. })
     ));
+    // A message cut off is named so; one that is wrong JSON is malformed.
     assert!(matches!(
         k.decode("{\"channel\":"),
+        Err(DecodeError::Truncated { .. })
+    ));
+    assert!(matches!(
+        k.decode("{\"channel\":]"),
         Err(DecodeError::Json { .. })
     ));
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use tradelens_core::clean::MAX_AMOUNT;
 use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, NdjsonStream};
 use tradelens_core::engine::{BucketSize, Engine, EngineSpec, Metric};
 use tradelens_core::export::import::{own_mapping, OwnCsv};
@@ -37,29 +38,40 @@ fn random_trades(seed: u64, n: usize) -> Vec<Trade> {
         |rng: &mut fastrand::Rng| -> Label { Arc::from(HOSTILE[rng.usize(..HOSTILE.len())]) };
     // Year 0 to year 9999, the years RFC 3339 writes with four digits.
     let (t_lo, t_hi) = (-62_167_219_200_000i64, 253_402_300_799_999i64);
+    // Amounts the cleaner accepts (above 0, at most MAX_AMOUNT, and so is price × quantity):
+    // the generic decoders reject others, naming the line.
     let float = |rng: &mut fastrand::Rng| -> f64 {
         match rng.u8(..4) {
-            // Any finite bit pattern: subnormals, huge values, negative zero.
+            // Any bit pattern in range: subnormals, values near the limit.
             0 => loop {
                 let x = f64::from_bits(rng.u64(..));
-                if x.is_finite() {
+                if x > 0.0 && x <= MAX_AMOUNT {
                     break x;
                 }
             },
-            1 => (rng.f64() * 100_000.0 * 100.0).round() / 100.0, // a cent price
-            2 => rng.f64() * 1e-8,
-            _ => rng.f64() * 1e12,
+            1 => (rng.f64() * 100_000.0 * 100.0).round() / 100.0 + 0.01, // a cent price
+            2 => rng.f64() * 1e-8 + f64::MIN_POSITIVE,
+            _ => rng.f64() * 1e12 + 1.0,
+        }
+    };
+    let amounts = |rng: &mut fastrand::Rng| loop {
+        let (p, q) = (float(rng), float(rng));
+        if p * q <= MAX_AMOUNT {
+            break (p, q);
         }
     };
     (0..n)
-        .map(|_| Trade {
-            id: rng.u64(..),
-            time_ms: rng.i64(t_lo..=t_hi),
-            price: float(&mut rng),
-            qty: float(&mut rng),
-            side: [None, Some(Side::Buy), Some(Side::Sell)][rng.usize(..3)],
-            symbol: label(&mut rng),
-            dims: std::array::from_fn(|_| rng.bool().then(|| label(&mut rng))),
+        .map(|_| {
+            let (price, qty) = amounts(&mut rng);
+            Trade {
+                id: rng.u64(..),
+                time_ms: rng.i64(t_lo..=t_hi),
+                price,
+                qty,
+                side: [None, Some(Side::Buy), Some(Side::Sell)][rng.usize(..3)],
+                symbol: label(&mut rng),
+                dims: std::array::from_fn(|_| rng.bool().then(|| label(&mut rng))),
+            }
         })
         .collect()
 }

@@ -7,7 +7,7 @@ use tradelens_core::decode::generic::Mapping;
 use tradelens_core::feed::backoff::Backoff;
 use tradelens_core::feed::gap::{Backfill, BackfillProgress, Gap, GapTracker, PageRequest, Paging};
 use tradelens_core::feed::poll::{PollDecision, PollScheduler};
-use tradelens_core::feed::preview::{fields, guess_mapping, preview, SampleFormat};
+use tradelens_core::feed::preview::{fields, guess_mapping, preview, SampleFormat, SAMPLE_LIMIT};
 use tradelens_core::feed::rotation::{Rotation, RotationStep};
 use tradelens_core::feed::silence::{deadline_ms, Watchdog};
 use tradelens_core::feed::venue::{rest_base_from_ws, Preset, Venue};
@@ -550,6 +550,28 @@ fn preview_shows_fields_and_first_rows_before_ingesting() {
         SampleFormat::Ndjson
     );
     assert_eq!(guess_mapping(&["foo".to_string()]), None);
+}
+
+#[test]
+fn a_json_sample_cut_from_a_large_file_or_with_a_byte_order_mark_previews() {
+    // Regression: a JSON array sample was parsed whole, so one cut at 64 KiB from a larger
+    // file (or starting with a UTF-8 byte order mark) had no fields and could not be mapped.
+    let row = r#"{"time":"2025-01-01T00:00:00Z","price":"1"}"#;
+    let mut big = format!("\u{feff}[{row}");
+    while big.len() < 70_000 {
+        big.push_str(&format!(",{row}"));
+    }
+    big.push(']');
+    let sample = &big.as_bytes()[..SAMPLE_LIMIT];
+    assert_eq!(fields(SampleFormat::JsonArray, sample), ["price", "time"]);
+    let m = guess_mapping(&fields(SampleFormat::JsonArray, sample)).unwrap();
+    let p = preview(SampleFormat::JsonArray, sample, &m, 5).unwrap();
+    assert_eq!((p.decoded.trades.len(), p.decoded.rejects.len()), (5, 0));
+    let nd = format!("\u{feff}{row}\n");
+    assert_eq!(
+        fields(SampleFormat::Ndjson, nd.as_bytes()),
+        ["price", "time"]
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! | `stall` | `venue`, `seconds` | matching streams send nothing (not even heartbeats) for that long |
 //! | `gap` | `venue`, `symbol`, `n` | streams leave out the next `n` trades of `symbol` (REST still has them) |
 //! | `malformed` | `venue` | each matching stream sends one truncated JSON message |
+//! | `send` | `venue`, `text` | each matching stream sends `text` as it is, as one message (an SSE event's data) |
 //! | `replay` | `venue`, `n` | each matching stream sends its last `n` trade messages again |
 //! | `shutdown` | `venue` | Binance streams send `serverShutdown` then close; others close (1001) |
 //! | `http` | `status`, `count`, `retry_after`, `path` | the next `count` REST responses under `path` get `status` |
@@ -22,6 +23,7 @@
 //! `GET /control/status` returns the configuration and counters.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -32,7 +34,7 @@ use crate::server::Hub;
 use crate::symbols::{self, INSTRUMENTS};
 
 /// What a stream connection is told to do.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Close the TCP connection without a close frame.
     Drop,
@@ -40,6 +42,8 @@ pub enum Action {
     Stall(Duration),
     /// Send one truncated JSON message.
     Malformed,
+    /// Send this text as one message, whatever it holds (hostile input for clients).
+    Send(Arc<str>),
     /// Send the last `n` trade messages again.
     Replay(usize),
     /// Announce a shutdown (Binance `serverShutdown`) and close.
@@ -47,7 +51,7 @@ pub enum Action {
 }
 
 /// An action for the stream connections of some venues.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ControlEvent {
     /// Venues concerned.
     pub venues: VenueMask,
@@ -125,6 +129,14 @@ fn run(req: &Request, hub: &Hub) -> Result<Value, String> {
         }
         "drop" => Ok(broadcast(hub, venues_param(req)?, Action::Drop)),
         "malformed" => Ok(broadcast(hub, venues_param(req)?, Action::Malformed)),
+        "send" => {
+            let text = req.param("text").ok_or("missing 'text'")?;
+            Ok(broadcast(
+                hub,
+                venues_param(req)?,
+                Action::Send(text.into()),
+            ))
+        }
         "shutdown" => Ok(broadcast(hub, venues_param(req)?, Action::Shutdown)),
         "stall" => {
             let secs: f64 = req.num("seconds")?.unwrap_or(5.0);

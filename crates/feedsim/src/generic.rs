@@ -265,6 +265,10 @@ pub async fn serve_sse(mut stream: TcpStream, req: Request, hub: Arc<Hub>) {
                         (Vec::new(), String::new())
                     }
                     Action::Malformed => (Vec::new(), "event: order\ndata: {\"id\":\n\n".into()),
+                    Action::Send(text) => {
+                        let data: String = text.lines().map(|l| format!("data: {l}\n")).collect();
+                        (Vec::new(), format!("event: order\n{data}\n"))
+                    }
                     Action::Replay(n) => {
                         let skip = sent_ring.len().saturating_sub(n);
                         (sent_ring.iter().skip(skip).cloned().collect(), String::new())

@@ -229,6 +229,7 @@ async fn run(mut ws: Ws, mut dialect: Box<dyn Dialect>, hub: &Hub, conn: &ConnHa
                         Reply::default()
                     }
                     Action::Malformed => vec![Out::plain(dialect.malformed())].into(),
+                    Action::Send(text) => vec![Out::plain(text.to_string())].into(),
                     Action::Replay(n) => {
                         let skip = ring.len().saturating_sub(n);
                         let again: Vec<Out> = ring

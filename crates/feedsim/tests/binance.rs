@@ -242,3 +242,30 @@ async fn rest_trades_pages_by_id_and_reports_bad_symbols() {
     );
     assert_eq!(get(addr, "/api/v3/trades").await.json()["code"], -1102);
 }
+
+#[tokio::test]
+async fn send_delivers_any_text_as_one_message() {
+    let server = server(50.0).await;
+    let addr = server.local_addr();
+    let mut ws = ws(addr, "/ws/btcusdt@trade").await;
+    next_json(&mut ws).await;
+    // Percent-encoded as a client would: markup, quotes, an ampersand and a newline.
+    let text = "<img src=x onerror=alert(1)> & \"quoted\"\nnext line";
+    let query: String = text
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    post(addr, &format!("/control/send?venue=binance&text={query}")).await;
+    loop {
+        let t = next_text(&mut ws).await.unwrap();
+        if serde_json::from_str::<Value>(&t).is_err() {
+            assert_eq!(t, text);
+            break;
+        }
+    }
+    // GET works too (for a browser address bar); without `text` it is refused.
+    assert_eq!(get(addr, "/control/send?venue=binance").await.status, 400);
+}

@@ -2,6 +2,7 @@
 //! then stream it in chunks (progress, rate and cancel live in its row of the feed list).
 
 use leptos::prelude::*;
+use tradelens_core::decode::encoding::sniff;
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_LIMIT};
 use wasm_bindgen::JsCast;
@@ -29,8 +30,11 @@ fn format_from(name: &str) -> FileFormat {
 }
 
 /// A file picker and drop zone. Generic files (CSV, NDJSON, JSON) show the mapping form and
-/// a preview of their first rows; Shopify and Stripe exports need no mapping. No props: needs
-/// [`Feeds`] in context.
+/// a preview of their first rows; Shopify and Stripe exports need no mapping. A file in
+/// another encoding than UTF-8 is refused at once, saying which. No props: needs [`Feeds`]
+/// in context.
+///
+/// `data-state` on the form: `empty`, `reading` (the sample), `ready`, or `refused`.
 #[component]
 pub fn AddFileFeed() -> impl IntoView {
     let feeds = expect_context::<Feeds>();
@@ -41,6 +45,9 @@ pub fn AddFileFeed() -> impl IntoView {
     let mapping = RwSignal::new(None::<Mapping>);
     let dragging = RwSignal::new(false);
     let message = RwSignal::new(String::new());
+    let state = RwSignal::new("empty");
+    // Why the chosen file cannot be imported at all (its encoding), if it cannot.
+    let refused = RwSignal::new(None::<String>);
     let generic = Signal::derive(move || match format.get() {
         FileFormat::Generic(g) => Some(g),
         _ => None,
@@ -62,17 +69,29 @@ pub fn AddFileFeed() -> impl IntoView {
         name.set(n);
         mapping.set(None);
         sample.set(Vec::new());
+        refused.set(None);
+        state.set("reading");
         file.set_value(Some(f.clone()));
         leptos::task::spawn_local(async move {
             match read_blob_prefix(&f, SAMPLE_LIMIT).await {
                 Ok(bytes) => {
+                    if let Err(e) = sniff(&bytes) {
+                        message.set(e.to_string());
+                        refused.set(Some(e.to_string()));
+                        state.set("refused");
+                        return;
+                    }
                     if let FileFormat::Generic(g) = format.get_untracked() {
                         mapping.set(guess_mapping(&fields(g, &bytes)));
                     }
                     sample.set(bytes);
                     message.set(String::new());
+                    state.set("ready");
                 }
-                Err(e) => message.set(e.to_string()),
+                Err(e) => {
+                    message.set(e.to_string());
+                    state.set("refused");
+                }
             }
         });
     };
@@ -99,6 +118,10 @@ pub fn AddFileFeed() -> impl IntoView {
             message.set("Choose a file first.".into());
             return;
         };
+        if let Some(why) = refused.get_untracked() {
+            message.set(why);
+            return;
+        }
         let fmt = format.get_untracked();
         let m = mapping.get_untracked();
         if matches!(fmt, FileFormat::Generic(_)) && m.is_none() {
@@ -116,7 +139,7 @@ pub fn AddFileFeed() -> impl IntoView {
         message.set("Import started: see its progress in the feed list.".into());
     };
     view! {
-        <form class="add-feed" data-testid="add-file" on:submit=on_submit>
+        <form class="add-feed" data-testid="add-file" data-state=move || state.get() on:submit=on_submit>
             <h3>"File import"</h3>
             <div
                 class="dropzone"
@@ -151,7 +174,7 @@ pub fn AddFileFeed() -> impl IntoView {
                 >
                     <option value="csv">"CSV"</option>
                     <option value="ndjson">"NDJSON"</option>
-                    <option value="json">"JSON array (up to 64 MB)"</option>
+                    <option value="json">"JSON array"</option>
                     <option value="shopify">"Shopify order export"</option>
                     <option value="stripe">"Stripe payments export"</option>
                 </select>
@@ -160,7 +183,7 @@ pub fn AddFileFeed() -> impl IntoView {
                 <MappingEditor fields=field_names mapping=mapping />
                 <MappingPreview sample=sample format=sample_format mapping=mapping />
             </Show>
-            <p class="hint" role="status">{move || message.get()}</p>
+            <p class="hint" role="status" data-testid="file-message">{move || message.get()}</p>
             <button type="submit" data-testid="file-import" disabled=move || name.with(String::is_empty)>
                 "Import"
             </button>

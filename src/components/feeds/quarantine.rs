@@ -1,5 +1,5 @@
-//! The quarantine: rejected rows with reason, feed and raw text (shown as text, never as
-//! markup), and a CSV export safe to open in a spreadsheet.
+//! The quarantine: rejected rows with reason, feed, what was wrong and where, and raw text
+//! (all shown as text, never as markup), and a CSV export safe to open in a spreadsheet.
 
 use leptos::prelude::*;
 use tradelens_core::clean::export::quarantine_csv;
@@ -60,16 +60,21 @@ pub fn QuarantineList() -> impl IntoView {
                         <tr>
                             <th scope="col">"Reason"</th>
                             <th scope="col">"Feed"</th>
+                            <th scope="col">"What and where"</th>
                             <th scope="col">"Raw"</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || rows().into_iter().map(|(reason, feed, raw, detail)| view! {
-                            <tr data-testid="quarantine-row">
-                                <td title=detail>{reason}</td>
-                                <td>{feed}</td>
-                                <td><code class="raw">{raw}</code></td>
-                            </tr>
+                        {move || rows().into_iter().map(|(reason, feed, raw, detail)| {
+                            let key = feed.clone();
+                            view! {
+                                <tr data-testid="quarantine-row" data-reason=reason data-feed=key>
+                                    <td>{reason}</td>
+                                    <td>{feed}</td>
+                                    <td data-testid="quarantine-detail">{detail}</td>
+                                    <td><code class="raw" data-testid="quarantine-raw">{raw}</code></td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -16,7 +16,7 @@ impl Feeds {
                 wd.feed(now);
             }
             w.backoff.on_message(now);
-            let decoded = w.decoder.message(text);
+            let decoded = Ok(w.decoder.message(text));
             Some(rt.pipeline(id, decoded, now, track_gaps, keep))
         });
         if let Some(Some(after)) = out {

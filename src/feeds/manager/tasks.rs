@@ -9,19 +9,15 @@ use tradelens_core::decode::time::EpochUnit;
 use tradelens_core::decode::{Control, DecodeError, Decoded, PageCursor};
 use tradelens_core::feed::gap::{Backfill, BackfillProgress};
 use tradelens_core::feed::poll::{PollDecision, PollScheduler};
-use tradelens_core::feed::preview::SampleFormat;
 use tradelens_core::feed::venue::{Preset, Venue};
 use tradelens_core::model::Label;
 use web_sys::Blob;
 
-use super::{random, FeedId, FeedSpec, Feeds, FileFormat, Phase};
+use super::{random, FeedId, FeedSpec, Feeds, Phase};
 use crate::feeds::file::{read_chunks, CancelFlag, ReadEnd, CHUNK_BYTES};
 use crate::feeds::poll::{fetch_bytes, UseFetchOptions};
 use crate::feeds::timer::sleep_ms;
 use crate::now_ms;
-
-/// Largest JSON array file (it cannot be streamed; NDJSON and CSV can).
-const JSON_FILE_LIMIT: f64 = 64.0 * 1024.0 * 1024.0;
 
 impl Feeds {
     pub(super) async fn run_poll(self, id: FeedId, generation: u32, url: String, interval_ms: u64) {
@@ -190,72 +186,69 @@ impl Feeds {
         else {
             return;
         };
-        let FeedSpec::File { name, format, .. } = spec else {
+        let FeedSpec::File { name, .. } = spec else {
             return;
         };
         status.update(|s| s.phase = Phase::Importing);
-        let whole_json = format == FileFormat::Generic(SampleFormat::JsonArray);
-        if whole_json && blob.size() > JSON_FILE_LIMIT {
-            let msg = "JSON arrays over 64 MB cannot be streamed: export NDJSON or CSV".to_string();
-            status.update(|s| {
-                s.error(&msg);
-                s.phase = Phase::Stopped(msg);
-            });
-            return;
-        }
-        let mut json_buf: Vec<u8> = Vec::new();
+        // An error that stops the whole file (another encoding, a header without a mapped
+        // column): the read stops after this chunk and the feed says why.
+        let mut fatal = None;
         let feeds = self;
+        let stop = cancel.clone();
         let result = read_chunks(&blob, &name, CHUNK_BYTES, &cancel, |bytes, p| {
             status.update(|s| s.progress = Some((p.done, p.total, p.rate)));
-            let saving = if whole_json {
-                json_buf.extend_from_slice(bytes);
-                None
-            } else {
-                feeds.ingest_chunk(id, bytes, false);
-                Some(feeds)
-            };
-            async move {
-                if let Some(f) = saving {
-                    f.flush_and_wait().await;
+            if fatal.is_none() {
+                fatal = feeds.ingest_chunk(id, bytes, false);
+                if fatal.is_some() {
+                    stop.cancel();
                 }
             }
+            // The next chunk is read once this one is saved: storage is never outrun.
+            async move { feeds.flush_and_wait().await }
         })
         .await;
         if !self.is_current(id, generation) {
             return;
         }
+        let result = match (fatal, result) {
+            (None, Ok(ReadEnd::Finished)) => match self.ingest_chunk(id, &[], true) {
+                Some(e) => Err(e.to_string()),
+                None => Ok(ReadEnd::Finished),
+            },
+            (Some(e), _) => Err(e.to_string()),
+            (None, Ok(end)) => Ok(end),
+            (None, Err(e)) => Err(e.to_string()),
+        };
+        // Done means saved too.
+        self.flush_and_wait().await;
         match result {
-            Ok(ReadEnd::Finished) => {
-                if whole_json {
-                    self.ingest_chunk(id, &json_buf, true);
-                } else {
-                    self.ingest_chunk(id, &[], true);
-                }
-                // Done means saved too.
-                self.flush_and_wait().await;
-                self.set_phase(id, Phase::Done);
-            }
-            Ok(ReadEnd::Cancelled) => {
-                self.flush_and_wait().await;
-                self.set_phase(id, Phase::Stopped("import cancelled".into()));
-            }
-            Err(e) => status.update(|s| {
-                s.error(&e);
-                s.phase = Phase::Stopped(e.to_string());
+            Ok(ReadEnd::Finished) => self.set_phase(id, Phase::Done),
+            Ok(ReadEnd::Cancelled) => self.set_phase(id, Phase::Stopped("import cancelled".into())),
+            Err(msg) => status.update(|s| {
+                s.error(&msg);
+                s.phase = Phase::Stopped(msg);
             }),
         }
     }
 
-    fn ingest_chunk(&self, id: FeedId, bytes: &[u8], eof: bool) {
+    /// Decodes and queues one chunk of a file; returns the error that stops the file, if any.
+    fn ingest_chunk(&self, id: FeedId, bytes: &[u8], eof: bool) -> Option<DecodeError> {
         let now = now_ms();
         let keep = self.has_sink();
         let out = self.with_rt(|rt| {
             let w = rt.workers.get_mut(&id)?;
-            let decoded = w.decoder.chunk(bytes, eof);
-            Some(rt.pipeline(id, decoded, now, false, keep))
+            Some(match w.decoder.chunk(bytes, eof) {
+                Ok(decoded) => Ok(rt.pipeline(id, Ok(decoded), now, false, keep)),
+                Err(e) => Err(e),
+            })
         });
-        if let Some(Some(after)) = out {
-            self.after_batch(id, after);
+        match out {
+            Some(Some(Ok(after))) => {
+                self.after_batch(id, after);
+                None
+            }
+            Some(Some(Err(e))) => Some(e),
+            _ => None,
         }
     }
 }

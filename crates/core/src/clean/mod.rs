@@ -1,8 +1,9 @@
 //! Cleaning: decoded trades in, accepted trades out, every rejection explained.
 //!
 //! For each trade, in order:
-//! 1. price and quantity must be finite and above zero ([`Reason::InvalidPrice`],
-//!    [`Reason::InvalidQuantity`]);
+//! 1. price and quantity must be finite, above zero and at most [`MAX_AMOUNT`], and so must
+//!    their product ([`Reason::InvalidPrice`], [`Reason::InvalidQuantity`]): a larger value is
+//!    a typo or hostile, and would overflow the sums every aggregate keeps;
 //! 2. the time must be from 2000 on ([`Reason::BadTime`]: earlier is almost always seconds
 //!    read as milliseconds) and at most `future_tolerance_ms` past `now`
 //!    ([`Reason::FutureTime`]);
@@ -32,6 +33,11 @@ use std::collections::HashMap;
 use crate::decode::{Control, Decoded, Reject};
 use crate::model::{Label, Trade};
 use outlier::PriceWindow;
+
+/// The largest price, quantity and price × quantity accepted: 10^15, a thousand times the
+/// largest trades ever made, yet far enough from `f64::MAX` that sums of billions of them stay
+/// finite.
+pub const MAX_AMOUNT: f64 = 1e15;
 
 /// 2000-01-01T00:00:00Z in ms: earlier trade times are taken as a unit mistake.
 pub const EARLIEST_MS: i64 = 946_684_800_000;
@@ -196,10 +202,11 @@ impl Cleaner {
 
     /// `Err(reason)` to reject; `Ok(Some(flag))` to accept flagged.
     fn check(&mut self, feed: &Label, t: &Trade, now_ms: i64) -> Result<Option<Reason>, Reason> {
-        if !(t.price.is_finite() && t.price > 0.0) {
+        let amount = |x: f64| x > 0.0 && x <= MAX_AMOUNT;
+        if !amount(t.price) {
             return Err(Reason::InvalidPrice);
         }
-        if !(t.qty.is_finite() && t.qty > 0.0) {
+        if !amount(t.qty) || !amount(t.price * t.qty) {
             return Err(Reason::InvalidQuantity);
         }
         if t.time_ms < EARLIEST_MS {
@@ -245,6 +252,23 @@ fn feed_state<'a>(
 fn render(t: &Trade) -> String {
     format!(
         "id={} time_ms={} price={} qty={} symbol={}",
-        t.id, t.time_ms, t.price, t.qty, t.symbol
+        t.id,
+        t.time_ms,
+        Short(t.price),
+        Short(t.qty),
+        t.symbol
     )
+}
+
+/// A number as written by `{}`, but in exponent form when that would take over 20 digits.
+struct Short(f64);
+
+impl std::fmt::Display for Short {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_finite() && (self.0 == 0.0 || self.0.abs() >= 1e-6 && self.0.abs() < 1e20) {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
 }

@@ -11,9 +11,11 @@ use crate::model::Label;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Reason {
-    /// The price is not a finite number above zero, or could not be read.
+    /// The price is not a number above zero and at most [`super::MAX_AMOUNT`], or could not be
+    /// read.
     InvalidPrice,
-    /// The quantity is not a finite number above zero, or could not be read.
+    /// The quantity is not a number above zero and at most [`super::MAX_AMOUNT`], nor is price
+    /// × quantity, or the quantity could not be read.
     InvalidQuantity,
     /// The row has no time.
     MissingTime,
@@ -59,8 +61,10 @@ impl Reason {
     /// One sentence for the user.
     pub const fn explain(self) -> &'static str {
         match self {
-            Reason::InvalidPrice => "price missing, unreadable, zero, negative or not finite",
-            Reason::InvalidQuantity => "quantity missing, unreadable, zero, negative or not finite",
+            Reason::InvalidPrice => "price missing, unreadable, not above zero or above 1e15",
+            Reason::InvalidQuantity => {
+                "quantity missing, unreadable, not above zero, or it or price × quantity above 1e15"
+            }
             Reason::MissingTime => "no time given",
             Reason::BadTime => "time unreadable or before 2000 (wrong unit?)",
             Reason::FutureTime => "time too far in the future",

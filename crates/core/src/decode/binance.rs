@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::json::{decimal, first_byte, from_raw, from_str, id, need, relocate};
+use super::json::{decimal, first_byte, from_raw, from_str, id, integer, need, relocate};
 use super::time::{epoch_to_ms, EpochUnit};
 use super::{venue_trade, Control, DecodeError, Decoded, Interner, Position, Reject, Role};
 use crate::model::{Label, Side, Trade};
@@ -27,23 +27,27 @@ pub struct Binance {
     labels: Interner,
 }
 
-/// Every field any Binance object may carry; serde ignores the rest.
+/// Every field any Binance object may carry; serde ignores the rest. Numbers a trade needs
+/// are kept as raw text, so a value out of range rejects that trade naming the field, instead
+/// of failing the message as malformed.
 #[derive(Deserialize)]
 struct Msg<'a> {
     #[serde(borrow)]
     e: Option<Cow<'a, str>>,
-    #[serde(rename = "E")]
-    event_time: Option<i64>,
+    #[serde(rename = "E", borrow)]
+    event_time: Option<&'a RawValue>,
     #[serde(borrow)]
     s: Option<Cow<'a, str>>,
-    t: Option<u64>,
-    a: Option<u64>,
+    #[serde(borrow)]
+    t: Option<&'a RawValue>,
+    #[serde(borrow)]
+    a: Option<&'a RawValue>,
     #[serde(borrow)]
     p: Option<Cow<'a, str>>,
     #[serde(borrow)]
     q: Option<Cow<'a, str>>,
-    #[serde(rename = "T")]
-    trade_time: Option<i64>,
+    #[serde(rename = "T", borrow)]
+    trade_time: Option<&'a RawValue>,
     m: Option<bool>,
     #[serde(borrow)]
     stream: Option<Cow<'a, str>>,
@@ -69,7 +73,8 @@ struct RestItem<'a> {
     price: Option<Cow<'a, str>>,
     #[serde(borrow)]
     qty: Option<Cow<'a, str>>,
-    time: Option<i64>,
+    #[serde(borrow)]
+    time: Option<&'a RawValue>,
     #[serde(rename = "isBuyerMaker")]
     is_buyer_maker: Option<bool>,
     #[serde(borrow)]
@@ -78,8 +83,8 @@ struct RestItem<'a> {
     p: Option<Cow<'a, str>>,
     #[serde(borrow)]
     q: Option<Cow<'a, str>>,
-    #[serde(rename = "T")]
-    trade_time: Option<i64>,
+    #[serde(rename = "T", borrow)]
+    trade_time: Option<&'a RawValue>,
     m: Option<bool>,
 }
 
@@ -129,7 +134,10 @@ impl Binance {
                 Err(e) => out.rejects.push(Reject::new(e, raw)),
             },
             Some("serverShutdown") => out.events.push(Control::ServerShutdown {
-                time_ms: msg.event_time.and_then(|t| epoch_to_ms(t, self.time_unit)),
+                time_ms: msg
+                    .event_time
+                    .and_then(|t| t.get().parse().ok())
+                    .and_then(|t| epoch_to_ms(t, self.time_unit)),
             }),
             Some(other) => out.events.push(Control::Ignored {
                 kind: other.to_string(),
@@ -163,13 +171,13 @@ impl Binance {
     fn ws_trade(&mut self, msg: &Msg, at: &Position) -> Result<Trade, DecodeError> {
         let agg = msg.e.as_deref() == Some("aggTrade");
         let id = if agg {
-            need(msg.a, at, "a", Role::Id)?
+            id(msg.a, at, "a")?
         } else {
-            need(msg.t, at, "t", Role::Id)?
+            id(msg.t, at, "t")?
         };
         let price = decimal(msg.p.as_ref(), at, "p", Role::Price)?;
         let qty = decimal(msg.q.as_ref(), at, "q", Role::Qty)?;
-        let time = need(msg.trade_time, at, "T", Role::Time)?;
+        let time = integer(msg.trade_time, at, "T", Role::Time)?;
         let time_ms = epoch_to_ms(time, self.time_unit).ok_or_else(|| {
             DecodeError::invalid(
                 at.clone(),
@@ -202,7 +210,7 @@ impl Binance {
                 id,
                 price,
                 qty,
-                need(it.trade_time, at, "T", Role::Time)?,
+                integer(it.trade_time, at, "T", Role::Time)?,
                 it.m,
             )
         } else {
@@ -213,7 +221,7 @@ impl Binance {
                 id,
                 price,
                 qty,
-                need(it.time, at, "time", Role::Time)?,
+                integer(it.time, at, "time", Role::Time)?,
                 it.is_buyer_maker,
             )
         };

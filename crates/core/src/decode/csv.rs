@@ -5,11 +5,20 @@
 //! newlines) without allocating. Records end at `\n`; a `\r` before it is dropped, so CRLF
 //! and LF files read alike. A UTF-8 byte order mark at the very start is skipped. Blank lines
 //! are skipped. A record longer than the limit is skipped and reported as
-//! [`DecodeError::TooLong`]; memory never exceeds about twice the limit.
+//! [`DecodeError::TooLong`]; memory never exceeds about twice the limit. A record holding a
+//! byte that is not UTF-8 is a [`DecodeError::Utf8`] naming the byte and its offset in the
+//! stream.
+
+use std::collections::VecDeque;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
+use super::encoding::{BadByte, Utf8Scan, UTF8_BOM};
 use super::{DecodeError, Decoded, Position, Reject};
+
+/// Bad bytes remembered ahead of the records being read; past it (a binary file), a record's
+/// bad byte is reported at the record's start.
+const BAD_BYTES_KEPT: usize = 8192;
 
 /// The default longest record, in bytes of field data.
 pub const DEFAULT_RECORD_LIMIT: usize = 64 * 1024;
@@ -55,6 +64,12 @@ pub struct CsvStream {
     /// The first bytes of the stream, held until a byte order mark can be ruled out.
     head: Option<Vec<u8>>,
     last_byte: u8,
+    /// Bytes of the stream the parser consumed, and where the record being read starts.
+    consumed: u64,
+    record_start: u64,
+    utf8: Utf8Scan,
+    /// Bytes that are not UTF-8, at or after `record_start`, in stream order.
+    bad: VecDeque<BadByte>,
 }
 
 impl CsvStream {
@@ -79,6 +94,10 @@ impl CsvStream {
             skipping: None,
             head: Some(Vec::with_capacity(3)),
             last_byte: 0,
+            consumed: 0,
+            record_start: 0,
+            utf8: Utf8Scan::default(),
+            bad: VecDeque::new(),
         }
     }
 
@@ -107,13 +126,28 @@ impl CsvStream {
     }
 
     fn release_head(&mut self, head: Vec<u8>, out: &mut Vec<Result<Record, DecodeError>>) {
-        let body = head
-            .strip_prefix(b"\xef\xbb\xbf".as_slice())
-            .unwrap_or(&head);
+        let body = match head.strip_prefix(UTF8_BOM) {
+            Some(body) => {
+                let skipped = UTF8_BOM.len() as u64;
+                (self.consumed, self.record_start) = (skipped, skipped);
+                self.utf8 = Utf8Scan::at(skipped);
+                body
+            }
+            None => &head,
+        };
         self.run(body, false, out);
     }
 
     fn run(&mut self, mut input: &[u8], eof: bool, out: &mut Vec<Result<Record, DecodeError>>) {
+        let before = self.bad.len();
+        self.utf8.scan(input, eof, &mut self.bad);
+        if self.bad.len() > BAD_BYTES_KEPT {
+            self.bad.truncate(before.max(BAD_BYTES_KEPT));
+        }
+        if input.is_empty() && !eof {
+            // csv-core reads an empty input as the end of the stream.
+            return;
+        }
         loop {
             self.make_room();
             let (res, nin, nout, nend) = self.rdr.read_record(
@@ -125,6 +159,7 @@ impl CsvStream {
                 self.last_byte = input[nin - 1];
             }
             input = &input[nin..];
+            self.consumed += nin as u64;
             self.nout += nout;
             self.nends += nend;
             match res {
@@ -166,6 +201,20 @@ impl CsvStream {
             .count() as u64
     }
 
+    /// The first bad byte of the record that ends here, forgetting those before the end.
+    fn bad_byte_of_record(&mut self) -> Option<BadByte> {
+        let (start, end) = (self.record_start, self.consumed);
+        self.record_start = end;
+        let mut first = None;
+        while let Some(b) = self.bad.front().copied().filter(|b| b.offset < end) {
+            self.bad.pop_front();
+            if b.offset >= start && first.is_none() {
+                first = Some(b);
+            }
+        }
+        first
+    }
+
     fn emit(&mut self, out: &mut Vec<Result<Record, DecodeError>>) {
         // The record's terminator, when it had one, was counted as a line already.
         let end_line = if self.last_byte == b'\n' {
@@ -177,6 +226,8 @@ impl CsvStream {
         let (nout, nends) = (self.nout, self.nends);
         self.nout = 0;
         self.nends = 0;
+        let record_start = self.record_start;
+        let bad = self.bad_byte_of_record();
         if let Some(start) = self.skipping.take() {
             out.push(Err(DecodeError::TooLong {
                 at: Position::Line(start.max(1)),
@@ -188,9 +239,14 @@ impl CsvStream {
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
+                let bad = bad.unwrap_or(BadByte {
+                    offset: record_start,
+                    byte: bytes[e.valid_up_to()],
+                });
                 out.push(Err(DecodeError::Utf8 {
                     at: Position::Line(line),
-                    offset: e.valid_up_to(),
+                    offset: bad.offset,
+                    byte: bad.byte,
                 }));
                 return;
             }

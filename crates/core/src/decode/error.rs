@@ -114,20 +114,45 @@ pub enum DecodeError {
         detail: String,
     },
     /// A CSV record or NDJSON line is longer than the configured limit.
-    #[error("record starting at {at} is longer than {limit} bytes")]
+    #[error("{at}: the record is longer than {limit} bytes, the limit: skipped")]
     TooLong {
         /// Where the record starts.
         at: Position,
         /// The limit in bytes.
         limit: usize,
     },
-    /// A CSV record is not valid UTF-8.
-    #[error("{at}: text is not valid UTF-8 (at byte {offset} of the record)")]
+    /// A record holds a byte that is not UTF-8.
+    #[error(
+        "{at}: not valid UTF-8: byte 0x{byte:02X} at offset {offset} (text in Latin-1 or \
+         Windows-1252? save it as UTF-8)"
+    )]
     Utf8 {
         /// Where the record starts.
         at: Position,
-        /// Offset of the first invalid byte in the record's field data.
-        offset: usize,
+        /// Offset of the first bad byte from the start of the input (file, body or message).
+        offset: u64,
+        /// The bad byte.
+        byte: u8,
+    },
+    /// The input as a whole is in another encoding than UTF-8.
+    #[error("the text is {encoding}, not UTF-8 ({evidence}): save it as UTF-8 and try again")]
+    Encoding {
+        /// The encoding it looks like.
+        encoding: &'static str,
+        /// What shows it.
+        evidence: &'static str,
+    },
+    /// The input was to be a JSON array but starts with something else.
+    #[error("expected a JSON array (`[`), found `{found}`")]
+    NotAnArray {
+        /// The first byte found, as a character.
+        found: char,
+    },
+    /// The input ends in the middle of a JSON value: it was cut off.
+    #[error("{at}: the text ends in the middle of a JSON value: it was cut off (truncated)")]
+    Truncated {
+        /// Where the cut value starts.
+        at: Position,
     },
     /// A CSV header lacks a column the decoder needs.
     #[error("the header has no column `{column}`")]
@@ -188,8 +213,11 @@ impl DecodeError {
             | DecodeError::Invalid { at, .. }
             | DecodeError::Shape { at, .. }
             | DecodeError::TooLong { at, .. }
-            | DecodeError::Utf8 { at, .. } => Some(at),
-            DecodeError::MissingColumn { .. } => None,
+            | DecodeError::Utf8 { at, .. }
+            | DecodeError::Truncated { at } => Some(at),
+            DecodeError::MissingColumn { .. }
+            | DecodeError::Encoding { .. }
+            | DecodeError::NotAnArray { .. } => None,
         }
     }
 }

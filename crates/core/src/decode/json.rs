@@ -19,12 +19,19 @@ pub(crate) fn from_raw<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, D
 }
 
 pub(crate) fn json_error(e: &serde_json::Error) -> DecodeError {
+    let at = Position::LineColumn {
+        line: e.line() as u64,
+        column: e.column() as u64,
+    };
+    if e.is_eof() {
+        return DecodeError::Truncated { at };
+    }
+    // serde_json ends its messages with the position, which `at` already says.
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
     DecodeError::Json {
-        at: Position::LineColumn {
-            line: e.line() as u64,
-            column: e.column() as u64,
-        },
-        message: e.to_string(),
+        at,
+        message: text.strip_suffix(&suffix).unwrap_or(&text).to_string(),
     }
 }
 
@@ -87,6 +94,19 @@ pub(crate) fn id(v: Option<&RawValue>, at: &Position, field: &str) -> Result<u64
     })
 }
 
+/// A required JSON integer (a time), read from its own text, so that one out of range is an
+/// error naming its field rather than a failure of the whole message.
+pub(crate) fn integer(
+    v: Option<&RawValue>,
+    at: &Position,
+    field: &str,
+    role: Role,
+) -> Result<i64, DecodeError> {
+    let raw = need(v, at, field, role)?.get();
+    raw.parse::<i64>()
+        .map_err(|_| DecodeError::invalid(at.clone(), field, role, raw, "an integer"))
+}
+
 /// A JSON error inside an array item is reported at that item, with the item's own line and
 /// column in the message.
 pub(crate) fn relocate(e: DecodeError, at: &Position) -> DecodeError {
@@ -95,6 +115,7 @@ pub(crate) fn relocate(e: DecodeError, at: &Position) -> DecodeError {
             at: at.clone(),
             message: format!("{message} (at {inner} of the item)"),
         },
+        DecodeError::Truncated { .. } => DecodeError::Truncated { at: at.clone() },
         other => other,
     }
 }

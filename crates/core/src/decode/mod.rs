@@ -19,11 +19,13 @@
 pub mod binance;
 pub mod coinbase;
 pub mod csv;
+pub mod encoding;
 mod error;
 pub mod generic;
 mod json;
 pub mod kraken;
 pub mod shopify;
+pub mod split;
 pub mod stripe;
 pub mod text;
 pub mod time;
@@ -57,6 +59,40 @@ impl Decoded {
     /// True when nothing at all was decoded.
     pub fn is_empty(&self) -> bool {
         self.trades.is_empty() && self.events.is_empty() && self.rejects.is_empty()
+    }
+
+    /// Rejects the trades of any other symbol than `symbol` (ASCII case aside), quoting `raw`:
+    /// for a stream subscribed to one symbol. Venues number trades per symbol, so a stray
+    /// symbol's trade would take the id of one of the feed's own and have it dropped as a
+    /// duplicate.
+    pub fn keep_symbol(&mut self, symbol: &str, raw: &str) {
+        if self
+            .trades
+            .iter()
+            .all(|t| t.symbol.eq_ignore_ascii_case(symbol))
+        {
+            return;
+        }
+        let single = self.trades.len() == 1;
+        for (i, t) in std::mem::take(&mut self.trades).into_iter().enumerate() {
+            if t.symbol.eq_ignore_ascii_case(symbol) {
+                self.trades.push(t);
+                continue;
+            }
+            let at = if single {
+                Position::Message
+            } else {
+                Position::Item(i)
+            };
+            let e = DecodeError::invalid(
+                at,
+                "symbol",
+                Role::Symbol,
+                &t.symbol,
+                "the symbol this feed subscribed to",
+            );
+            self.rejects.push(Reject::new(e, raw));
+        }
     }
 }
 

@@ -8,8 +8,9 @@
 //! [`guard`](super::guard()) would have put one. A foreign file with other columns is decoded
 //! unchanged.
 //!
-//! What round-trips: ids, times (years 0 to 9999), the f64 bits of prices and quantities,
-//! sides, symbols and dimensions, including quotes, commas, newlines, formula characters and
+//! What round-trips: ids, times (years 0 to 9999), the f64 bits of prices and quantities
+//! (those cleaning accepts: above 0, at most [`crate::clean::MAX_AMOUNT`], and so is their
+//! product; the decoders reject others), sides, symbols and dimensions, including quotes, commas, newlines, formula characters and
 //! any Unicode. What does not, because the generic decoders trim fields and read an empty
 //! field as missing: whitespace at either end of a label, an empty dimension (comes back
 //! absent) and an empty symbol (the row is rejected).

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::decode::csv::CsvTable;
-use crate::decode::generic::{CsvDecoder, JsonDecoder, Mapping, NdjsonStream};
+use crate::decode::generic::{CsvDecoder, JsonArrayStream, Mapping, NdjsonStream};
+use crate::decode::split::{ArraySplitter, Piece};
 use crate::decode::{DecodeError, Decoded};
 
 /// How a generic sample is written.
@@ -89,8 +90,11 @@ pub fn preview(
             out
         }
         SampleFormat::JsonArray => {
-            let text = String::from_utf8_lossy(sample);
-            JsonDecoder::new(mapping.clone()).decode_array(&text)?
+            // The sample is cut from a longer file: its last element may be cut too.
+            let mut d = JsonArrayStream::new(mapping.clone(), SAMPLE_LIMIT);
+            let mut out = d.feed(sample)?;
+            out.append(d.finish_sample()?);
+            out
         }
     };
     decoded.trades.truncate(max_rows);
@@ -114,16 +118,22 @@ pub fn fields(format: SampleFormat, sample: &[u8]) -> Vec<String> {
         }
         SampleFormat::Ndjson => {
             let text = String::from_utf8_lossy(sample);
+            let text = text.trim_start_matches('\u{feff}');
             let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
             keys(serde_json::from_str::<Value>(first).ok().as_ref())
         }
         SampleFormat::JsonArray => {
-            let text = String::from_utf8_lossy(sample);
-            let v = serde_json::from_str::<Value>(&text).ok();
+            // The first element, even when the sample ends in the middle of the array.
+            let mut pieces = Vec::new();
+            ArraySplitter::new(SAMPLE_LIMIT).feed(sample, false, &mut pieces);
+            let first = pieces.into_iter().find_map(|p| match p {
+                Piece::Whole { bytes, .. } => Some(bytes),
+                _ => None,
+            });
             keys(
-                v.as_ref()
-                    .and_then(|v| v.as_array())
-                    .and_then(|a| a.first()),
+                first
+                    .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                    .as_ref(),
             )
         }
     }

@@ -10,11 +10,12 @@ mod csv;
 mod json;
 
 pub use self::csv::CsvDecoder;
-pub use self::json::{JsonDecoder, NdjsonStream};
+pub use self::json::{JsonArrayStream, JsonDecoder, NdjsonStream};
 
 use super::text::{fnv1a, id_from_text, parse_decimal, parse_decimal_comma, parse_side};
 use super::time::{epoch_text_to_ms, parse_datetime, EpochUnit};
 use super::{DecodeError, Interner, Position, Role};
+use crate::clean::MAX_AMOUNT;
 use crate::model::{Dim, Label, Trade};
 
 /// How the time field is written.
@@ -87,7 +88,8 @@ impl Mapping {
                 .filter(|v| !v.trim().is_empty())
                 .ok_or_else(|| DecodeError::missing(at.clone(), name, role))
         };
-        let number = |name: &str, role: Role| -> Result<f64, DecodeError> {
+        // Amounts are checked here too, not only when cleaning, so the message names the line.
+        let amount = |name: &str, role: Role| -> Result<f64, DecodeError> {
             let v = field(name, role)?;
             let t = v.trim();
             let parsed = if self.decimal_comma {
@@ -95,16 +97,41 @@ impl Mapping {
             } else {
                 parse_decimal(t)
             };
-            parsed
-                .ok_or_else(|| DecodeError::invalid(at.clone(), name, role, t, "a decimal number"))
+            let x = parsed.ok_or_else(|| {
+                DecodeError::invalid(at.clone(), name, role, t, "a decimal number")
+            })?;
+            if x > 0.0 && x <= MAX_AMOUNT {
+                Ok(x)
+            } else {
+                Err(DecodeError::invalid(
+                    at.clone(),
+                    name,
+                    role,
+                    t,
+                    "a number above 0 and at most 1e15",
+                ))
+            }
         };
         let id = match &self.id {
             Some(name) => id_from_text(field(name, Role::Id)?.trim()),
             None => fnv1a(raw.as_bytes()),
         };
-        let price = number(&self.price, Role::Price)?;
+        let price = amount(&self.price, Role::Price)?;
         let qty = match &self.qty {
-            Some(name) => number(name, Role::Qty)?,
+            Some(name) => {
+                let qty = amount(name, Role::Qty)?;
+                if price * qty > MAX_AMOUNT {
+                    let product = format!("{qty} (price × quantity = {:e})", price * qty);
+                    return Err(DecodeError::invalid(
+                        at.clone(),
+                        name,
+                        Role::Qty,
+                        &product,
+                        "price × quantity at most 1e15",
+                    ));
+                }
+                qty
+            }
             None => 1.0,
         };
         let time_text = field(&self.time, Role::Time)?;

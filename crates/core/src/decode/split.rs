@@ -6,20 +6,33 @@
 /// One piece cut from the stream.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece {
-    /// A whole line or array element: its index (0-based) and bytes.
-    Whole(u64, Vec<u8>),
+    /// A whole line or array element.
+    Whole {
+        /// Index (0-based) of the line or element.
+        index: u64,
+        /// Offset of its first byte from the start of the stream.
+        offset: u64,
+        /// Its bytes.
+        bytes: Vec<u8>,
+    },
     /// A piece longer than the limit, skipped: its index.
     TooLong(u64),
+    /// The stream ended inside this array element, or before the array's closing `]`: its
+    /// index, and the bytes read of it (at most the limit).
+    Cut(u64, Vec<u8>),
 }
 
 /// Cuts a stream into lines (`\n`, a `\r` before it dropped); blank lines are skipped but
 /// counted, so indexes are line numbers minus one.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LineSplitter {
     buf: Vec<u8>,
     limit: usize,
     index: u64,
     too_long: bool,
+    /// Offset of the next byte, and of the line being read.
+    offset: u64,
+    start: u64,
 }
 
 impl LineSplitter {
@@ -30,6 +43,8 @@ impl LineSplitter {
             limit,
             index: 0,
             too_long: false,
+            offset: 0,
+            start: 0,
         }
     }
 
@@ -49,7 +64,9 @@ impl LineSplitter {
                     self.buf.extend_from_slice(part);
                 }
             }
-            rest = &rest[(part.len() + usize::from(done)).min(rest.len())..];
+            let step = (part.len() + usize::from(done)).min(rest.len());
+            rest = &rest[step..];
+            self.offset += step as u64;
             if done {
                 self.end(out);
             }
@@ -61,6 +78,7 @@ impl LineSplitter {
 
     fn end(&mut self, out: &mut Vec<Piece>) {
         let index = self.index;
+        let offset = std::mem::replace(&mut self.start, self.offset);
         self.index += 1;
         if std::mem::take(&mut self.too_long) {
             out.push(Piece::TooLong(index));
@@ -71,7 +89,11 @@ impl LineSplitter {
             line.pop();
         }
         if line.iter().any(|b| !b.is_ascii_whitespace()) {
-            out.push(Piece::Whole(index, line));
+            out.push(Piece::Whole {
+                index,
+                offset,
+                bytes: line,
+            });
         }
     }
 }
@@ -89,8 +111,9 @@ enum State {
 }
 
 /// Cuts the elements out of one top-level JSON array, tracking strings and nesting only;
-/// each element is then parsed on its own by a real JSON parser.
-#[derive(Debug)]
+/// each element is then parsed on its own by a real JSON parser. A UTF-8 byte order mark
+/// before the array is skipped.
+#[derive(Clone, Debug)]
 pub struct ArraySplitter {
     state: State,
     depth: u32,
@@ -100,6 +123,9 @@ pub struct ArraySplitter {
     limit: usize,
     index: u64,
     too_long: bool,
+    /// Offset of the next byte, and of the element being read.
+    offset: u64,
+    start: u64,
     /// A byte that is neither whitespace nor `[` before the array: not an array at all.
     pub not_array: Option<u8>,
 }
@@ -116,14 +142,17 @@ impl ArraySplitter {
             limit,
             index: 0,
             too_long: false,
+            offset: 0,
+            start: 0,
             not_array: None,
         }
     }
 
-    /// Reads a chunk; `eof` ends an unterminated last element (which then fails to parse,
-    /// and is reported, rather than vanishing).
+    /// Reads a chunk; `eof` ends the stream: an element it cuts, or a missing closing `]`, is
+    /// a [`Piece::Cut`] rather than vanishing.
     pub fn feed(&mut self, chunk: &[u8], eof: bool, out: &mut Vec<Piece>) {
         for &b in chunk {
+            self.offset += 1;
             match self.state {
                 State::Start => match b {
                     b'[' => self.state = State::Between,
@@ -140,6 +169,7 @@ impl ArraySplitter {
                     _ if b.is_ascii_whitespace() => {}
                     _ => {
                         self.state = State::Element;
+                        self.start = self.offset - 1;
                         self.byte(b, out);
                     }
                 },
@@ -147,8 +177,19 @@ impl ArraySplitter {
                 State::Done => {}
             }
         }
-        if eof && self.state == State::Element {
+        if !eof {
+            return;
+        }
+        if self.state == State::Element && self.depth == 0 && !self.in_string {
+            // The last element may be whole; only the closing `]` is missing.
             self.end(out);
+            self.state = State::Between;
+        }
+        if matches!(self.state, State::Element | State::Between) {
+            self.too_long = false;
+            let bytes = std::mem::take(&mut self.buf);
+            out.push(Piece::Cut(self.index, bytes));
+            self.index += 1;
             self.state = State::Done;
         }
     }
@@ -202,7 +243,11 @@ impl ArraySplitter {
             while e.last().is_some_and(u8::is_ascii_whitespace) {
                 e.pop();
             }
-            out.push(Piece::Whole(index, e));
+            out.push(Piece::Whole {
+                index,
+                offset: self.start,
+                bytes: e,
+            });
         }
     }
 }
@@ -214,8 +259,15 @@ mod tests {
     fn whole(p: &[Piece]) -> Vec<String> {
         p.iter()
             .map(|p| match p {
-                Piece::Whole(i, b) => format!("{i}:{}", String::from_utf8_lossy(b)),
+                Piece::Whole {
+                    index,
+                    offset,
+                    bytes,
+                } => {
+                    format!("{index}@{offset}:{}", String::from_utf8_lossy(bytes))
+                }
                 Piece::TooLong(i) => format!("{i}:too long"),
+                Piece::Cut(i, b) => format!("{i}:cut:{}", String::from_utf8_lossy(b)),
             })
             .collect()
     }
@@ -224,10 +276,10 @@ mod tests {
     fn array_elements_survive_any_chunking() {
         let text = br#" [ {"a":"x,]}","b":[1,2]} , 3,"s\"]" ,{"c":{}}] trailing"#;
         let expected = vec![
-            r#"0:{"a":"x,]}","b":[1,2]}"#.to_string(),
-            "1:3".to_string(),
-            r#"2:"s\"]""#.to_string(),
-            r#"3:{"c":{}}"#.to_string(),
+            r#"0@3:{"a":"x,]}","b":[1,2]}"#.to_string(),
+            "1@28:3".to_string(),
+            r#"2@30:"s\"]""#.to_string(),
+            r#"3@38:{"c":{}}"#.to_string(),
         ];
         for size in 1..text.len() {
             let mut s = ArraySplitter::new(100);
@@ -241,7 +293,7 @@ mod tests {
         let mut s = ArraySplitter::new(4);
         let mut out = Vec::new();
         s.feed(b"[12345,1]", true, &mut out);
-        assert_eq!(whole(&out), vec!["0:too long", "1:1"]);
+        assert_eq!(whole(&out), vec!["0:too long", "1@7:1"]);
         let mut s = ArraySplitter::new(4);
         s.feed(b"{}", true, &mut out);
         assert_eq!(s.not_array, Some(b'{'));
@@ -253,6 +305,25 @@ mod tests {
         let mut out = Vec::new();
         s.feed(b"ab\r\n\n123456\ncd", false, &mut out);
         s.feed(b"", true, &mut out);
-        assert_eq!(whole(&out), vec!["0:ab", "2:too long", "3:cd"]);
+        assert_eq!(whole(&out), vec!["0@0:ab", "2:too long", "3@12:cd"]);
+    }
+
+    #[test]
+    fn a_cut_array_says_where() {
+        for (text, want) in [
+            (
+                &br#"[{"a":1},{"b":"#[..],
+                vec![r#"0@1:{"a":1}"#, r#"1:cut:{"b":"#],
+            ),
+            (br#"[{"a":1},"#, vec![r#"0@1:{"a":1}"#, "1:cut:"]),
+            (br#"[{"a":1}"#, vec![r#"0@1:{"a":1}"#, "1:cut:"]),
+            (br#"[{"a":1}]"#, vec![r#"0@1:{"a":1}"#]),
+            (b"\xef\xbb\xbf[1]", vec!["0@4:1"]),
+        ] {
+            let mut s = ArraySplitter::new(100);
+            let mut out = Vec::new();
+            s.feed(text, true, &mut out);
+            assert_eq!(whole(&out), want, "{}", String::from_utf8_lossy(text));
+        }
     }
 }
