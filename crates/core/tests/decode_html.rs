@@ -351,7 +351,6 @@ fn suggestions_prefer_unique_classes_and_datetime_attributes() {
         classes: classes.iter().map(|c| c.to_string()).collect(),
         header: header.map(str::to_string),
         has_datetime: dt,
-        text: String::new(),
     };
     let row = [
         cell("td", &["num", "id"], Some("Order"), false),

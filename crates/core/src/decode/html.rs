@@ -419,8 +419,6 @@ pub struct CellInfo {
     pub header: Option<String>,
     /// It holds a `<time datetime>` element.
     pub has_datetime: bool,
-    /// Its text, normalised, for the label.
-    pub text: String,
 }
 
 /// A cell selector offered to the user, with what it shows.
