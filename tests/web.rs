@@ -284,6 +284,7 @@ async fn importing_a_csv_blob_streams_into_the_engine_and_quarantine() {
             name: "orders.csv".into(),
             format: FileFormat::Generic(SampleFormat::Csv),
             mapping,
+            rows: None,
         },
         blob_of(ORDERS_CSV.as_bytes()),
     );

@@ -108,26 +108,12 @@ pub fn FeedRow(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let u = edit_url.get_untracked();
-        let new = match spec_edit.get_value() {
-            FeedSpec::Venue(p) => FeedSpec::Venue(p.with_bases(&u, "")),
-            FeedSpec::Poll {
-                format,
-                mapping,
-                interval_ms,
-                ..
-            } => FeedSpec::Poll {
-                url: u,
-                format,
-                mapping,
-                interval_ms,
-            },
-            FeedSpec::Sse { mapping, event, .. } => FeedSpec::Sse {
-                url: u,
-                event,
-                mapping,
-            },
-            other => other,
-        };
+        let mut new = spec_edit.get_value();
+        match &mut new {
+            FeedSpec::Venue(p) => *p = p.clone().with_bases(&u, ""),
+            FeedSpec::Poll { url, .. } | FeedSpec::Sse { url, .. } => *url = u,
+            _ => {}
+        }
         spec_edit.set_value(new.clone());
         feeds.edit(id, new);
         editing.set(false);
