@@ -3,11 +3,14 @@
 //! each cell with `querySelector` inside its row, and the cells handed to the core's
 //! [`HtmlDecoder`]. A selector the browser refuses (`SyntaxError`) is an
 //! [`HtmlMappingError::Syntax`] naming the field, never a panic.
+//!
+//! Chromium checks the inline styles of even an inert document against this page's CSP and
+//! reports each one it blocks; [`quiet_styles`] renames them away before parsing.
 
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::decode::html::{
-    guess_fields, normalize, suggest_cells, CellInfo, CellRow, CellSelector, HtmlDecoder,
-    HtmlMapping, HtmlMappingError, Suggestion,
+    guess_fields, normalize, quiet_styles, suggest_cells, CellInfo, CellRow, CellSelector,
+    HtmlDecoder, HtmlMapping, HtmlMappingError, Suggestion,
 };
 use tradelens_core::decode::{DecodeError, Decoded, Position};
 use tradelens_core::feed::preview::{preview_cells, Preview};
@@ -25,7 +28,7 @@ const ROW_GUESSES: [&str; 3] = ["table tbody tr", "tr", "li"];
 /// Parses `text` as an HTML document that nothing runs or loads.
 pub fn parse_page(text: &str) -> Result<Document, String> {
     DomParser::new()
-        .and_then(|p| p.parse_from_string(text, SupportedType::TextHtml))
+        .and_then(|p| p.parse_from_string(&quiet_styles(text), SupportedType::TextHtml))
         .map_err(|e| format!("the browser could not parse the page: {}", js_text(&e)))
 }
 
