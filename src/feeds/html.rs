@@ -95,10 +95,15 @@ pub fn preview_page(text: &str, mapping: &HtmlMapping, max_rows: usize) -> Resul
     preview_cells(mapping, &rows, Vec::new(), max_rows).map_err(|e| e.to_string())
 }
 
-/// Checks every selector of `mapping` with the browser's own CSS parser.
-pub fn check_mapping(mapping: &HtmlMapping) -> Result<(), String> {
+/// Checks the row selector and every cell selector of `fields` with the browser's own CSS
+/// parser.
+pub fn check_mapping(rows: &str, fields: &Mapping) -> Result<(), String> {
+    let mapping = HtmlMapping {
+        rows: rows.to_string(),
+        fields: fields.clone(),
+    };
     let doc = parse_page("")?;
-    extract(&doc, mapping).map(drop).map_err(|e| e.to_string())
+    extract(&doc, &mapping).map(drop).map_err(|e| e.to_string())
 }
 
 /// How many rows `rows` selects in a sample page, and the cell selectors suggested for them.

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use tradelens_core::decode::generic::Mapping;
-use tradelens_core::decode::html::HtmlMapping;
 use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_LIMIT};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
@@ -132,11 +131,7 @@ pub fn AddFileFeed() -> impl IntoView {
                 ));
                 return;
             }
-            let check = HtmlMapping {
-                rows: r.clone(),
-                fields: m.clone(),
-            };
-            if let Err(e) = html::check_mapping(&check) {
+            if let Err(e) = html::check_mapping(r, m) {
                 message.set(e);
                 return;
             }

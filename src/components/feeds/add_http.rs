@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use tradelens_core::decode::generic::Mapping;
-use tradelens_core::decode::html::HtmlMapping;
 use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_LIMIT};
 
 use super::html_mapping::HtmlMappingEditor;
@@ -108,11 +107,7 @@ pub fn AddHttpFeed() -> impl IntoView {
         let html_rows =
             (format.get_untracked() == SampleFormat::Html).then(|| rows.get_untracked());
         if let Some(r) = &html_rows {
-            let check = HtmlMapping {
-                rows: r.clone(),
-                fields: m.clone(),
-            };
-            if let Err(e) = html::check_mapping(&check) {
+            if let Err(e) = html::check_mapping(r, &m) {
                 message.set(e);
                 return;
             }
