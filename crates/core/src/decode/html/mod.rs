@@ -16,7 +16,7 @@
 mod styles;
 mod suggest;
 
-pub use styles::quiet_styles;
+pub use styles::{quiet_styles, STYLE_ATTRIBUTE};
 pub use suggest::{guess_fields, suggest_cells, CellInfo, Suggestion};
 
 use std::borrow::Cow;

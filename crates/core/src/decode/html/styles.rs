@@ -3,11 +3,14 @@
 //! The app parses pages with the browser's `DOMParser`. The document it builds is inert, but
 //! Chromium still checks each `<style>` element and `style` attribute in it against the app's
 //! own Content-Security-Policy (`style-src 'self'`), blocks it, and reports a violation to the
-//! console: a saved shop page holds hundreds. No style is data, so before parsing, `<style>`
-//! elements become `<noframes>` elements, which the HTML parser treats exactly alike (raw
-//! text, allowed in the head and the body), and `style` attributes become
-//! [`STYLE_ATTRIBUTE`]. Every other byte is kept, so cells read the same. The command line
-//! does the same, so its tree matches the browser's.
+//! console: a saved shop page holds hundreds (a `type` other than CSS does not stop the check).
+//! No style is data, so before parsing, `<style>` elements become `<noframes>` elements and
+//! `style` attributes become [`STYLE_ATTRIBUTE`]. The parser reads a `<noframes>` as it reads
+//! a `<style>`: raw text, allowed in the head (also inside `<noscript>`) and the body; only
+//! directly inside a table, where a `<style>` stays, is it moved before the table, with stray
+//! text next to it. No cell changes: every other byte is kept. The command line does the
+//! same, so its tree matches the browser's. (`<script>` would stay in a table but leaves a
+//! `<noscript>` in the head, and its escapes read text differently.)
 //!
 //! A small tokenizer finds them where the HTML tokenizer would: in tags, not in text,
 //! comments or the raw text of `<script>` (with its escapes, `<!--<script>`), `<textarea>` and
@@ -290,41 +293,7 @@ mod tests {
         assert!(matches!(quiet_styles("<p>no styles</p>"), Cow::Borrowed(_)));
     }
 
-    #[test]
-    fn any_text_comes_back_whole() {
-        let mut rng = fastrand::Rng::with_seed(3);
-        let parts = [
-            "<",
-            ">",
-            "/",
-            "style",
-            "STYLE",
-            "=",
-            "\"",
-            "'",
-            " ",
-            "<!--",
-            "-->",
-            "--!>",
-            "</",
-            "script",
-            "textarea",
-            "<!",
-            "é",
-            "a",
-            "\n",
-            "plaintext",
-        ];
-        for _ in 0..20_000 {
-            let page: String = (0..rng.usize(0..30))
-                .map(|_| parts[rng.usize(0..parts.len())])
-                .collect();
-            let out = quiet_styles(&page);
-            // Only the renames differ: undoing them gives the page back.
-            let back = out
-                .replace(STYLE_ATTRIBUTE, "style")
-                .replace(STYLE_ELEMENT, "style");
-            assert_eq!(back.to_lowercase(), page.to_lowercase(), "{page:?}");
-        }
-    }
+    // Its law, that html5ever reads the same elements, attributes and text before and after
+    // (renames aside), needs an HTML parser: the command line tests it, and the html fuzz
+    // target.
 }
