@@ -159,49 +159,20 @@ async fn the_html_mapping_form_previews_rows_and_reports_bad_selectors() {
 
 #[wasm_bindgen_test]
 async fn importing_a_saved_page_ingests_and_quarantines() {
-    use std::cell::Cell;
-    use std::rc::Rc;
     use tradelens::feeds::spec::FileFormat;
-    use tradelens::feeds::{FeedSpec, Feeds, Phase};
-    use tradelens::live::Live;
-    use tradelens_core::demo::DemoMode;
+    use tradelens::feeds::FeedSpec;
     use tradelens_core::feed::preview::SampleFormat;
-    let root = fresh_container();
-    let live = Live::new(DemoMode::Orders, NOW);
-    live.running.set(false);
-    let slot: Rc<Cell<Option<Feeds>>> = Rc::default();
-    let s = slot.clone();
-    let handle = leptos::mount::mount_to(root, move || {
-        s.set(Some(Feeds::new(live)));
-        view! { <p>"feeds"</p> }
-    });
-    handle.forget();
-    let feeds = slot.get().unwrap();
+    let (live, feeds) = paused_feeds();
     let before = live.with_engine(|e| e.len());
     let m = HtmlMapping::parse(MAP).unwrap();
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(PAGE.as_bytes()));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
-    let id = feeds.import(
-        FeedSpec::File {
-            name: "orders_page.html".into(),
-            format: FileFormat::Generic(SampleFormat::Html),
-            mapping: Some(m.fields),
-            rows: Some(m.rows),
-        },
-        blob,
-    );
-    let status = feeds
-        .entries
-        .get_untracked()
-        .into_iter()
-        .find(|e| e.id == id)
-        .unwrap()
-        .status;
-    wait_for("the import to finish", || {
-        status.get_untracked().phase == Phase::Done
-    })
-    .await;
-    assert_eq!(status.get_untracked().accepted, 4);
+    let spec = FeedSpec::File {
+        name: "orders_page.html".into(),
+        format: FileFormat::Generic(SampleFormat::Html),
+        mapping: Some(m.fields),
+        rows: Some(m.rows),
+    };
+    let status = import_file(feeds, spec, PAGE.as_bytes()).await;
+    assert_eq!(status.accepted, 4);
     assert_eq!(live.with_engine(|e| e.len()), before + 4);
     let reasons = feeds
         .with_cleaner(|c| {

@@ -11,6 +11,19 @@ fn page() -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/orders_page.html")
 }
 
+/// `tradelens validate --input FILE --format html --map MAP`.
+fn validate_html(file: &std::path::Path, map: &str) -> std::process::Output {
+    run(&[
+        "validate",
+        "--input",
+        path(file),
+        "--format",
+        "html",
+        "--map",
+        map,
+    ])
+}
+
 const MAP: &str = "row=#orders tr,id=td.order,time=td.time time@datetime,price=td.price,\
                    qty=td.qty,symbol=td.product,category=td.category";
 
@@ -79,15 +92,7 @@ fn selector_lists_keep_their_commas_and_times_default_to_the_text() {
          <li><b class=when>1700000060</b><em class=p>2</em></li></ul>",
     );
     // `price=i.p, em.p` is one selector list; the epoch unit follows from the first time.
-    let out = run(&[
-        "validate",
-        "--input",
-        path(&file),
-        "--format",
-        "html",
-        "--map",
-        "row=li,time=b.when,price=i.p, em.p",
-    ]);
+    let out = validate_html(&file, "row=li,time=b.when,price=i.p, em.p");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     // "1,5" is not a decimal without --decimal-comma: one reject, one accepted.
@@ -136,15 +141,7 @@ fn a_page_over_the_limit_is_refused_before_reading() {
         .unwrap()
         .set_len(257 << 20)
         .unwrap();
-    let out = run(&[
-        "validate",
-        "--input",
-        path(&file),
-        "--format",
-        "html",
-        "--map",
-        "row=tr,time=td,price=td",
-    ]);
+    let out = validate_html(&file, "row=tr,time=td,price=td");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out)

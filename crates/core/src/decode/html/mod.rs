@@ -153,7 +153,7 @@ impl CellSelector {
             Some(k) => (spec[..k].trim(), Some(spec[k + 1..].trim())),
         };
         if let Some(a) = attr {
-            if !is_attribute_name(a) {
+            if !is_name(a, &['.', ':']) {
                 return Err(HtmlMappingError::BadAttribute {
                     field: field.to_string(),
                     attr: cut(a),
@@ -226,14 +226,15 @@ fn top_level(s: &str, mark: char) -> Option<Option<usize>> {
     (quote.is_none() && depth.is_empty() && !escaped).then_some(found)
 }
 
-/// An attribute name this module accepts: a letter or `_` first, then letters, digits, `-`,
-/// `_`, `.` or `:` (`datetime`, `data-id`, `xlink:href`).
-fn is_attribute_name(a: &str) -> bool {
-    let mut chars = a.chars();
+/// A name of ASCII letters, digits, `-`, `_` and the characters of `also`, starting with a
+/// letter or `_`: with `.` and `:`, an attribute name this module accepts (`datetime`,
+/// `data-id`, `xlink:href`); with nothing more, a CSS identifier that needs no escaping.
+pub(super) fn is_name(s: &str, also: &[char]) -> bool {
+    let mut chars = s.chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || also.contains(&c))
 }
 
 /// Where an HTML page's trades are: the row selector and, in [`HtmlMapping::fields`], one

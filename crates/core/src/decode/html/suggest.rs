@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::normalize;
+use super::{is_name, normalize};
 use crate::decode::generic::Mapping;
 
 /// What the page shows about one cell of a sample row, for [`suggest_cells`].
@@ -27,26 +27,17 @@ pub struct Suggestion {
     pub label: String,
 }
 
-/// A CSS identifier that needs no escaping.
-fn is_plain_ident(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-}
-
 /// Cell selectors for the element children of a sample row, in order: a class unique among
 /// the row's cells when there is one (`td.price`), else the position (`td:nth-child(2)`);
 /// before a cell's text, its `<time datetime>` attribute when it has one.
 pub fn suggest_cells(row: &[CellInfo]) -> Vec<Suggestion> {
     let mut out = Vec::new();
     for (k, cell) in row.iter().enumerate() {
-        if !is_plain_ident(&cell.tag) {
+        if !is_name(&cell.tag, &[]) {
             continue;
         }
         let unique = cell.classes.iter().find(|c| {
-            is_plain_ident(c)
+            is_name(c, &[])
                 && row
                     .iter()
                     .filter(|o| o.tag == cell.tag && o.classes.contains(c))
