@@ -14,7 +14,7 @@ WASM := --target wasm32-unknown-unknown
 NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-bench
 
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk
+FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk html
 
 .PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build check-format lint unit browser-test e2e clean
 
