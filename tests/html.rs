@@ -97,13 +97,18 @@ fn the_tree_is_html5s_and_bad_css_is_an_error_not_a_panic() {
 
 #[wasm_bindgen_test]
 fn a_first_guess_comes_from_the_tables_header() {
-    let (rows, mapping) = guess(PAGE);
+    let (rows, m) = guess(PAGE);
     assert_eq!(rows, "table tbody tr");
-    let m = mapping.unwrap();
     assert_eq!(m.time, "td.time time@datetime");
     assert_eq!(m.price, "td.price");
     assert_eq!(m.qty.as_deref(), Some("td.qty"));
     assert_eq!(m.symbol.as_deref(), Some("td.product"));
+    // Nothing recognisable: empty selectors to type, and the usual rows.
+    let (rows, m) = guess("<ul><li>a</li></ul>");
+    assert_eq!(
+        (rows.as_str(), m.time.as_str(), m.price.as_str()),
+        ("li", "", "")
+    );
 }
 
 fn count(root: &HtmlElement, selector: &str) -> u32 {
@@ -116,7 +121,7 @@ async fn the_html_mapping_form_previews_rows_and_reports_bad_selectors() {
     let root = fresh_container();
     let (r, m) = guess(PAGE);
     let rows = RwSignal::new(r);
-    let mapping = RwSignal::new(m);
+    let mapping = RwSignal::new(Some(m));
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <HtmlMappingEditor page=Signal::derive(|| PAGE.to_string()) rows=rows mapping=mapping /> }
     });

@@ -171,24 +171,23 @@ fn children(e: &Element) -> Vec<Element> {
 }
 
 /// A first guess for a sample page: the first of a few usual row selectors that matches,
-/// and a mapping from its cells' headers (`None` when no time and price are recognisable).
-pub fn guess(text: &str) -> (String, Option<Mapping>) {
+/// and cell selectors from its cells' headers; empty time and price selectors, to be typed,
+/// when none is recognisable.
+pub fn guess(text: &str) -> (String, Mapping) {
     let Ok(doc) = parse_page(text) else {
-        return (ROW_GUESSES[0].to_string(), None);
+        return (ROW_GUESSES[0].to_string(), Mapping::new("", ""));
     };
     let rows = ROW_GUESSES
         .into_iter()
         .find(|r| doc.query_selector(r).ok().flatten().is_some())
         .unwrap_or(ROW_GUESSES[0]);
-    let mapping = suggestions(&doc, rows)
+    let mut mapping = suggestions(&doc, rows)
         .ok()
         .and_then(|s| guess_fields(&s))
-        .map(|mut m| {
-            // Dates without an offset are read as UTC here, as the generic form does.
-            m.time_format = tradelens_core::decode::generic::TimeFormat::DateTime {
-                default_offset_min: Some(0),
-            };
-            m
-        });
+        .unwrap_or_else(|| Mapping::new("", ""));
+    // Dates without an offset are read as UTC here, as the generic form does.
+    mapping.time_format = tradelens_core::decode::generic::TimeFormat::DateTime {
+        default_offset_min: Some(0),
+    };
     (rows.to_string(), mapping)
 }

@@ -59,7 +59,7 @@ pub fn AddFileFeed() -> impl IntoView {
         FileFormat::Generic(SampleFormat::Html) => {
             let (r, m) = html::guess(&String::from_utf8_lossy(bytes));
             rows.set(r);
-            Some(m.unwrap_or_else(|| Mapping::new("", "")))
+            Some(m)
         }
         FileFormat::Generic(g) => guess_mapping(&fields(g, bytes)),
         _ => None,

@@ -43,8 +43,7 @@ pub fn AddHttpFeed() -> impl IntoView {
         if format.get_untracked() == SampleFormat::Html {
             let (r, m) = html::guess(&String::from_utf8_lossy(&bytes));
             rows.set(r);
-            // Without a recognisable time and price the selectors are typed from scratch.
-            mapping.set(Some(m.unwrap_or_else(|| Mapping::new("", ""))));
+            mapping.set(Some(m));
         } else if mapping.get_untracked().is_none() {
             mapping.set(guess_mapping(&fields(format.get_untracked(), &bytes)));
         }
