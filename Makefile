@@ -14,7 +14,7 @@ WASM := --target wasm32-unknown-unknown
 NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-bench
 
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk
+FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk html
 
 .PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build check-format lint unit browser-test e2e clean
 
@@ -47,7 +47,7 @@ unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim -p tradelens-cli
 
 browser-test:
-	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage
+	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html
 
 ## The feed tests start the loopback simulator (crates/feedsim) themselves, from this binary.
 e2e: build

@@ -35,12 +35,12 @@ export async function launch() {
  */
 export async function openPage(browser, url, { deviceScaleFactor = 1, timezoneId, init } = {}) {
   const context = await browser.newContext({ deviceScaleFactor, timezoneId, viewport: { width: 1280, height: 900 } });
-  const opened = await openPageIn(context, url);
+  const opened = await openPageIn(context, url, { init });
   return { ...opened, context };
 }
 
 /** [`openPage`] in an existing context (a second tab, or a persistent profile). */
-export async function openPageIn(context, url) {
+export async function openPageIn(context, url, { init } = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {

@@ -167,11 +167,6 @@ fn palette_colours_parse() {
 
 // ---- Feeds: the browser is the subject (Blob reading, mapping preview, import) ----
 
-fn blob_of(bytes: &[u8]) -> web_sys::Blob {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
-}
-
 const ORDERS_CSV: &str = "id,time,price,quantity,product\n\
     1,2025-10-07T09:50:26Z,10.5,2,tea\n\
     2,2025-10-07T09:51:00Z,oops,1,cake\n\
@@ -263,44 +258,19 @@ async fn the_mapping_preview_shows_rows_before_ingesting() {
 
 #[wasm_bindgen_test]
 async fn importing_a_csv_blob_streams_into_the_engine_and_quarantine() {
-    use std::cell::Cell;
-    use std::rc::Rc;
     use tradelens::feeds::spec::FileFormat;
-    use tradelens::feeds::{FeedSpec, Feeds, Phase};
+    use tradelens::feeds::FeedSpec;
     use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat};
-    let root = fresh_container();
-    let live = Live::new(DemoMode::Orders, NOW);
-    live.running.set(false);
-    let slot: Rc<Cell<Option<Feeds>>> = Rc::default();
-    let s = slot.clone();
-    let handle = leptos::mount::mount_to(root, move || {
-        s.set(Some(Feeds::new(live)));
-        view! { <p>"feeds"</p> }
-    });
-    handle.forget();
-    let feeds = slot.get().unwrap();
+    let (live, feeds) = paused_feeds();
     let before = live.with_engine(|e| e.len());
     let mapping = guess_mapping(&fields(SampleFormat::Csv, ORDERS_CSV.as_bytes()));
-    let id = feeds.import(
-        FeedSpec::File {
-            name: "orders.csv".into(),
-            format: FileFormat::Generic(SampleFormat::Csv),
-            mapping,
-        },
-        blob_of(ORDERS_CSV.as_bytes()),
-    );
-    let status = feeds
-        .entries
-        .get_untracked()
-        .into_iter()
-        .find(|e| e.id == id)
-        .unwrap()
-        .status;
-    wait_for("the import to finish", || {
-        status.get_untracked().phase == Phase::Done
-    })
-    .await;
-    let s = status.get_untracked();
+    let spec = FeedSpec::File {
+        name: "orders.csv".into(),
+        format: FileFormat::Generic(SampleFormat::Csv),
+        mapping,
+        rows: None,
+    };
+    let s = import_file(feeds, spec, ORDERS_CSV.as_bytes()).await;
     assert_eq!(s.accepted, 3);
     assert_eq!(
         s.progress.map(|p| (p.0, p.1)),

@@ -2,13 +2,16 @@
 //!
 //! One concept per file: [`websocket`] (venue streams), [`poll`] (HTTP polling with
 //! conditional requests, CORS detection), [`sse`] (EventSource), [`file`] (chunked file
-//! import), [`manager`] (the [`Feeds`] context: each feed's decoder, the shared cleaner, the
-//! live engine, and each feed's status), [`use_feed()`] (start a feed from a component). Decisions (back-off, silence, gaps, polling) live in
-//! `tradelens_core::feed`; these files only do the browser side.
+//! import), [`html`] (HTML pages through the browser's own parser), [`manager`] (the
+//! [`Feeds`] context: each feed's decoder, the shared cleaner, the live engine, and each
+//! feed's status), [`use_feed()`] (start a feed from a component). Decisions (back-off,
+//! silence, gaps, polling) live in `tradelens_core::feed`; these files only do the browser
+//! side.
 
 mod decoder;
 mod error;
 pub mod file;
+pub mod html;
 pub mod manager;
 pub mod poll;
 pub mod spec;

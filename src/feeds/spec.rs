@@ -16,7 +16,7 @@ pub type FeedId = u32;
 /// A file's dialect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileFormat {
-    /// JSON, NDJSON or CSV with a mapping.
+    /// JSON, NDJSON, CSV or an HTML page, with a mapping.
     Generic(SampleFormat),
     /// Shopify's order export.
     Shopify,
@@ -31,14 +31,16 @@ pub enum FeedSpec {
     Demo,
     /// A venue's public trade stream.
     Venue(Preset),
-    /// An HTTP endpoint polled for JSON, NDJSON or CSV.
+    /// An HTTP endpoint polled for JSON, NDJSON, CSV or an HTML page.
     Poll {
         /// URL.
         url: String,
         /// Body format.
         format: SampleFormat,
-        /// Field mapping.
+        /// Field mapping (for HTML, cell selectors: `td.price`, `time@datetime`).
         mapping: Mapping,
+        /// HTML pages: the CSS selector of the rows.
+        rows: Option<String>,
         /// Time between polls, ms.
         interval_ms: u64,
     },
@@ -59,6 +61,8 @@ pub enum FeedSpec {
         format: FileFormat,
         /// Mapping, for generic formats.
         mapping: Option<Mapping>,
+        /// HTML pages: the CSS selector of the rows.
+        rows: Option<String>,
     },
 }
 

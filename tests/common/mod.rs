@@ -2,6 +2,10 @@
 //! condition frame by frame (never for a fixed time), reading attributes and canvas pixels.
 #![allow(dead_code)] // each test file uses its own subset
 
+use leptos::prelude::*;
+use tradelens::feeds::{FeedSpec, FeedStatus, Feeds, Phase};
+use tradelens::live::Live;
+use tradelens_core::demo::DemoMode;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
@@ -66,4 +70,42 @@ pub fn drawn_pixels(canvas: &HtmlCanvasElement) -> usize {
     let bg = ctx.get_image_data(0.0, 0.0, 1.0, 1.0).unwrap().data().0;
     let data = ctx.get_image_data(v[0], v[1], v[2], v[3]).unwrap().data().0;
     data.chunks(4).filter(|px| px[..3] != bg[..3]).count()
+}
+
+/// A blob holding `bytes`.
+pub fn blob_of(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+/// A paused orders demo and a feed list feeding it, made under a mounted owner.
+pub fn paused_feeds() -> (Live, Feeds) {
+    let live = Live::new(DemoMode::Orders, NOW);
+    live.running.set(false);
+    let slot: std::rc::Rc<std::cell::Cell<Option<Feeds>>> = Default::default();
+    let s = slot.clone();
+    let handle = leptos::mount::mount_to(fresh_container(), move || {
+        s.set(Some(Feeds::new(live)));
+        view! { <p>"feeds"</p> }
+    });
+    handle.forget();
+    (live, slot.get().unwrap())
+}
+
+/// Imports `bytes` as the file feed `spec`, waits for the import to end, and returns the
+/// feed's status then.
+pub async fn import_file(feeds: Feeds, spec: FeedSpec, bytes: &[u8]) -> FeedStatus {
+    let id = feeds.import(spec, blob_of(bytes));
+    let status = feeds
+        .entries
+        .get_untracked()
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap()
+        .status;
+    wait_for("the import to finish", || {
+        status.get_untracked().phase == Phase::Done
+    })
+    .await;
+    status.get_untracked()
 }

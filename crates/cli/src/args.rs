@@ -4,6 +4,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use tradelens_core::decode::generic::{split_entries, TARGETS};
+use tradelens_core::decode::html::ROW;
 use tradelens_core::engine::{BucketSize, Metric};
 use tradelens_core::model::Field;
 
@@ -19,10 +21,15 @@ usage:
                       --horizon N [--method seasonal|holt-winters] [--tz ZONE]
   tradelens validate  --input FILE [--format FORMAT] [--map ...]
 
-FORMAT:   binance-trades binance-agg coinbase-trades kraken-trades json ndjson csv shopify stripe
-          (detected from the first bytes when omitted)
-FIELD:    id time price qty side symbol category region channel customer
-SOURCE:   a CSV column name or a JSON key or pointer (/a/b)
+FORMAT:   binance-trades binance-agg coinbase-trades kraken-trades json ndjson csv html shopify
+          stripe (detected from the first bytes when omitted)
+FIELD:    id time price qty side symbol category region channel customer, and row for html
+SOURCE:   a CSV column name, a JSON key or pointer (/a/b), or for html a CSS selector run
+          inside each row (first match, its text; `SELECTOR@attr` reads an attribute, `@attr`
+          the row's own); row=SELECTOR picks the rows. html needs row, time and price:
+            --format html --map 'row=table#orders tbody tr,time=td.t time@datetime,price=td.p'
+          Entries split only at a comma followed by FIELD=, so SOURCE may hold commas
+          (selector lists `td.a, td.b`, a column named `Amount, net`).
 DURATION: 1s 5s 15s 1m 5m 15m 1h 4h 1d 1w 1mo
 ZONE:     an IANA name (Europe/Berlin), UTC, or a fixed offset (+05:30)
 METRICS:  count volume notional vwap open high low close min max mean std buy_volume
@@ -66,9 +73,9 @@ impl From<lexopt::Error> for UsageError {
 /// One `--map` entry: a trade field and where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapEntry {
-    /// id, time, price, qty, side, symbol, category, region, channel or customer.
+    /// id, time, price, qty, side, symbol, category, region, channel, customer, or row (html).
     pub field: String,
-    /// Column name (CSV) or key / JSON pointer.
+    /// Column name (CSV), key / JSON pointer, or CSS selector (html).
     pub source: String,
 }
 
@@ -164,10 +171,6 @@ pub const DEFAULT_METRICS: [Metric; 8] = [
     Metric::High,
     Metric::Low,
     Metric::Close,
-];
-
-const MAP_FIELDS: [&str; 10] = [
-    "id", "time", "price", "qty", "side", "symbol", "category", "region", "channel", "customer",
 ];
 
 /// Every option any command takes, collected before each command checks its own.
@@ -360,18 +363,20 @@ fn input_args(raw: &Raw) -> Result<InputArgs, UsageError> {
             expected: "a format name (see --help)",
         })?),
     };
+    let mut fields = vec![ROW];
+    fields.extend(TARGETS);
     let mut map = Vec::new();
-    for item in raw.map.iter().flat_map(|m| split(m)) {
+    for item in raw.map.iter().flat_map(|m| split_entries(m, &fields)) {
         let bad = || {
             UsageError::BadValue {
             option: "map",
-            value: item.clone(),
-            expected: "FIELD=SOURCE with FIELD one of id,time,price,qty,side,symbol,category,region,channel,customer",
+            value: item.to_string(),
+            expected: "FIELD=SOURCE with FIELD one of id,time,price,qty,side,symbol,category,region,channel,customer (and row for html)",
         }
         };
         let (field, source) = item.split_once('=').ok_or_else(bad)?;
         let (field, source) = (field.trim(), source.trim());
-        if !MAP_FIELDS.contains(&field) || source.is_empty() {
+        if !fields.contains(&field) || source.is_empty() {
             return Err(bad());
         }
         map.push(MapEntry {
@@ -483,6 +488,26 @@ mod tests {
             Err(UsageError::BadValue { option: "map", .. })
         ));
         assert!(parse_str("aggregate --input t.csv --bucket 1h --y p").is_err());
+        // A comma splits --map only before FIELD=: selector lists and odd column names stay.
+        let args = [
+            "validate",
+            "--input",
+            "p.html",
+            "--map",
+            "row=tr, time = td.t,price=td.a, td.b",
+        ];
+        let Command::Validate(v) = parse(args.map(OsString::from)).unwrap() else {
+            panic!("not validate");
+        };
+        let pairs: Vec<(&str, &str)> = v
+            .map
+            .iter()
+            .map(|e| (e.field.as_str(), e.source.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("row", "tr"), ("time", "td.t"), ("price", "td.a, td.b")]
+        );
         assert!(parse_str("frobnicate").is_err());
     }
 }

@@ -15,6 +15,9 @@ use tradelens_core::decode::encoding::sniff;
 use tradelens_core::decode::generic::{
     CsvDecoder, JsonArrayStream, Mapping, NdjsonStream, TimeFormat,
 };
+use tradelens_core::decode::html::{
+    normalize, CellRow, CellSelector, HtmlDecoder, HtmlMapping, HtmlMappingError, ROW,
+};
 use tradelens_core::decode::kraken::Kraken;
 use tradelens_core::decode::shopify::Shopify;
 use tradelens_core::decode::split::{ArraySplitter, LineSplitter, Piece};
@@ -22,9 +25,10 @@ use tradelens_core::decode::stripe::Stripe;
 use tradelens_core::decode::text::truncate;
 use tradelens_core::decode::time::EpochUnit;
 use tradelens_core::decode::{csv::CsvTable, DecodeError, Decoded, Position, Reject, RAW_LIMIT};
-use tradelens_core::model::{Dim, Trade};
+use tradelens_core::model::Trade;
 
 use crate::args::InputArgs;
+use crate::html;
 
 /// Bytes read from the file at a time.
 pub const CHUNK: usize = 64 * 1024;
@@ -48,6 +52,8 @@ pub enum Format {
     Ndjson,
     /// CSV with a header, mapped with `--map`.
     Csv,
+    /// An HTML page, rows and cells picked by CSS selectors in `--map`.
+    Html,
     /// Shopify's order export.
     Shopify,
     /// Stripe's payments export.
@@ -56,7 +62,7 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::BinanceTrades,
         Format::BinanceAgg,
         Format::CoinbaseTrades,
@@ -64,6 +70,7 @@ impl Format {
         Format::Json,
         Format::Ndjson,
         Format::Csv,
+        Format::Html,
         Format::Shopify,
         Format::Stripe,
     ];
@@ -78,6 +85,7 @@ impl Format {
             Format::Json => "json",
             Format::Ndjson => "ndjson",
             Format::Csv => "csv",
+            Format::Html => "html",
             Format::Shopify => "shopify",
             Format::Stripe => "stripe",
         }
@@ -90,7 +98,10 @@ impl Format {
 
     /// Whether `--map` applies.
     pub const fn is_generic(self) -> bool {
-        matches!(self, Format::Json | Format::Ndjson | Format::Csv)
+        matches!(
+            self,
+            Format::Json | Format::Ndjson | Format::Csv | Format::Html
+        )
     }
 
     /// Whether trade ids are numbered per symbol (venues), so dedup is per symbol.
@@ -128,12 +139,29 @@ pub enum InputError {
         hint: &'static str,
     },
     /// `--map` was given for a format that does not take it.
-    #[error("--map applies to the csv, json and ndjson formats, not {0}")]
+    #[error("--map applies to the csv, json, ndjson and html formats, not {0}")]
     MapNotApplicable(&'static str),
+    /// `--map row=...` was given for a format other than html.
+    #[error("--map row=SELECTOR applies to the html format only, not {0}")]
+    RowNotApplicable(&'static str),
+    /// The html mapping cannot be used (no row selector, a selector that is not CSS...).
+    #[error("--map: {0}")]
+    HtmlMapping(#[from] HtmlMappingError),
+    /// An HTML page is read whole, and this one is too large.
+    #[error("{path} is {size} bytes: HTML pages are read whole, up to {limit} bytes")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size, bytes.
+        size: u64,
+        /// The limit, bytes.
+        limit: u64,
+    },
 }
 
 /// Recognizes a format from the first bytes of a file: a JSON array or NDJSON (venue shapes
-/// by their field names), else CSV (Shopify and Stripe by their header names).
+/// by their field names), HTML (`<!doctype html>`, `<html>`, `<table>`... any markup first),
+/// else CSV (Shopify and Stripe by their header names).
 pub fn detect(head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let body = text.trim_start_matches('\u{feff}').trim_start();
@@ -155,6 +183,7 @@ pub fn detect(head: &[u8]) -> Format {
                 Format::Json
             }
         }
+        Some(b'<') => Format::Html,
         Some(b'{') => {
             if c("\"e\":\"trade\"") {
                 Format::BinanceTrades
@@ -187,24 +216,9 @@ pub fn detect(head: &[u8]) -> Format {
 /// epoch number whose unit follows from its size, anything else a date-time (UTC when it
 /// carries no offset).
 pub fn mapping(args: &InputArgs, format: Format, head: &[u8]) -> Mapping {
-    let source = |f: &str| {
-        args.map
-            .iter()
-            .rev()
-            .find(|m| m.field == f)
-            .map(|m| m.source.clone())
-    };
-    let mut m = Mapping::new(
-        &source("time").unwrap_or_else(|| "time".into()),
-        &source("price").unwrap_or_else(|| "price".into()),
-    );
-    m.id = source("id");
-    m.qty = source("qty");
-    m.side = source("side");
-    m.symbol = source("symbol");
-    for d in Dim::ALL {
-        let name = tradelens_core::model::Field::Dim(d).name();
-        m.dims[d.index()] = source(name);
+    let mut m = Mapping::new("time", "price");
+    for e in &args.map {
+        m.set_source(&e.field, &e.source);
     }
     m.time_format = match first_time(format, head, &m.time) {
         Some(t) => time_format_of(&t),
@@ -310,6 +324,7 @@ enum Decoder {
     Stripe(Box<Stripe>),
     Ndjson(Box<NdjsonStream>),
     Json(Box<JsonArrayStream>),
+    Html(Box<HtmlPage>),
     Array(ArraySplitter, Venue),
     Lines(LineSplitter, Venue),
 }
@@ -449,6 +464,9 @@ impl TradeStream {
         if !args.map.is_empty() && !format.is_generic() {
             return Err(InputError::MapNotApplicable(format.name()));
         }
+        if format != Format::Html && args.map.iter().any(|e| e.field == ROW) {
+            return Err(InputError::RowNotApplicable(format.name()));
+        }
         let stem = file_stem(&path);
         let first = head
             .iter()
@@ -486,6 +504,20 @@ impl TradeStream {
                 mapping(args, format, &head),
                 RECORD_LIMIT,
             ))),
+            (Format::Html, _) => {
+                let page = HtmlPage::read(args, &path, &mut file, head)?;
+                let bytes = page.bytes;
+                return Ok(TradeStream {
+                    path,
+                    file,
+                    format,
+                    decoder: Decoder::Html(Box::new(page)),
+                    bytes,
+                    head: None,
+                    buf: Vec::new(),
+                    done: false,
+                });
+            }
             (Format::Shopify, _) => Decoder::Shopify(Box::new(Shopify::new(RECORD_LIMIT))),
             _ => Decoder::Stripe(Box::new(Stripe::new(RECORD_LIMIT))),
         };
@@ -510,6 +542,11 @@ impl TradeStream {
     pub fn next_batch(&mut self) -> Result<Option<Decoded>, InputError> {
         if self.done {
             return Ok(None);
+        }
+        if let Decoder::Html(page) = &mut self.decoder {
+            let batch = page.next_batch();
+            self.done = batch.is_none();
+            return Ok(batch);
         }
         let (chunk, eof) = match self.head.take() {
             Some(h) => {
@@ -568,6 +605,8 @@ impl TradeStream {
                     out.append(d.finish().map_err(|e| fatal(e, &self.path))?);
                 }
             }
+            // Read whole when opened, and answered above.
+            Decoder::Html(_) => {}
             Decoder::Array(split, venue) => {
                 let mut pieces = Vec::new();
                 split.feed(&chunk, eof, &mut pieces);
@@ -596,6 +635,86 @@ impl TradeStream {
             }
         }
         Ok(Some(out))
+    }
+}
+
+/// An HTML page read whole and its cells extracted, decoded a batch of rows at a time so
+/// the cleaner's quarantine keeps the first rejects of a large page.
+struct HtmlPage {
+    decoder: HtmlDecoder,
+    rows: Vec<CellRow>,
+    next: usize,
+    bytes: u64,
+}
+
+impl HtmlPage {
+    /// Rows decoded per batch.
+    const BATCH: usize = 4096;
+
+    /// Reads the rest of `file` after `head`, extracts the cells of `args.map`'s mapping,
+    /// and takes the time format from the first time cell, as for CSV.
+    fn read(
+        args: &InputArgs,
+        path: &Path,
+        file: &mut File,
+        mut page: Vec<u8>,
+    ) -> Result<HtmlPage, InputError> {
+        let io = |source| InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = file.metadata().map_err(io)?.len();
+        let too_large = |size| InputError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: html::PAGE_LIMIT,
+        };
+        if size > html::PAGE_LIMIT {
+            return Err(too_large(size));
+        }
+        // The file may grow while read: never past the limit.
+        let rest = html::PAGE_LIMIT + 1 - page.len() as u64;
+        file.take(rest).read_to_end(&mut page).map_err(io)?;
+        if page.len() as u64 > html::PAGE_LIMIT {
+            return Err(too_large(page.len() as u64));
+        }
+        let mut mapping = HtmlMapping::from_entries(
+            args.map
+                .iter()
+                .map(|e| (e.field.as_str(), e.source.as_str())),
+        )?;
+        let rows = html::extract(&String::from_utf8_lossy(&page), &mapping)?;
+        let time = CellSelector::parse("time", &mapping.fields.time)?;
+        let k = mapping.cells()?.iter().position(|c| *c == time);
+        mapping.fields.time_format = rows
+            .iter()
+            .filter_map(|r| r.get(k?)?.as_deref())
+            .map(normalize)
+            .find(|t| !t.is_empty())
+            .map_or(
+                TimeFormat::DateTime {
+                    default_offset_min: Some(0),
+                },
+                |t| time_format_of(&t),
+            );
+        Ok(HtmlPage {
+            decoder: HtmlDecoder::new(mapping)?,
+            rows,
+            next: 0,
+            bytes: page.len() as u64,
+        })
+    }
+
+    fn next_batch(&mut self) -> Option<Decoded> {
+        if self.next >= self.rows.len() {
+            return None;
+        }
+        let end = (self.next + Self::BATCH).min(self.rows.len());
+        let out = self
+            .decoder
+            .decode_rows(&self.rows[self.next..end], self.next as u64 + 1);
+        self.next = end;
+        Some(out)
     }
 }
 
@@ -693,7 +812,7 @@ mod tests {
 
     #[test]
     fn detects_formats_from_first_bytes() {
-        let cases: [(&str, Format); 9] = [
+        let cases: [(&str, Format); 12] = [
             (
                 r#"[{"id":1,"price":"1","qty":"1","time":1,"isBuyerMaker":true}]"#,
                 Format::BinanceTrades,
@@ -715,6 +834,12 @@ mod tests {
             ("time,price\n1,2\n", Format::Csv),
             ("Name,Email,Created at,Lineitem quantity\n", Format::Shopify),
             ("id,Created date (UTC),Amount,Status\n", Format::Stripe),
+            ("<!DOCTYPE html>\n<html><body>", Format::Html),
+            (
+                "\u{feff}\n  <table><tr><td>1</td></tr></table>",
+                Format::Html,
+            ),
+            ("<html lang=en>", Format::Html),
         ];
         for (text, f) in cases {
             assert_eq!(detect(text.as_bytes()), f, "{text}");

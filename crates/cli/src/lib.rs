@@ -16,6 +16,7 @@ pub mod aggregate;
 pub mod args;
 pub mod fit;
 pub mod forecast;
+pub mod html;
 pub mod input;
 pub mod tz;
 pub mod validate;
@@ -53,7 +54,12 @@ impl CliError {
     /// The process exit code: 2 for usage mistakes, 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Usage(_) | CliError::Input(input::InputError::MapNotApplicable(_)) => 2,
+            CliError::Usage(_)
+            | CliError::Input(
+                input::InputError::MapNotApplicable(_)
+                | input::InputError::RowNotApplicable(_)
+                | input::InputError::HtmlMapping(_),
+            ) => 2,
             _ => 1,
         }
     }

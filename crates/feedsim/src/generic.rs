@@ -1,7 +1,8 @@
 //! Generic order feeds for the app's polling, SSE and file import: `/orders.json` (array),
-//! `/orders.ndjson`, `/orders.csv`, all with `ETag` / `If-None-Match` (304), `?limit=` (newest
-//! N, default 500) and `?since_id=`; and `/sse/orders`, Server-Sent Events resuming after
-//! `Last-Event-ID` (or `?last_id=`).
+//! `/orders.ndjson`, `/orders.csv` and `/orders.html` (a page with a table, for the HTML
+//! decoder), all with `ETag` / `If-None-Match` (304), `?limit=` (newest N, default 500) and
+//! `?since_id=`; and `/sse/orders`, Server-Sent Events resuming after `Last-Event-ID` (or
+//! `?last_id=`).
 //!
 //! Each order: `id`, `time` (RFC 3339, ms), `time_ms`, `product`, `category`, `quantity`,
 //! `price` (unit price), `total`, `region`, `channel`, `customer`.
@@ -131,11 +132,63 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// Escapes text for HTML content and quoted attribute values.
+fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `/orders.html`: a page as a shop might publish it. A table `#orders` with a header row in
+/// `<thead>` and one `<tr data-id>` per order in `<tbody>`, each cell classed by its column
+/// (`td.price`), the time as the text of a `<time datetime>` with the RFC 3339 value.
+fn orders_page(orders: &[Trade]) -> String {
+    let mut s = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Recent orders</title></head>\n\
+         <body><h1>Recent orders</h1>\n<table id=\"orders\">\n<thead><tr><th>Order</th><th>Time</th>\
+         <th>Product</th><th>Category</th><th>Quantity</th><th>Price</th><th>Total</th>\
+         <th>Region</th><th>Channel</th><th>Customer</th></tr></thead>\n<tbody>\n",
+    );
+    for o in orders {
+        let time = rfc3339(o.time_ms * 1_000_000, 3);
+        let cells = [
+            ("product", html_text(&o.symbol)),
+            ("category", html_text(dim(o, Dim::Category))),
+            ("quantity", o.qty.to_string()),
+            ("price", format!("{:.2}", o.price)),
+            ("total", format!("{:.2}", o.price * o.qty)),
+            ("region", html_text(dim(o, Dim::Region))),
+            ("channel", html_text(dim(o, Dim::Channel))),
+            ("customer", html_text(dim(o, Dim::Customer))),
+        ];
+        s.push_str(&format!(
+            "<tr data-id=\"{id}\"><td class=\"id\">{id}</td>\
+             <td class=\"time\"><time datetime=\"{time}\">{time}</time></td>",
+            id = o.id
+        ));
+        for (class, text) in cells {
+            s.push_str(&format!("<td class=\"{class}\">{text}</td>"));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n</body></html>\n");
+    s
+}
+
 /// CSV header of `/orders.csv`.
 pub const CSV_HEADER: &str =
     "id,time,product,category,quantity,price,total,region,channel,customer";
 
-/// Answers `/orders.json`, `/orders.ndjson` and `/orders.csv`.
+/// Answers `/orders.json`, `/orders.ndjson`, `/orders.csv` and `/orders.html`.
 pub fn poll(req: &Request, hub: &Hub) -> Response {
     let (since, limit) = match (req.num::<u64>("since_id"), req.num::<usize>("limit")) {
         (Ok(s), Ok(l)) => (s, l.unwrap_or(500).clamp(1, 100_000)),
@@ -190,6 +243,7 @@ pub fn poll(req: &Request, hub: &Hub) -> Response {
             }
             ("text/csv; charset=utf-8", s)
         }
+        "html" => ("text/html; charset=utf-8", orders_page(&orders)),
         _ => return Response::json(404, &json!({"error": "unknown format"})),
     };
     Response::typed(200, ctype, body)
@@ -297,4 +351,22 @@ pub async fn serve_sse(mut stream: TcpStream, req: Request, hub: Arc<Hub>) {
         }
     }
     conn.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_text_is_escaped() {
+        assert_eq!(
+            html_text(r#"<b>"Tea" & 'cake'</b>"#),
+            "&lt;b&gt;&quot;Tea&quot; &amp; &#39;cake&#39;&lt;/b&gt;"
+        );
+        let mut o = order_feed(1, 1.0, 0).generate_until(3_600_000).remove(0);
+        o.symbol = "<script>x</script>".into();
+        let page = orders_page(&[o]);
+        assert!(page.contains("<td class=\"product\">&lt;script&gt;x&lt;/script&gt;</td>"));
+        assert!(!page.contains("<script>"));
+    }
 }

@@ -91,7 +91,7 @@ async fn cors_headers_by_default_and_none_when_switched_off() {
 }
 
 #[tokio::test]
-async fn order_polling_uses_etags_and_three_formats() {
+async fn order_polling_uses_etags_and_four_formats() {
     let server = server(0.0).await;
     let addr = server.local_addr();
     let r = get(addr, "/orders.json?limit=20").await;
@@ -119,6 +119,34 @@ async fn order_polling_uses_etags_and_three_formats() {
         Some("id,time,product,category,quantity,price,total,region,channel,customer")
     );
     assert_eq!(lines.count(), 3);
+    // The page holds the same newest orders, one `<tr data-id>` each, after a header row.
+    let ids: Vec<u64> = get(addr, "/orders.json?limit=3")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_u64().unwrap())
+        .collect();
+    let page = get(addr, "/orders.html?limit=3").await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html")));
+    assert_eq!(
+        page.header("access-control-allow-origin"),
+        Some("*"),
+        "polled from the app's origin"
+    );
+    assert!(page.body.contains("<thead><tr><th>Order</th>"));
+    let page_ids: Vec<u64> = page
+        .body
+        .split("<tr data-id=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(page_ids, ids);
+    assert!(page.body.contains("<td class=\"time\"><time datetime=\"20"));
 }
 
 #[tokio::test]

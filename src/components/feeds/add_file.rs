@@ -1,5 +1,6 @@
 //! Importing a file: pick or drop it, choose its dialect, map and preview generic formats,
-//! then stream it in chunks (progress, rate and cancel live in its row of the feed list).
+//! then stream it in chunks (progress, rate and cancel live in its row of the feed list). A
+//! saved HTML page is read whole, up to [`html::PAGE_LIMIT`] bytes.
 
 use leptos::prelude::*;
 use tradelens_core::decode::encoding::sniff;
@@ -8,8 +9,10 @@ use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
+use super::html_mapping::HtmlMappingEditor;
 use super::mapping::{MappingEditor, MappingPreview};
 use super::util::read_blob_prefix;
+use crate::feeds::html;
 use crate::feeds::spec::FileFormat;
 use crate::feeds::{FeedSpec, Feeds};
 
@@ -29,10 +32,10 @@ fn format_from(name: &str) -> FileFormat {
     }
 }
 
-/// A file picker and drop zone. Generic files (CSV, NDJSON, JSON) show the mapping form and
-/// a preview of their first rows; Shopify and Stripe exports need no mapping. A file in
-/// another encoding than UTF-8 is refused at once, saying which. No props: needs [`Feeds`]
-/// in context.
+/// A file picker and drop zone. Generic files (CSV, NDJSON, JSON, a saved HTML page) show the
+/// mapping form and a preview of their first rows; Shopify and Stripe exports need no
+/// mapping. A file in another encoding than UTF-8 is refused at once, saying which. No props:
+/// needs [`Feeds`] in context.
 ///
 /// `data-state` on the form: `empty`, `reading` (the sample), `ready`, or `refused`.
 #[component]
@@ -43,6 +46,8 @@ pub fn AddFileFeed() -> impl IntoView {
     let format = RwSignal::new(FileFormat::Generic(SampleFormat::Csv));
     let sample = RwSignal::new(Vec::<u8>::new());
     let mapping = RwSignal::new(None::<Mapping>);
+    // HTML pages: the row selector.
+    let rows = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);
     let message = RwSignal::new(String::new());
     let state = RwSignal::new("empty");
@@ -53,7 +58,19 @@ pub fn AddFileFeed() -> impl IntoView {
         _ => None,
     });
     let sample_format = Signal::derive(move || generic.get().unwrap_or(SampleFormat::Csv));
+    let is_html = move || generic.get() == Some(SampleFormat::Html);
     let field_names = Signal::derive(move || sample.with(|s| fields(sample_format.get(), s)));
+    let page = Signal::derive(move || sample.with(|s| String::from_utf8_lossy(s).into_owned()));
+    // The first guess of a mapping for the sample in `format`.
+    let guess = move |f: FileFormat, bytes: &[u8]| match f {
+        FileFormat::Generic(SampleFormat::Html) => {
+            let (r, m) = html::guess(&String::from_utf8_lossy(bytes));
+            rows.set(r);
+            Some(m)
+        }
+        FileFormat::Generic(g) => guess_mapping(&fields(g, bytes)),
+        _ => None,
+    };
 
     let choose = move |f: File| {
         let n = f.name();
@@ -81,9 +98,7 @@ pub fn AddFileFeed() -> impl IntoView {
                         state.set("refused");
                         return;
                     }
-                    if let FileFormat::Generic(g) = format.get_untracked() {
-                        mapping.set(guess_mapping(&fields(g, &bytes)));
-                    }
+                    mapping.set(guess(format.get_untracked(), &bytes));
                     sample.set(bytes);
                     message.set(String::new());
                     state.set("ready");
@@ -128,11 +143,28 @@ pub fn AddFileFeed() -> impl IntoView {
             message.set("Map at least a time and a price field.".into());
             return;
         }
+        let html_rows =
+            (fmt == FileFormat::Generic(SampleFormat::Html)).then(|| rows.get_untracked());
+        if let (Some(r), Some(m)) = (&html_rows, &m) {
+            if f.size() > html::PAGE_LIMIT as f64 {
+                message.set(format!(
+                    "HTML pages are read whole, up to {} MB: this one is {:.0} MB",
+                    html::PAGE_LIMIT >> 20,
+                    f.size() / f64::from(1 << 20)
+                ));
+                return;
+            }
+            if let Err(e) = html::check_mapping(r, m) {
+                message.set(e);
+                return;
+            }
+        }
         feeds.import(
             FeedSpec::File {
                 name: f.name(),
                 format: fmt,
                 mapping: m,
+                rows: html_rows,
             },
             f.into(),
         );
@@ -153,8 +185,8 @@ pub fn AddFileFeed() -> impl IntoView {
                 on:drop=on_drop
             >
                 <label class="field">
-                    <span>"Choose a file or drop it here (CSV, NDJSON, JSON, Shopify or Stripe export)"</span>
-                    <input type="file" data-testid="file-input" accept=".csv,.ndjson,.jsonl,.json,text/csv,application/json" on:change=on_pick />
+                    <span>"Choose a file or drop it here (CSV, NDJSON, JSON, a saved HTML page, Shopify or Stripe export)"</span>
+                    <input type="file" data-testid="file-input" accept=".csv,.ndjson,.jsonl,.json,.html,.htm,text/csv,application/json,text/html" on:change=on_pick />
                 </label>
                 <p class="hint">{move || name.get()}</p>
             </div>
@@ -166,22 +198,23 @@ pub fn AddFileFeed() -> impl IntoView {
                     on:change=move |ev| {
                         let f = format_from(&event_target_value(&ev));
                         format.set(f);
-                        mapping.set(match f {
-                            FileFormat::Generic(g) => sample.with_untracked(|s| guess_mapping(&fields(g, s))),
-                            _ => None,
-                        });
+                        mapping.set(sample.with_untracked(|s| guess(f, s)));
                     }
                 >
                     <option value="csv">"CSV"</option>
                     <option value="ndjson">"NDJSON"</option>
                     <option value="json">"JSON array"</option>
+                    <option value="html">"HTML page, saved (up to 64 MB)"</option>
                     <option value="shopify">"Shopify order export"</option>
                     <option value="stripe">"Stripe payments export"</option>
                 </select>
             </label>
-            <Show when=move || generic.get().is_some() && !sample.with(Vec::is_empty)>
+            <Show when=move || generic.get().is_some() && !sample.with(Vec::is_empty) && !is_html()>
                 <MappingEditor fields=field_names mapping=mapping />
                 <MappingPreview sample=sample format=sample_format mapping=mapping />
+            </Show>
+            <Show when=move || !sample.with(Vec::is_empty) && is_html()>
+                <HtmlMappingEditor page=page rows=rows mapping=mapping />
             </Show>
             <p class="hint" role="status" data-testid="file-message">{move || message.get()}</p>
             <button type="submit" data-testid="file-import" disabled=move || name.with(String::is_empty)>

@@ -1,5 +1,6 @@
-//! Adding a generic HTTP feed (polled JSON, NDJSON or CSV) or an SSE stream: load a sample,
-//! map its fields, check the preview, then add.
+//! Adding a generic HTTP feed (polled JSON, NDJSON, CSV or an HTML page) or an SSE stream:
+//! load a sample, map its fields, check the preview, then add. A page is read only where its
+//! host allows this page to (CORS); a refusal is said as such.
 
 use std::rc::Rc;
 
@@ -7,7 +8,9 @@ use leptos::prelude::*;
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::feed::preview::{fields, guess_mapping, SampleFormat, SAMPLE_LIMIT};
 
+use super::html_mapping::HtmlMappingEditor;
 use super::mapping::{MappingEditor, MappingPreview};
+use crate::feeds::html;
 use crate::feeds::poll::{fetch_bytes, UseFetchOptions};
 use crate::feeds::sse::{open_event_source, UseEventSourceOptions, MAX_EVENT_BYTES};
 use crate::feeds::{FeedSpec, Feeds};
@@ -19,25 +22,32 @@ use crate::feeds::{FeedSpec, Feeds};
 pub fn AddHttpFeed() -> impl IntoView {
     let feeds = expect_context::<Feeds>();
     let url = RwSignal::new(String::new());
-    // "json", "ndjson", "csv" (polled) or "sse".
+    // "json", "ndjson", "csv", "html" (polled) or "sse".
     let kind = RwSignal::new("json".to_string());
     let interval_s = RwSignal::new(5u64);
     // SSE: the named event type carrying data, besides unnamed `message` events.
     let event = RwSignal::new(String::new());
     let sample = RwSignal::new(Vec::<u8>::new());
     let mapping = RwSignal::new(None::<Mapping>);
+    // HTML pages: the row selector.
+    let rows = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let sse_probe = StoredValue::new_local(None::<crate::feeds::sse::UseEventSourceReturn>);
     let format = Signal::derive(move || {
         SampleFormat::from_name(&kind.get()).unwrap_or(SampleFormat::Ndjson)
     });
+    let is_html = move || format.get() == SampleFormat::Html;
     let field_names = Signal::derive(move || sample.with(|s| fields(format.get(), s)));
+    let page = Signal::derive(move || sample.with(|s| String::from_utf8_lossy(s).into_owned()));
     let set_sample = move |bytes: Vec<u8>| {
-        let names = fields(format.get_untracked(), &bytes);
-        sample.set(bytes);
-        if mapping.get_untracked().is_none() {
-            mapping.set(guess_mapping(&names));
+        if format.get_untracked() == SampleFormat::Html {
+            let (r, m) = html::guess(&String::from_utf8_lossy(&bytes));
+            rows.set(r);
+            mapping.set(Some(m));
+        } else if mapping.get_untracked().is_none() {
+            mapping.set(guess_mapping(&fields(format.get_untracked(), &bytes)));
         }
+        sample.set(bytes);
     };
     let load = move |_| {
         let u = url.get_untracked();
@@ -93,6 +103,14 @@ pub fn AddHttpFeed() -> impl IntoView {
             return;
         };
         let u = url.get_untracked();
+        let html_rows =
+            (format.get_untracked() == SampleFormat::Html).then(|| rows.get_untracked());
+        if let Some(r) = &html_rows {
+            if let Err(e) = html::check_mapping(r, &m) {
+                message.set(e);
+                return;
+            }
+        }
         let spec = if kind.get_untracked() == "sse" {
             FeedSpec::Sse {
                 url: u,
@@ -104,6 +122,7 @@ pub fn AddHttpFeed() -> impl IntoView {
                 url: u,
                 format: format.get_untracked(),
                 mapping: m,
+                rows: html_rows,
                 interval_ms: interval_s.get_untracked().max(1) * 1000,
             }
         };
@@ -132,11 +151,16 @@ pub fn AddHttpFeed() -> impl IntoView {
                     on:change=move |ev| {
                         kind.set(event_target_value(&ev));
                         mapping.set(None);
+                        let s = sample.get_untracked();
+                        if !s.is_empty() {
+                            set_sample(s);
+                        }
                     }
                 >
                     <option value="json">"JSON array (polled)"</option>
                     <option value="ndjson">"NDJSON (polled)"</option>
                     <option value="csv">"CSV (polled)"</option>
+                    <option value="html">"HTML page (polled; the site must allow it, CORS)"</option>
                     <option value="sse">"Server-sent events (JSON data)"</option>
                 </select>
             </label>
@@ -176,9 +200,12 @@ pub fn AddHttpFeed() -> impl IntoView {
                 ></textarea>
             </label>
             <p class="hint" role="status" data-testid="http-message">{move || message.get()}</p>
-            <Show when=move || !sample.with(Vec::is_empty)>
+            <Show when=move || !sample.with(Vec::is_empty) && !is_html()>
                 <MappingEditor fields=field_names mapping=mapping />
                 <MappingPreview sample=sample format=format mapping=mapping />
+            </Show>
+            <Show when=move || !sample.with(Vec::is_empty) && is_html()>
+                <HtmlMappingEditor page=page rows=rows mapping=mapping />
             </Show>
             <button type="submit" data-testid="http-add" disabled=move || mapping.with(Option::is_none)>
                 "Add feed"

@@ -125,7 +125,8 @@ pub fn FeedRow(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let u = edit_url.get_untracked();
-        let new = match current.get_untracked() {
+        let mut new = current.get_untracked();
+        match &mut new {
             FeedSpec::Venue(p) => {
                 let symbol = edit_symbol.get_untracked();
                 let symbol = if symbol.trim().is_empty() {
@@ -140,30 +141,13 @@ pub fn FeedRow(
                 } else {
                     String::new()
                 };
-                FeedSpec::Venue(
-                    Preset::new(p.venue, &symbol)
-                        .with_bases(&u, &rest)
-                        .with_max_backoff_secs(wait),
-                )
+                *p = Preset::new(p.venue, &symbol)
+                    .with_bases(&u, &rest)
+                    .with_max_backoff_secs(wait);
             }
-            FeedSpec::Poll {
-                format,
-                mapping,
-                interval_ms,
-                ..
-            } => FeedSpec::Poll {
-                url: u,
-                format,
-                mapping,
-                interval_ms,
-            },
-            FeedSpec::Sse { mapping, event, .. } => FeedSpec::Sse {
-                url: u,
-                event,
-                mapping,
-            },
-            other => other,
-        };
+            FeedSpec::Poll { url, .. } | FeedSpec::Sse { url, .. } => *url = u,
+            _ => {}
+        }
         current.set(new.clone());
         feeds.edit(id, new);
         editing.set(false);

@@ -1,15 +1,19 @@
 //! The mapping form and its preview: which source field feeds which trade field, and what the
-//! first rows of a sample decode to, shown before anything is ingested.
+//! first rows of a sample decode to, shown before anything is ingested. The same form maps
+//! named fields (a `<select>` each) and HTML cells (a CSS selector typed or picked from the
+//! suggestions of a `<datalist>`).
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use leptos::prelude::*;
 use tradelens_core::decode::generic::{Mapping, TimeFormat};
 use tradelens_core::decode::time::EpochUnit;
-use tradelens_core::feed::preview::{preview, SampleFormat};
+use tradelens_core::feed::preview::{preview, Preview, SampleFormat};
 use tradelens_core::format::{clock, date};
 use tradelens_core::model::Side;
 
 /// Rows the preview shows.
-const PREVIEW_ROWS: usize = 5;
+pub const PREVIEW_ROWS: usize = 5;
 
 fn time_format_name(f: TimeFormat) -> &'static str {
     match f {
@@ -33,31 +37,61 @@ fn time_format_from(name: &str) -> TimeFormat {
     }
 }
 
-/// One `<select>` choosing a source field for a trade field.
+/// How a source is chosen: from the names found, or typed (with those names suggested).
+#[derive(Clone, Copy)]
+enum Input {
+    Select,
+    /// Free text, suggestions from the `<datalist>` of [`list_id`] of this number.
+    Typed(u32),
+}
+
+fn list_id(n: u32) -> String {
+    format!("mapping-sources-{n}")
+}
+
+/// One control choosing a source field for a trade field.
 fn field_select(
     label: &'static str,
     testid: &'static str,
-    fields: Signal<Vec<String>>,
+    (fields, input): (Signal<Vec<String>>, Input),
     optional: bool,
     get: impl Fn(&Mapping) -> Option<String> + Send + Sync + 'static,
     set: impl Fn(&mut Mapping, Option<String>) + Send + Sync + 'static,
     mapping: RwSignal<Option<Mapping>>,
 ) -> impl IntoView {
     let current = move || mapping.with(|m| m.as_ref().and_then(&get).unwrap_or_default());
+    let update = move |v: String| {
+        mapping.update(|m| {
+            if let Some(m) = m.as_mut() {
+                let v = v.trim();
+                set(m, (!v.is_empty()).then(|| v.to_string()));
+            }
+        })
+    };
+    if let Input::Typed(list) = input {
+        return view! {
+            <label class="field">
+                <span>{label}</span>
+                <input
+                    type="text"
+                    data-testid=testid
+                    list=list_id(list)
+                    spellcheck="false"
+                    placeholder=if optional { "(none)" } else { "CSS selector" }
+                    prop:value=current
+                    on:input=move |ev| update(event_target_value(&ev))
+                />
+            </label>
+        }
+        .into_any();
+    }
     view! {
         <label class="field">
             <span>{label}</span>
             <select
                 data-testid=testid
                 prop:value=current
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    mapping.update(|m| {
-                        if let Some(m) = m.as_mut() {
-                            set(m, (!v.is_empty()).then_some(v));
-                        }
-                    });
-                }
+                on:change=move |ev| update(event_target_value(&ev))
             >
                 {optional.then(|| view! { <option value="">"(none)"</option> })}
                 {move || {
@@ -70,12 +104,14 @@ fn field_select(
             </select>
         </label>
     }
+    .into_any()
 }
 
 /// Chooses the source field of each trade field, the time format and the decimal mark.
 ///
 /// Props: `fields`, the names found in the sample; `mapping`, the mapping being edited
-/// (`None` until the sample has a time and a price field).
+/// (`None` until the sample has a time and a price field); `typed`, sources are typed (CSS
+/// selectors of HTML cells) with `fields` as suggestions, instead of chosen from `fields`.
 #[component]
 pub fn MappingEditor(
     /// Field names found in the sample.
@@ -83,16 +119,33 @@ pub fn MappingEditor(
     fields: Signal<Vec<String>>,
     /// The mapping being edited.
     mapping: RwSignal<Option<Mapping>>,
+    /// Sources are typed, `fields` only suggested.
+    #[prop(optional)]
+    typed: bool,
 ) -> impl IntoView {
+    // Each typed editor needs its own suggestion list id: two forms may show one at once.
+    static NEXT_LIST: AtomicU32 = AtomicU32::new(0);
+    let list = NEXT_LIST.fetch_add(u32::from(typed), Ordering::Relaxed);
+    let input = if typed {
+        Input::Typed(list)
+    } else {
+        Input::Select
+    };
+    let f = (fields, input);
     view! {
         <fieldset class="mapping" data-testid="mapping-editor">
             <legend>"Field mapping"</legend>
-            {field_select("Time", "map-time", fields, false, |m| Some(m.time.clone()), |m, v| m.time = v.unwrap_or_default(), mapping)}
-            {field_select("Price", "map-price", fields, false, |m| Some(m.price.clone()), |m, v| m.price = v.unwrap_or_default(), mapping)}
-            {field_select("Id", "map-id", fields, true, |m| m.id.clone(), |m, v| m.id = v, mapping)}
-            {field_select("Quantity", "map-qty", fields, true, |m| m.qty.clone(), |m, v| m.qty = v, mapping)}
-            {field_select("Side", "map-side", fields, true, |m| m.side.clone(), |m, v| m.side = v, mapping)}
-            {field_select("Symbol or product", "map-symbol", fields, true, |m| m.symbol.clone(), |m, v| m.symbol = v, mapping)}
+            {typed.then(|| view! {
+                <datalist id=list_id(list)>
+                    {move || fields.get().into_iter().map(|f| view! { <option value=f></option> }).collect_view()}
+                </datalist>
+            })}
+            {field_select("Time", "map-time", f, false, |m| Some(m.time.clone()), |m, v| m.time = v.unwrap_or_default(), mapping)}
+            {field_select("Price", "map-price", f, false, |m| Some(m.price.clone()), |m, v| m.price = v.unwrap_or_default(), mapping)}
+            {field_select("Id", "map-id", f, true, |m| m.id.clone(), |m, v| m.id = v, mapping)}
+            {field_select("Quantity", "map-qty", f, true, |m| m.qty.clone(), |m, v| m.qty = v, mapping)}
+            {field_select("Side", "map-side", f, true, |m| m.side.clone(), |m, v| m.side = v, mapping)}
+            {field_select("Symbol or product", "map-symbol", f, true, |m| m.symbol.clone(), |m, v| m.symbol = v, mapping)}
             <label class="field">
                 <span>"Time format"</span>
                 <select
@@ -158,6 +211,23 @@ pub fn MappingPreview(
                 .map_err(|e| e.to_string()),
         )
     });
+    view! { <PreviewTable result=result mapping=mapping /> }
+}
+
+/// A decoded preview as a table: trades, each column header naming its source, and the
+/// rows that fail, with why.
+///
+/// Props: `result` (`None` shows a hint, an error is shown as an alert), `mapping` (for the
+/// column headers).
+#[component]
+pub fn PreviewTable(
+    /// The preview, or why there is none.
+    #[prop(into)]
+    result: Signal<Option<Result<Preview, String>>>,
+    /// The mapping applied.
+    #[prop(into)]
+    mapping: Signal<Option<Mapping>>,
+) -> impl IntoView {
     let src = move |f: fn(&Mapping) -> Option<String>| {
         mapping.with(|m| {
             m.as_ref()

@@ -23,6 +23,8 @@ pub enum Position {
     },
     /// The record starting on this line (1-based) of a CSV or NDJSON text.
     Line(u64),
+    /// The n-th row (1-based) an HTML page's row selector matched.
+    Row(u64),
 }
 
 impl fmt::Display for Position {
@@ -32,6 +34,7 @@ impl fmt::Display for Position {
             Position::Item(i) => write!(f, "item {i}"),
             Position::LineColumn { line, column } => write!(f, "line {line}, column {column}"),
             Position::Line(l) => write!(f, "line {l}"),
+            Position::Row(r) => write!(f, "row {r}"),
         }
     }
 }

@@ -14,7 +14,8 @@
 //! correctly rounded. String identifiers map to `u64` with [`text::id_from_text`] (numbers as
 //! themselves, anything else by 64-bit FNV-1a).
 //!
-//! HTML pages are not decoded here: the browser's own parser is the right tool for those.
+//! HTML pages are parsed outside the core (the browser's own parser, or the command line's):
+//! [`html`] maps the cells they extract, with the generic decoders' conversions.
 
 pub mod binance;
 pub mod coinbase;
@@ -22,6 +23,7 @@ pub mod csv;
 pub mod encoding;
 mod error;
 pub mod generic;
+pub mod html;
 mod json;
 pub mod kraken;
 pub mod shopify;

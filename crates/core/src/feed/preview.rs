@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::decode::csv::CsvTable;
 use crate::decode::generic::{CsvDecoder, JsonArrayStream, Mapping, NdjsonStream};
+use crate::decode::html::{CellRow, HtmlDecoder, HtmlMapping, HtmlMappingError};
 use crate::decode::split::{ArraySplitter, Piece};
 use crate::decode::{DecodeError, Decoded};
 
@@ -17,14 +18,18 @@ pub enum SampleFormat {
     Ndjson,
     /// CSV with a header row.
     Csv,
+    /// An HTML page: rows and cells picked by CSS selectors ([`crate::decode::html`]). The
+    /// core cannot read its bytes; an HTML parser extracts the cells first.
+    Html,
 }
 
 impl SampleFormat {
     /// Every format.
-    pub const ALL: [SampleFormat; 3] = [
+    pub const ALL: [SampleFormat; 4] = [
         SampleFormat::JsonArray,
         SampleFormat::Ndjson,
         SampleFormat::Csv,
+        SampleFormat::Html,
     ];
 
     /// Machine name.
@@ -33,6 +38,7 @@ impl SampleFormat {
             SampleFormat::JsonArray => "json",
             SampleFormat::Ndjson => "ndjson",
             SampleFormat::Csv => "csv",
+            SampleFormat::Html => "html",
         }
     }
 
@@ -49,6 +55,8 @@ impl SampleFormat {
             SampleFormat::Csv
         } else if path.ends_with(".ndjson") || path.ends_with(".jsonl") {
             SampleFormat::Ndjson
+        } else if path.ends_with(".html") || path.ends_with(".htm") {
+            SampleFormat::Html
         } else {
             SampleFormat::JsonArray
         }
@@ -96,17 +104,40 @@ pub fn preview(
             out.append(d.finish_sample()?);
             out
         }
+        SampleFormat::Html => {
+            return Err(DecodeError::shape(
+                crate::decode::Position::Message,
+                "an HTML page is read by an HTML parser: preview its extracted cells with preview_cells",
+            ))
+        }
     };
-    decoded.trades.truncate(max_rows);
-    decoded.rejects.truncate(max_rows);
-    decoded.events.truncate(max_rows);
+    first_rows(&mut decoded, max_rows);
     Ok(Preview {
         fields: fields(format, sample),
         decoded,
     })
 }
 
-/// The field names of a sample.
+/// What the first `max_rows` rows extracted from an HTML page decode to under `mapping`;
+/// `fields` are the cell selectors offered for the page.
+pub fn preview_cells(
+    mapping: &HtmlMapping,
+    rows: &[CellRow],
+    fields: Vec<String>,
+    max_rows: usize,
+) -> Result<Preview, HtmlMappingError> {
+    let mut decoded = HtmlDecoder::new(mapping.clone())?.decode_rows(rows, 1);
+    first_rows(&mut decoded, max_rows);
+    Ok(Preview { fields, decoded })
+}
+
+fn first_rows(decoded: &mut Decoded, max_rows: usize) {
+    decoded.trades.truncate(max_rows);
+    decoded.rejects.truncate(max_rows);
+    decoded.events.truncate(max_rows);
+}
+
+/// The field names of a sample (none for HTML: its cells are found by an HTML parser).
 pub fn fields(format: SampleFormat, sample: &[u8]) -> Vec<String> {
     let sample = whole_lines(sample);
     match format {
@@ -136,6 +167,7 @@ pub fn fields(format: SampleFormat, sample: &[u8]) -> Vec<String> {
                     .as_ref(),
             )
         }
+        SampleFormat::Html => Vec::new(),
     }
 }
 

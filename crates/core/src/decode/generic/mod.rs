@@ -31,6 +31,38 @@ pub enum TimeFormat {
     },
 }
 
+/// The trade fields a mapping feeds, by the names mapping texts and the command line use.
+pub const TARGETS: [&str; 10] = [
+    "id", "time", "price", "qty", "side", "symbol", "category", "region", "channel", "customer",
+];
+
+/// Splits a mapping text `FIELD=SOURCE,FIELD=SOURCE,...` into its entries, trimmed.
+///
+/// Only a comma followed by one of `fields` and `=` (blanks allowed around both) ends an
+/// entry, so a source may itself hold commas: a CSS selector list (`td.a, td.b`) or a column
+/// named `Amount, net`. Empty entries, and commas ending the text, are dropped.
+pub fn split_entries<'t>(text: &'t str, fields: &[&str]) -> Vec<&'t str> {
+    let text = text.trim_end_matches(|c: char| c == ',' || c.is_whitespace());
+    let starts_entry = |rest: &str| {
+        let rest = rest.trim_start();
+        fields.iter().any(|f| {
+            rest.strip_prefix(f)
+                .is_some_and(|after| after.trim_start().starts_with('='))
+        })
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, c) in text.char_indices() {
+        if c == ',' && starts_entry(&text[k + 1..]) {
+            out.push(text[start..k].trim());
+            start = k + 1;
+        }
+    }
+    out.push(text[start..].trim());
+    out.retain(|e| !e.is_empty());
+    out
+}
+
 /// Which source field feeds which trade field.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
@@ -73,6 +105,49 @@ impl Mapping {
             decimal_comma: false,
             default_symbol: "all".to_string(),
         }
+    }
+
+    /// Sets the source of the trade field named `target` (one of [`TARGETS`]); `false`, and
+    /// no change, for any other name.
+    pub fn set_source(&mut self, target: &str, source: &str) -> bool {
+        let s = Some(source.to_string());
+        match target {
+            "id" => self.id = s,
+            "time" => self.time = source.to_string(),
+            "price" => self.price = source.to_string(),
+            "qty" => self.qty = s,
+            "side" => self.side = s,
+            "symbol" => self.symbol = s,
+            other => match Dim::ALL
+                .into_iter()
+                .find(|&d| crate::model::Field::Dim(d).name() == other)
+            {
+                Some(d) => self.dims[d.index()] = s,
+                None => return false,
+            },
+        }
+        true
+    }
+
+    /// Every mapped source with the trade field it feeds, in [`TARGETS`] order.
+    pub fn sources(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![
+            ("id", self.id.as_deref()),
+            ("time", Some(self.time.as_str())),
+            ("price", Some(self.price.as_str())),
+            ("qty", self.qty.as_deref()),
+            ("side", self.side.as_deref()),
+            ("symbol", self.symbol.as_deref()),
+        ];
+        for d in Dim::ALL {
+            out.push((
+                crate::model::Field::Dim(d).name(),
+                self.dims[d.index()].as_deref(),
+            ));
+        }
+        out.into_iter()
+            .filter_map(|(t, s)| s.map(|s| (t, s)))
+            .collect()
     }
 
     /// Builds a trade from a row, given a way to look a field up.
