@@ -34,10 +34,11 @@ fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::FAILURE;
             }
         };
+        let stop = tradelens_feedsim::server::stop_signal();
         println!("feedsim listening on {}", server.local_addr());
         let _ = std::io::stdout().flush();
         tokio::select! {
-            _ = tradelens_feedsim::server::stop_signal() => server.shutdown(),
+            _ = stop => server.shutdown(),
             _ = server.stopped() => {}
         }
         server.wait().await;
