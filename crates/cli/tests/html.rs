@@ -5,7 +5,8 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{path, run, stderr, stdout, TempDir};
+use common::{path, report, run, stderr, stdout, TempDir};
+use serde_json::json;
 
 fn page() -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/orders_page.html")
@@ -31,23 +32,26 @@ const MAP: &str = "row=#orders tr,id=td.order,time=td.time time@datetime,price=t
 fn a_saved_page_is_validated_row_by_row() {
     let out = run(&["validate", "--input", path(&page()), "--map", MAP]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
+    let r = report(&out);
     // Six data rows: #1003 has no price, the second #1001 repeats the first; the header row
     // (th cells only) is skipped. Detected from `<!DOCTYPE html>`, not given.
-    for line in [
-        "format: html",
-        "accepted: 4",
-        "skipped: 1",
-        "rejected: 2",
-        "invalid_price              1",
-        "duplicate                  1",
-        "row 4: invalid_price: row 4: field `td.price` (price) has value `n/a`, expected a decimal number",
-        "#1003,2025-10-07T09:52:00Z,n/a,3,Scone,cakes",
-    ] {
-        assert!(text.contains(line), "missing {line:?} in\n{text}");
-    }
+    assert_eq!(r["format"], "html", "{r}");
+    assert_eq!(r["accepted"], 4, "{r}");
+    assert_eq!(r["skipped"], 1, "{r}");
+    assert_eq!(r["rejected"], 2, "{r}");
+    assert_eq!(r["reasons"], json!({"invalid_price": 1, "duplicate": 1}));
+    assert_eq!(
+        r["quarantined"][0],
+        json!({
+            "position": "row 4",
+            "reason": "invalid_price",
+            "detail": "row 4: field `td.price` (price) has value `n/a`, expected a decimal number",
+            "raw": "#1003,2025-10-07T09:52:00Z,n/a,3,Scone,cakes",
+        })
+    );
+    assert_eq!(r["quarantined"][1]["reason"], "duplicate", "{r}");
     let bytes = std::fs::metadata(page()).unwrap().len();
-    assert!(text.contains(&format!("bytes: {bytes}\n")), "{text}");
+    assert_eq!(r["bytes"], bytes, "{r}");
 }
 
 #[test]
@@ -94,12 +98,14 @@ fn selector_lists_keep_their_commas_and_times_default_to_the_text() {
     // `price=i.p, em.p` is one selector list; the epoch unit follows from the first time.
     let out = validate_html(&file, "row=li,time=b.when,price=i.p, em.p");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
+    let r = report(&out);
     // "1,5" is not a decimal without --decimal-comma: one reject, one accepted.
-    assert!(text.contains("accepted: 1\n"), "{text}");
+    assert_eq!(r["accepted"], 1, "{r}");
+    assert_eq!(r["rejected"], 1, "{r}");
+    let detail = r["quarantined"][0]["detail"].as_str().unwrap_or_default();
     assert!(
-        text.contains("field `i.p, em.p` (price) has value `1,5`"),
-        "{text}"
+        detail.contains("field `i.p, em.p` (price) has value `1,5`"),
+        "{r}"
     );
 }
 

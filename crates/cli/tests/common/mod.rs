@@ -75,3 +75,16 @@ pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
+
+/// The JSON object `validate` printed: checks it is one line ending in a newline and returns
+/// it parsed.
+pub fn report(o: &Output) -> serde_json::Value {
+    let text = stdout(o);
+    assert!(
+        text.ends_with('\n') && text.lines().count() == 1,
+        "not one line: {text:?}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).expect("validate prints JSON");
+    assert!(v.is_object(), "not an object: {text}");
+    v
+}
