@@ -34,6 +34,13 @@ DURATION: 1s 5s 15s 1m 5m 15m 1h 4h 1d 1w 1mo
 ZONE:     an IANA name (Europe/Berlin), UTC, or a fixed offset (+05:30)
 METRICS:  count volume notional vwap open high low close min max mean std buy_volume
           sell_volume volume_delta imbalance aov (default: count,volume,notional,vwap,open,high,low,close)
+
+validate prints one JSON object on one line: file, format, bytes, accepted, rejected,
+skipped, flagged (outliers, kept), reasons (rejected rows per reason name, e.g.
+{\"duplicate\":3,\"invalid_price\":1}), first_time and last_time (earliest and latest accepted
+trade, RFC 3339 UTC with milliseconds, null when none), and quarantined (the first 10
+rejected rows, each {\"position\",\"reason\",\"detail\",\"raw\"}). Exit code 0 unless the file
+cannot be read.
 ";
 
 /// Why the command line was refused.
