@@ -74,7 +74,11 @@ test('a saved HTML page is previewed with its selectors, then imported', async (
   assert.equal(q.duplicate, 1);
   // The quarantined row names its row and selector, and keeps its cells as text.
   const quarantined = await page.$$eval('[data-testid="quarantine-row"]', (trs) =>
-    trs.map((tr) => ({ reason: tr.cells[0].textContent, detail: tr.cells[0].title, raw: tr.cells[2].textContent })),
+    trs.map((tr) => ({
+      reason: tr.cells[0].textContent,
+      detail: tr.querySelector('[data-testid="quarantine-detail"]').textContent,
+      raw: tr.querySelector('[data-testid="quarantine-raw"]').textContent,
+    })),
   );
   const bad = quarantined.find((r) => r.reason === 'invalid_price');
   assert.match(bad.detail, /row 3: field `td\.price` \(price\) has value `n\/a`/);

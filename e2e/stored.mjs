@@ -1,4 +1,5 @@
-// What the page's IndexedDB holds: the trades of the `chunks` store, read in the page. Shared
+// What the page's IndexedDB holds of the orders demo: its trades in the `chunks` store, read
+// in the page. Shared
 // by the tests that check persistence (storage.test.mjs, hostile.test.mjs).
 /**
  * Runs in the page: the stored trades (total, distinct ids, latest time, highest id, and the
@@ -22,6 +23,8 @@ function storedMoreThan([min, upTo]) {
         let count = 0;
         let latest = 0;
         for (const r of req.result) {
+          // The demo's trades only: imported files and live feeds are stored too.
+          if (r.feed !== 'demo:orders') continue;
           // Chunk layout: n at byte 8, ids (u64, little-endian) from byte 64.
           const bytes = r.data;
           const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);

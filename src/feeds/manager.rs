@@ -71,6 +71,8 @@ struct Worker {
     keep: Option<Box<dyn std::any::Any>>,
     /// Counts since the last tick, not yet in `status`.
     tally: Tally,
+    /// Ids and times of a venue feed's restored trades, until [`Feeds::restore_done`].
+    restoring: Vec<(u64, i64)>,
 }
 
 /// What a feed's batches changed since the status was last published.
@@ -222,6 +224,7 @@ impl Feeds {
                     failed_before: false,
                     keep: None,
                     tally: Tally::default(),
+                    restoring: Vec::new(),
                 };
                 let w = rt.workers.entry(id).or_insert(worker);
                 configure(w, &mut rt.cleaner, &spec);
@@ -256,9 +259,8 @@ impl Feeds {
             let fresh = rt.cleaner.remember(&w.key, trades);
             let venue = matches!(w.spec, FeedSpec::Venue(_));
             if venue {
-                if let Some(newest) = fresh.iter().max_by_key(|t| t.id) {
-                    w.gaps.observe_trade(newest.id, newest.time_ms);
-                }
+                // Gap tracking needs them in id order: see `Feeds::restore_done`.
+                w.restoring.extend(fresh.iter().map(|t| (t.id, t.time_ms)));
             }
             Some((w.status, venue, fresh))
         });
@@ -278,6 +280,26 @@ impl Feeds {
             }
         });
         self.live.ingest(&fresh);
+    }
+
+    /// The history restored so far is all there is (before the feed connects): a venue
+    /// feed's gap tracking goes through the restored ids in order, so a hole inside them (a
+    /// backfill that was not saved yet when the page died, while later live trades were) is
+    /// backfilled like any gap, and the feed's next trade is checked against the newest.
+    pub fn restore_done(&self, id: FeedId) {
+        let backfill = self.with_rt(|rt| {
+            let w = rt.workers.get_mut(&id)?;
+            let mut ids = std::mem::take(&mut w.restoring);
+            ids.sort_unstable();
+            for (trade, time_ms) in ids {
+                w.gaps.observe_trade(trade, time_ms);
+            }
+            Some(w.gaps.pending() > 0 && !w.backfilling)
+        });
+        if backfill == Some(Some(true)) {
+            let feeds = *self;
+            leptos::task::spawn_local(async move { feeds.run_backfill(id).await });
+        }
     }
 
     /// Another tab holds this feed's connection: stop it here and wait.

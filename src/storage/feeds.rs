@@ -335,11 +335,15 @@ async fn hold(
             )));
         }
     }
+    if !restore && !followed {
+        return; // added on this page, running, and now holding its lock
+    }
+    feeds.restore_done(id);
     if matches!(spec, FeedSpec::File { .. }) {
         feeds.set_phase(id, Phase::Done);
     } else if start == Start::Paused {
         feeds.set_phase(id, Phase::Paused);
-    } else if restore || followed {
+    } else {
         feeds.resume(id);
     }
 }
