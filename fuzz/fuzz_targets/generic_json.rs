@@ -1,7 +1,9 @@
-//! Generic JSON arrays and NDJSON (whole and streamed) with JSON-pointer mappings.
+//! Generic JSON arrays and NDJSON (whole and streamed) with JSON-pointer mappings, and the
+//! encoding check streams start with.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use tradelens_core::decode::generic::{JsonDecoder, Mapping, NdjsonStream};
+use tradelens_core::decode::encoding::sniff;
+use tradelens_core::decode::generic::{JsonArrayStream, JsonDecoder, Mapping, NdjsonStream};
 
 fn mapping() -> Mapping {
     let mut m = Mapping::new("/t", "/p");
@@ -23,4 +25,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = stream.feed(&data[..split]);
     let _ = stream.feed(&data[split..]);
     let _ = stream.finish();
+    let _ = sniff(data);
+    let mut array = JsonArrayStream::new(mapping(), 4096);
+    let _ = array.feed(&data[..split]);
+    let _ = array.feed(&data[split..]);
+    let _ = array.finish();
 });
