@@ -3,7 +3,7 @@
 // was away, so the ids it holds stay one unbroken run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, until } from './harness.mjs';
+import { launch, openPage, openPageIn, until } from './harness.mjs';
 import { startFeedsim } from './feedsim.mjs';
 
 const KEY = 'binance:BTCUSDT';
@@ -45,5 +45,33 @@ test('a feed comes back after a reload with its saved trades, and the time away 
   assert.equal(Number(d.gapsUnfilled), 0);
   t.diagnostic(`restored ${d.restored}, then ${d.accepted} live, ${d.gapsFilled} backfilled, ids ${d.firstId}..${d.lastId}`);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('two tabs on one feed: one connection; closing the holder moves it to the other within 2 s', async (t) => {
+  await sim.control('clear-sent');
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const a = await openPageIn(context, env.server.url);
+  await until(a.page, () => document.querySelector('[data-testid="venue-add"]'));
+  await a.page.selectOption('[data-testid="venue-select"]', 'binance');
+  await a.page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
+  await a.page.fill('[data-testid="venue-ws-base"]', sim.ws);
+  await a.page.click('[data-testid="venue-add"]');
+  await until(a.page, (sel) => Number(document.querySelector(sel)?.dataset.saved) > 0, ROW, 15_000);
+  // The second tab lists the feed, waits in standby, and shows what the first one saves.
+  const b = await openPageIn(context, env.server.url);
+  await until(b.page, (sel) => document.querySelector(sel)?.dataset.state === 'standby', ROW, 15_000);
+  const shown = Number(await b.page.getAttribute(ROW, 'data-restored'));
+  await until(b.page, ([sel, n]) => Number(document.querySelector(sel).dataset.restored) > n, [ROW, shown], 15_000);
+  const open = async () => (await sim.sent('venue=binance')).connections.filter((c) => c.open).length;
+  assert.equal(await open(), 1, 'the simulator sees one connection for two tabs');
+  // Closing the holder: the other tab connects within 2 s.
+  const closed = Date.now();
+  await a.page.close();
+  await until(b.page, (sel) => document.querySelector(sel).dataset.state === 'connected', ROW, 2_000);
+  t.diagnostic(`connection moved in ${Date.now() - closed} ms`);
+  await until(b.page, (sel) => Number(document.querySelector(sel).dataset.accepted) > 0, ROW);
+  assert.equal(await open(), 1, 'still one connection, now the second tab\'s');
+  assert.deepEqual([...a.problems, ...b.problems], []);
   await context.close();
 });
