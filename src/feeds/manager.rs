@@ -524,20 +524,23 @@ impl Feeds {
 
     /// Moves queued trades into the engine, and each feed's share to the sink.
     pub fn flush(&self) {
-        for saving in self.flush_batches(false) {
+        for saving in self.flush_batches(None) {
             leptos::task::spawn_local(saving);
         }
     }
 
     /// [`Feeds::flush`], resolving once the sink is done with every batch: a file import
     /// waits for it before reading on, so storage is never outrun.
-    pub async fn flush_and_wait(&self) {
-        for saving in self.flush_batches(true) {
+    pub async fn flush_and_wait(&self, id: FeedId) {
+        for saving in self.flush_batches(Some(id)) {
             saving.await;
         }
     }
 
-    fn flush_batches(&self, now: bool) -> Vec<Pin<Box<dyn Future<Output = ()>>>> {
+    /// Hands the pending batches to the sink; with `now`, feed `now` must be passed on
+    /// at once, what the sink gathered of it before included (a file import waiting for its
+    /// chunk: the tick may have taken its trades a moment earlier).
+    fn flush_batches(&self, now: Option<FeedId>) -> Vec<Pin<Box<dyn Future<Output = ()>>>> {
         let (trades, unsaved) = self
             .with_rt(|rt| {
                 (
@@ -558,9 +561,21 @@ impl Feeds {
                 None => merged.push((key, batch)),
             }
         }
+        let forced = now.and_then(|id| {
+            self.with_rt(|rt| rt.workers.get(&id).map(|w| w.key.clone()))
+                .flatten()
+        });
+        if let Some(k) = &forced {
+            if !merged.iter().any(|(key, _)| key == k) {
+                merged.push((k.clone(), Vec::new()));
+            }
+        }
         merged
             .into_iter()
-            .map(|(key, batch)| sink(&key, batch, now))
+            .map(|(key, batch)| {
+                let at_once = forced.as_deref() == Some(key.as_str());
+                sink(&key, batch, at_once)
+            })
             .collect()
     }
 

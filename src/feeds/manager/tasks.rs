@@ -204,7 +204,7 @@ impl Feeds {
                 }
             }
             // The next chunk is read once this one is saved: storage is never outrun.
-            async move { feeds.flush_and_wait().await }
+            async move { feeds.flush_and_wait(id).await }
         })
         .await;
         if !self.is_current(id, generation) {
@@ -220,7 +220,7 @@ impl Feeds {
             (None, Err(e)) => Err(e.to_string()),
         };
         // Done means saved too.
-        self.flush_and_wait().await;
+        self.flush_and_wait(id).await;
         match result {
             Ok(ReadEnd::Finished) => self.set_phase(id, Phase::Done),
             Ok(ReadEnd::Cancelled) => self.set_phase(id, Phase::Stopped("import cancelled".into())),
