@@ -1,8 +1,10 @@
 // Storage benchmarks of the app itself (issue 4): the release build in dist/, served with its
 // production CSP, in Debian's headless Chromium through playwright-core.
 //   S1  persisted trades per second: a generated CSV of N trades imported through the file
-//       picker; timed from the click on Import until the feed row says "done", which the app
-//       only says once every batch is saved in IndexedDB (run_file awaits each chunk's save).
+//       picker; timed from the click on Import until the feed row's data-saved counts every
+//       accepted trade. (The row's "done" is meant to wait for the saves, but it can come
+//       earlier: the 4-a-second tick's flush hands batches to the writer without run_file
+//       awaiting them. The time to "done" and data-saved at that moment are recorded too.)
 //       Baseline in the same run: the same import in a context where indexedDB.open throws,
 //       so the app runs memory-only and saving costs nothing (decode + ingest + UI only).
 //   S2  navigation to a restored dashboard: the page reloaded in the same context (IndexedDB
@@ -33,7 +35,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--dis
 const NAME = `tl-sb-trades-${N}.csv`;
 const ROW = `[data-testid="feed-row"][data-feed-key="file:${NAME}"]`;
 const TITLES = {
-  S1: 'S1: CSV import, persisted to IndexedDB (click Import → row "done")',
+  S1: 'S1: CSV import, persisted to IndexedDB (click Import → every trade saved)',
   'S1-baseline': 'S1 baseline: same import, IndexedDB off (memory only)',
   S2a: 'S2a: reload → feed row restored',
   S2b: 'S2b: reload → KPI count includes them',
@@ -79,7 +81,7 @@ async function newPage(browser, url, { noIdb = false } = {}) {
 const until = (page, fn, arg, polling = 20) => page.waitForFunction(fn, arg, { timeout: TIMEOUT_MS, polling }).then((h) => h.jsonValue());
 
 /** Imports the CSV; ms from the click on Import to the row's "done", and the row's counters. */
-async function importFile(page, file) {
+async function importFile(page, file, noIdb = false) {
   await until(page, () => !!document.querySelector('[data-testid="file-input"]'));
   await page.setInputFiles('[data-testid="file-input"]', file);
   await until(page, () => document.querySelectorAll('[data-testid="add-file"] [data-testid="preview-row"]').length > 0);
@@ -92,13 +94,24 @@ async function importFile(page, file) {
     if (r.dataset.state === 'done' || r.dataset.state === 'stopped') return { ...r.dataset, at: performance.now() };
     return null;
   }, ROW);
-  const ms = d.at - (await page.evaluate(() => window.__tlClick));
-  return { ms, state: d.state, accepted: Number(d.accepted), saved: Number(d.saved) };
+  const click = await page.evaluate(() => window.__tlClick);
+  if (d.state !== 'done') return { ms: d.at - click, done_ms: d.at - click, state: d.state, accepted: Number(d.accepted), saved: Number(d.saved) };
+  // "done" can come before the last batches are saved (see the README note): the figure is
+  // the time until data-saved counts every accepted trade. Memory-only never saves.
+  const wait = Number(process.env.BENCH_STORAGE_SAVE_WAIT_S ?? 60) * 1000;
+  const saved = await page.waitForFunction(([sel, noIdb]) => {
+    const r = document.querySelector(sel).dataset;
+    return noIdb || Number(r.saved) >= Number(r.accepted) ? { ...r, at: performance.now() } : null;
+  }, [ROW, noIdb], { timeout: wait, polling: 20 }).then((h) => h.jsonValue()).catch(async () => {
+    const r = await page.evaluate((sel) => ({ ...document.querySelector(sel).dataset }), ROW);
+    throw new Error(`row "done" at ${((d.at - click) / 1000).toFixed(1)} s with ${d.saved} saved; ${wait / 1000} s later still ${r.saved} saved of ${r.accepted} accepted`);
+  });
+  return { ms: saved.at - click, done_ms: d.at - click, saved_at_done: Number(d.saved), state: d.state, accepted: Number(saved.accepted), saved: Number(saved.saved) };
 }
 
 async function run(browser, url, file, i) {
   const base = await newPage(browser, url, { noIdb: true });
-  const b = await importFile(base.page, file);
+  const b = await importFile(base.page, file, true);
   await base.context.close();
   if (b.state !== 'done' || b.accepted !== N) throw new Error(`baseline run ${i}: state ${b.state}, ${b.accepted} accepted of ${N}`);
 
@@ -119,8 +132,8 @@ async function run(browser, url, file, i) {
     return r && Number(r.dataset.restored) === n && v >= want ? { at: performance.now(), count: v } : null;
   }, [ROW, N, before - 100]);
   await context.close();
-  const out = { baseline_ms: b.ms, import_ms: s.ms, restored_ms: a, dashboard_ms: k.at, kpi_before: before, kpi_after: k.count, errors };
-  console.log(`run ${i}: import ${(s.ms / 1000).toFixed(2)} s (baseline ${(b.ms / 1000).toFixed(2)} s), `
+  const out = { baseline_ms: b.ms, import_ms: s.ms, done_ms: s.done_ms, saved_at_done: s.saved_at_done, restored_ms: a, dashboard_ms: k.at, kpi_before: before, kpi_after: k.count, errors };
+  console.log(`run ${i}: import persisted ${(s.ms / 1000).toFixed(2)} s, row done at ${(s.done_ms / 1000).toFixed(2)} s with ${s.saved_at_done} saved (baseline ${(b.ms / 1000).toFixed(2)} s), `
     + `restored ${a.toFixed(0)} ms, dashboard ${k.at.toFixed(0)} ms (KPI ${before} before, ${k.count} after)`
     + (errors.length ? `; ${errors.length} console errors` : ''));
   return out;
@@ -152,7 +165,8 @@ async function main() {
   const demo = median(runs.map((r) => r.kpi_before - N));
   const rows = [
     { workload: 'S1', ...s1, trades: N, csv_bytes: bytes, trades_per_s: Math.round(N / secs), mb_per_s: +(bytes / 1e6 / secs).toFixed(2),
-      vs_baseline: +(s1.median_ms / s1b.median_ms).toFixed(2) },
+      vs_baseline: +(s1.median_ms / s1b.median_ms).toFixed(2),
+      row_done_ms: summary(runs.map((r) => r.done_ms)), saved_when_done: runs.map((r) => r.saved_at_done) },
     { workload: 'S1-baseline', ...s1b, trades: N, csv_bytes: bytes, trades_per_s: Math.round(N / (s1b.median_ms / 1000)) },
     { workload: 'S2a', ...summary(runs.map((r) => r.restored_ms)), trades: N, demo_orders_stored: demo },
     { workload: 'S2b', ...summary(runs.map((r) => r.dashboard_ms)), trades: N, demo_orders_stored: demo },
