@@ -16,7 +16,7 @@ NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-b
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk html
 
-.PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build check-format lint unit browser-test e2e clean
+.PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build bench-storage check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -56,7 +56,7 @@ e2e: build
 
 ## Native benchmarks, then TradeLens against DuckDB-Wasm, Perspective and Arquero in headless
 ## Chromium (bench/web): bench/results.json and the README table.
-bench: tools browser bench-native bench-browser
+bench: tools browser bench-native bench-browser bench-storage
 
 ## Native benchmarks, each against a plain baseline measured in the same run.
 bench-native: tools
@@ -81,6 +81,11 @@ bench-wasm: tools
 
 bench-browser: bench-wasm browser
 	node bench/web/run.mjs
+
+## The app's own storage (issue 4), release build: CSV trades persisted per second, and
+## navigation to a restored dashboard with 1,000,000 stored trades (bench/web/storage.mjs).
+bench-storage: build browser
+	node bench/web/storage.mjs
 
 ## Bundle size of the release build (raw, gzip, brotli).
 size: build
