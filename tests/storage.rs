@@ -666,3 +666,19 @@ async fn another_tab_follows_a_feed_chunk_by_chunk() {
     assert_eq!(sorted(next), sorted(b.to_vec()));
     assert!(later > Some(upto));
 }
+
+#[wasm_bindgen_test]
+async fn a_barrier_resolves_once_everything_queued_before_it_is_saved() {
+    let name = "tl-test-barrier";
+    let saver = fresh(name).await;
+    let trades = demo_trades(120);
+    // Queued without waiting, as a producer that only waits at the barrier.
+    let pending: Vec<_> = trades.chunks(500).map(|b| saver.save_batch(FEED, b)).collect();
+    saver.barrier().await;
+    assert_eq!(saver.queued(), (0, 0), "nothing waits after the barrier");
+    for p in pending {
+        assert!(p.await.is_ok());
+    }
+    let restored = reloaded(name).restore(FEED, |_| {}).await.unwrap();
+    assert_eq!(restored, sorted(trades));
+}

@@ -56,6 +56,15 @@ pub fn persist_feeds(feeds: Feeds, storage: Storage) {
     feeds.set_sink(Some(Rc::new(
         move |key: &str, trades: Vec<Trade>, now: bool| match g.add(key, trades, now) {
             Some(batch) => save(feeds, storage, key, batch),
+            // Nothing gathered, but earlier batches may still wait in the writer's queue.
+            None if now => {
+                let done = storage.saver().map(|s| s.barrier());
+                Box::pin(async move {
+                    if let Some(done) = done {
+                        done.await;
+                    }
+                })
+            }
             None => Box::pin(std::future::ready(())),
         },
     )));

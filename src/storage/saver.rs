@@ -61,6 +61,8 @@ enum Job {
         now_ms: i64,
         reply: oneshot::Sender<Result<usize, StorageError>>,
     },
+    /// Answers once every job queued before it is done.
+    Barrier { reply: oneshot::Sender<()> },
 }
 
 struct Shared {
@@ -177,6 +179,16 @@ impl Saver {
                     message: "the storage writer stopped".into(),
                 })
             })
+        }
+    }
+
+    /// Resolves once every job queued before this call is done (saved or failed): how a
+    /// producer that must not outrun storage waits for it. Never refused.
+    pub fn barrier(&self) -> impl Future<Output = ()> + 'static {
+        let (reply, rx) = oneshot::channel();
+        self.push(Job::Barrier { reply });
+        async move {
+            let _ = rx.await;
         }
     }
 
@@ -393,6 +405,9 @@ impl Shared {
                 reply,
             } => {
                 let _ = reply.send(self.retain(&feed, &policy, now_ms).await);
+            }
+            Job::Barrier { reply } => {
+                let _ = reply.send(());
             }
         }
     }
