@@ -673,7 +673,10 @@ async fn a_barrier_resolves_once_everything_queued_before_it_is_saved() {
     let saver = fresh(name).await;
     let trades = demo_trades(120);
     // Queued without waiting, as a producer that only waits at the barrier.
-    let pending: Vec<_> = trades.chunks(500).map(|b| saver.save_batch(FEED, b)).collect();
+    let pending: Vec<_> = trades
+        .chunks(500)
+        .map(|b| saver.save_batch(FEED, b))
+        .collect();
     saver.barrier().await;
     assert_eq!(saver.queued(), (0, 0), "nothing waits after the barrier");
     for p in pending {
