@@ -35,7 +35,10 @@ after(async () => {
   await chrome?.kill();
   await server?.close();
   await sim?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) {
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${dir}-tmp`, { recursive: true, force: true });
+  }
 });
 
 /** Every feed row's figures. */

@@ -66,9 +66,15 @@ export async function openPageIn(context, url, { init } = {}) {
  */
 export async function startKillableChromium(dir) {
   const { spawn } = await import('node:child_process');
+  const { mkdir } = await import('node:fs/promises');
+  // A killed Chromium leaves its temporary directories behind (about 100 MB each): keep them
+  // under the test's own directory, which the test removes.
+  const tmp = `${dir}-tmp`;
+  await mkdir(tmp, { recursive: true });
   const child = spawn(CHROMIUM, [...ARGS, '--headless=new', `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
+    env: { ...process.env, TMPDIR: tmp },
   });
   const endpoint = await new Promise((ok, fail) => {
     let err = '';
