@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
 use tradelens_core::model::Trade;
+use tradelens_core::store::rollup::Rollup;
 use tradelens_core::zone::Zone;
 
 use crate::now_ms;
@@ -186,6 +187,16 @@ impl Live {
             return;
         }
         self.engine.update_value(|e| e.extend(trades));
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Adds history known only as one-minute rollups (raw trades deleted by retention); see
+    /// [`Engine::push_rollups`].
+    pub fn add_rollups(&self, rollups: &[Rollup]) {
+        if rollups.is_empty() {
+            return;
+        }
+        self.engine.update_value(|e| e.push_rollups(rollups));
         self.version.update(|v| *v += 1);
     }
 

@@ -685,3 +685,51 @@ async fn a_barrier_resolves_once_everything_queued_before_it_is_saved() {
     let restored = reloaded(name).restore(FEED, |_| {}).await.unwrap();
     assert_eq!(restored, sorted(trades));
 }
+
+#[wasm_bindgen_test]
+async fn rollups_keep_the_history_retention_deleted() {
+    let name = "tl-test-history-rollups";
+    let saver = fresh(name).await;
+    let trades = demo_trades(60);
+    let batches: Vec<&[Trade]> = trades.chunks(trades.len() / 5 + 1).collect();
+    for b in &batches {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    // Nothing deleted yet: no minute is known only from rollups.
+    assert!(saver.history_rollups(FEED).await.unwrap().is_empty());
+    let policy = ChunkPolicy {
+        max_rows: Some((batches[3].len() + batches[4].len()) as u64),
+        ..ChunkPolicy::default()
+    };
+    assert_eq!(saver.apply_retention(FEED, policy, NOW).await.unwrap(), 3);
+    let kept: Vec<Trade> = batches[3..].concat();
+    let oldest_kept = kept.iter().map(|t| t.time_ms).min().unwrap();
+    let boundary = oldest_kept.div_euclid(60_000) * 60_000;
+    // After a reload, the rollups are of every minute before the oldest kept trade, and they
+    // count exactly the deleted trades of those minutes, volume and all.
+    let after = reloaded(name);
+    let rollups = after.history_rollups(FEED).await.unwrap();
+    let gone: Vec<&Trade> = trades.iter().filter(|t| t.time_ms < boundary).collect();
+    assert!(!gone.is_empty());
+    let count: u64 = rollups.iter().map(|r| r.count()).sum();
+    assert_eq!(count, gone.len() as u64);
+    assert!(rollups.iter().all(|r| r.minute_ms() < boundary));
+    let volume: f64 = rollups.iter().map(|r| r.volume()).sum();
+    let expected: f64 = gone.iter().map(|t| t.qty).sum();
+    assert!(
+        (volume - expected).abs() <= 1e-9 * expected,
+        "{volume} vs {expected}"
+    );
+    // In an engine with the kept trades, every trade is counted once.
+    let mut engine = tradelens_core::engine::Engine::default();
+    engine.extend(after.restore(FEED, |_| {}).await.unwrap().iter());
+    engine.push_rollups(rollups.iter());
+    let in_boundary_minute = trades
+        .iter()
+        .filter(|t| t.time_ms >= boundary && t.time_ms < oldest_kept)
+        .count() as u64;
+    assert_eq!(
+        engine.total().count() + in_boundary_minute,
+        trades.len() as u64
+    );
+}

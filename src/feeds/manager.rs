@@ -246,6 +246,11 @@ impl Feeds {
         self.sink.set_value(sink);
     }
 
+    /// The engine every feed feeds.
+    pub fn live(&self) -> Live {
+        self.live
+    }
+
     /// Takes in a feed's stored history: the engine gets the trades, the cleaner knows their
     /// ids (a replay or backfill of one is a duplicate), and a venue feed's gap tracking
     /// continues after the newest, so what arrived while the page was closed is backfilled.

@@ -26,6 +26,7 @@ use wasm_bindgen::prelude::*;
 
 use super::context::{Storage, StorageStatus};
 use super::export::engine_trades;
+use super::saver::Saver;
 use super::tabs::{lock_name, FeedLock};
 use crate::live::Live;
 use crate::now_ms;
@@ -170,6 +171,7 @@ async fn resume(
         buffer.flush(storage);
     } else {
         live.resume(restored, clock());
+        add_history_rollups(live, storage, &saver, DEMO_FEED).await;
     }
     let policy = ChunkPolicy {
         max_age_ms: Some(KEEP_MS),
@@ -177,6 +179,17 @@ async fn resume(
     };
     if let Err(e) = saver.apply_retention(DEMO_FEED, policy, clock()).await {
         leptos::logging::warn!("retention of the demo's trades failed: {e}");
+    }
+}
+
+/// Adds to the engine the history of `feed` that only rollups still hold (minutes before its
+/// oldest stored trade), so long-range charts outlive raw-trade retention.
+pub async fn add_history_rollups(live: Live, storage: Storage, saver: &Saver, feed: &str) {
+    match saver.history_rollups(feed).await {
+        Ok(rollups) => live.add_rollups(&rollups),
+        Err(e) => storage.message.set(Some(format!(
+            "The older history of {feed} (one-minute summaries) could not be read: {e}"
+        ))),
     }
 }
 

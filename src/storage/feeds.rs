@@ -343,6 +343,7 @@ async fn hold(
                 spec.title()
             )));
         }
+        super::demo::add_history_rollups(feeds.live(), storage, &saver, &key).await;
     }
     if !restore && !followed {
         return; // added on this page, running, and now holding its lock

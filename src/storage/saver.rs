@@ -13,6 +13,7 @@ use futures_channel::oneshot;
 use tradelens_core::model::Trade;
 use tradelens_core::store::dedup::DedupLimits;
 use tradelens_core::store::retention::{chunks_to_delete, ChunkPolicy};
+use tradelens_core::store::rollup::{minute_of, Rollup};
 
 use super::db::{open, Db, OpenOptions, OpenReport};
 use super::restore::{restore_all, RestorePage, Restorer, PAGE_BYTES};
@@ -235,6 +236,16 @@ impl Saver {
             on_page(page?);
         }
         Ok(())
+    }
+
+    /// `feed`'s history that only rollups still hold: the one-minute rollups of minutes
+    /// before its oldest stored trade (see [`super::store::rollups_before`]).
+    pub async fn history_rollups(&self, feed: &str) -> Result<Vec<Rollup>, StorageError> {
+        let db = self.shared.db().await?;
+        let state = self.feed_state(feed).await?;
+        let oldest = state.metas.iter().map(|m| m.time_min).min();
+        let before = oldest.map(minute_of);
+        super::store::rollups_before(&db, feed, before).await
     }
 
     /// Reads configuration record `key`.

@@ -10,7 +10,7 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 use indexed_db_futures::KeyRange;
 use tradelens_core::model::Trade;
 use tradelens_core::store::dedup::{ChunkIndex, DedupLimits};
-use tradelens_core::store::rollup::{decode_rollups, encode_rollups, Rollups};
+use tradelens_core::store::rollup::{block_of, decode_rollups, encode_rollups, Rollup, Rollups};
 use tradelens_core::store::{Chunk, ChunkBuilder, ChunkMeta};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -436,4 +436,48 @@ pub async fn chunks_after(
         trades.extend(decode(&meta, row)?.trades());
     }
     Ok((trades, last))
+}
+
+/// `feed`'s one-minute rollups of minutes before `before_ms` (all when `None`), oldest
+/// first: the history of trades that retention deleted. An unreadable block is skipped with
+/// a warning (its minutes show no history), the rest are returned.
+pub async fn rollups_before(
+    db: &Db,
+    feed: &str,
+    before_ms: Option<i64>,
+) -> Result<Vec<Rollup>, StorageError> {
+    let upper = before_ms.map_or(f64::INFINITY, |b| block_of(b) as f64);
+    let range = KeyRange::Bound(
+        record::key(feed, f64::NEG_INFINITY),
+        false,
+        record::key(feed, upper),
+        false,
+    );
+    let tx = db
+        .database()?
+        .transaction(ROLLUPS)
+        .build()
+        .map_err(StorageError::from)?;
+    let rows: Vec<JsValue> = tx
+        .object_store(ROLLUPS)?
+        .get_all::<JsValue>()
+        .with_query::<JsValue, _>(range)
+        .primitive()?
+        .await?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(tx);
+    let mut out = Vec::new();
+    for row in &rows {
+        match record::record_data(row).map(|b| decode_rollups(&b)) {
+            Ok(Ok(block)) => out.extend(
+                block
+                    .into_iter()
+                    .filter(|r| before_ms.is_none_or(|b| r.minute_ms() < b)),
+            ),
+            Ok(Err(e)) => leptos::logging::warn!("a rollup block of {feed} is unreadable: {e}"),
+            Err(e) => leptos::logging::warn!("a rollup block of {feed} is unreadable: {e}"),
+        }
+    }
+    out.sort_by_key(|r| r.minute_ms());
+    Ok(out)
 }

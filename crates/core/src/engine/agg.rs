@@ -3,6 +3,7 @@
 
 use crate::model::Side;
 use crate::stats::moments::Moments;
+use crate::store::rollup::Rollup;
 use crate::sum::Sum;
 
 /// A price at a point in the trade order: trades are ordered by (time, id), so open and close
@@ -36,6 +37,10 @@ pub struct Agg {
     sell: Sum,
     /// Mean and spread of prices (each trade counts once, whatever its size).
     prices: Moments,
+    /// Trades known only through one-minute rollups (their raw trades were deleted by
+    /// retention): counted in every sum and in OHLC, but not in the price moments, so the
+    /// mean and spread of prices are unknown while any are included.
+    summarised: u64,
 }
 
 impl Agg {
@@ -89,6 +94,36 @@ impl Agg {
         self.prices.merge(&other.prices);
         self.buy.merge(&other.buy);
         self.sell.merge(&other.sell);
+        self.summarised += other.summarised;
+    }
+
+    /// The aggregate of the trades a one-minute rollup summarises: the same count, sums and
+    /// OHLC as folding those trades would give; their price moments are unknown.
+    pub fn from_rollup(r: &Rollup) -> Agg {
+        let mark = |m: crate::store::rollup::Mark| Mark {
+            time_ms: m.time_ms,
+            id: m.id,
+            price: m.price,
+        };
+        let (volume, notional, buy, sell) = r.sums();
+        Agg {
+            count: r.count(),
+            volume,
+            notional,
+            open: Some(mark(r.open())),
+            close: Some(mark(r.close())),
+            high: r.high(),
+            low: r.low(),
+            buy,
+            sell,
+            prices: Moments::default(),
+            summarised: r.count(),
+        }
+    }
+
+    /// Trades included only through rollups (see [`Agg::from_rollup`]).
+    pub fn summarised(&self) -> u64 {
+        self.summarised
     }
 
     /// Number of trades.
@@ -139,12 +174,12 @@ impl Agg {
 
     /// Mean price per trade (unweighted; see [`Agg::vwap`] for the volume-weighted mean).
     pub fn mean_price(&self) -> Option<f64> {
-        self.prices.mean()
+        self.prices.mean().filter(|_| self.summarised == 0)
     }
 
     /// Sample standard deviation of prices; `None` below two trades.
     pub fn std_price(&self) -> Option<f64> {
-        self.prices.std_dev()
+        self.prices.std_dev().filter(|_| self.summarised == 0)
     }
 
     /// Volume where the taker bought.

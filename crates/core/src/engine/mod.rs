@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::model::{Field, Label, Trade};
+use crate::store::rollup::{Rollup, MINUTE_MS};
 use crate::zone::Zone;
 
 /// What the engine aggregates by: a bucket width and an optional group-by field.
@@ -71,6 +72,8 @@ pub struct Engine {
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
+    /// History known only as one-minute rollups: (minute start, symbol, aggregate).
+    summaries: Vec<(i64, LabelId, Agg)>,
 }
 
 impl Engine {
@@ -114,6 +117,50 @@ impl Engine {
         self.group_totals.clear();
         for row in 0..self.table.len() {
             self.aggregate_row(row);
+        }
+        for i in 0..self.summaries.len() {
+            self.aggregate_summary(i);
+        }
+    }
+
+    /// Adds history known only as one-minute rollups (raw trades deleted by retention), for
+    /// minutes no pushed trade belongs to: the caller passes minutes before its oldest kept
+    /// trade. They count in the totals, in group totals by symbol, and in buckets of a
+    /// minute or wider (a narrower bucket cannot split a minute, so it leaves them out).
+    pub fn push_rollups<'a>(&mut self, rollups: impl IntoIterator<Item = &'a Rollup>) {
+        for r in rollups {
+            let symbol = self.table.intern_label(r.symbol());
+            let agg = Agg::from_rollup(r);
+            self.total.merge(&agg);
+            self.summaries.push((r.minute_ms(), symbol, agg));
+            self.aggregate_summary(self.summaries.len() - 1);
+        }
+    }
+
+    /// Trades included only through rollups.
+    pub fn summarised(&self) -> u64 {
+        self.total.summarised()
+    }
+
+    fn aggregate_summary(&mut self, i: usize) {
+        let (minute, symbol, ref agg) = self.summaries[i];
+        let by_symbol = matches!(self.spec.group_by, None | Some(Field::Symbol));
+        if by_symbol {
+            self.group_totals.entry(symbol).or_default().merge(agg);
+        }
+        if self.spec.bucket.millis() < MINUTE_MS {
+            return;
+        }
+        let bucket = self
+            .buckets
+            .entry(self.spec.bucket.start_in(&self.zone, minute))
+            .or_default();
+        bucket.total.merge(agg);
+        if self.spec.group_by == Some(Field::Symbol) {
+            match bucket.groups.iter_mut().find(|(g, _)| *g == symbol) {
+                Some((_, a)) => a.merge(agg),
+                None => bucket.groups.push((symbol, agg.clone())),
+            }
         }
     }
 

@@ -85,6 +85,11 @@ pub struct Table {
 }
 
 impl Table {
+    /// The id of `label` in this table's dictionary, adding it if new.
+    pub fn intern_label(&mut self, label: &Label) -> LabelId {
+        self.dict.intern(label)
+    }
+
     /// Appends a trade and returns its row.
     pub fn push(&mut self, t: &Trade) -> usize {
         let row = self.id.len();

@@ -180,6 +180,10 @@ impl Rollup {
         let v = self.volume();
         (v != 0.0).then(|| self.notional() / v)
     }
+    /// The compensated sums as kept: volume, notional, buy volume, sell volume.
+    pub fn sums(&self) -> (Sum, Sum, Sum, Sum) {
+        (self.volume, self.notional, self.buy, self.sell)
+    }
     /// Volume where the taker bought.
     pub fn buy_volume(&self) -> f64 {
         self.buy.value()
