@@ -733,3 +733,130 @@ async fn rollups_keep_the_history_retention_deleted() {
         trades.len() as u64
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_retention_setting_is_kept_applied_at_once_and_after_each_save() {
+    use tradelens_core::store::retention::{Retention, RollupPolicy};
+    let name = "tl-test-retention-setting";
+    let saver = fresh(name).await;
+    let trades = demo_trades(60);
+    let batches: Vec<&[Trade]> = trades.chunks(trades.len() / 6 + 1).collect();
+    for b in &batches[..4] {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    // Rollups kept less long than raw trades: refused, nothing stored.
+    let bad = Retention {
+        raw: ChunkPolicy {
+            max_age_ms: Some(3_600_000),
+            ..ChunkPolicy::default()
+        },
+        rollups: RollupPolicy {
+            max_age_ms: Some(60_000),
+        },
+    };
+    let refused = saver.set_retention(FEED, bad, NOW).await;
+    assert!(
+        matches!(refused, Err(StorageError::Invalid { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(saver.retention(FEED), None);
+
+    let keep = batches[3].len() as u64;
+    let good = Retention {
+        raw: ChunkPolicy {
+            max_rows: Some(keep),
+            ..ChunkPolicy::default()
+        },
+        ..Retention::default()
+    };
+    assert_eq!(saver.set_retention(FEED, good, NOW).await.unwrap(), 3);
+    let sizes = saver.sizes().await.unwrap();
+    assert_eq!(sizes.len(), 1);
+    assert_eq!(sizes[0].trades, keep);
+    assert_eq!(sizes[0].retention, Some(good));
+
+    // After a reload the setting is read back and applied after the next save.
+    let after = reloaded(name);
+    after.connect().await.unwrap();
+    assert_eq!(after.retention(FEED), Some(good));
+    after.save_batch(FEED, batches[4]).await.unwrap();
+    let sizes = after.sizes().await.unwrap();
+    assert_eq!(sizes[0].trades, batches[4].len() as u64);
+    assert_eq!(sizes[0].chunks, 1);
+}
+
+#[wasm_bindgen_test]
+async fn rollup_retention_deletes_whole_old_hours_only() {
+    use tradelens_core::store::retention::{Retention, RollupPolicy};
+    let name = "tl-test-rollup-retention";
+    let saver = fresh(name).await;
+    // Three hours of orders, then raw trades cut to the newest chunk.
+    let trades = demo_trades(180);
+    for b in trades.chunks(trades.len() / 3 + 1) {
+        saver.save_batch(FEED, b).await.unwrap();
+    }
+    let rows = |n| Retention {
+        raw: ChunkPolicy {
+            max_rows: Some(n),
+            ..ChunkPolicy::default()
+        },
+        ..Retention::default()
+    };
+    saver.set_retention(FEED, rows(1), NOW).await.unwrap();
+    let before = saver.history_rollups(FEED).await.unwrap();
+    assert!(before.iter().any(|r| r.minute_ms() < NOW - 2 * 3_600_000));
+    // Rollups older than 90 minutes go, by whole hour blocks: every minute left is in an
+    // hour that had not ended 90 minutes ago, and nothing newer than that was deleted.
+    let age = 90 * 60_000;
+    let mut keep_rollups = rows(1);
+    keep_rollups.raw.max_age_ms = Some(age);
+    keep_rollups.rollups = RollupPolicy {
+        max_age_ms: Some(age),
+    };
+    saver.set_retention(FEED, keep_rollups, NOW).await.unwrap();
+    let after = reloaded(name).history_rollups(FEED).await.unwrap();
+    let hour = 3_600_000;
+    assert!(after.len() < before.len());
+    assert!(after
+        .iter()
+        .all(|r| r.minute_ms().div_euclid(hour) * hour + hour > NOW - age - 60_000));
+    let kept_from = NOW - age;
+    let expected = before.iter().filter(|r| r.minute_ms() >= kept_from).count();
+    assert!(after.iter().filter(|r| r.minute_ms() >= kept_from).count() == expected);
+}
+
+#[wasm_bindgen_test]
+async fn clearing_a_feed_deletes_its_trades_rollups_and_dedup_state_only() {
+    let name = "tl-test-clear";
+    let saver = fresh(name).await;
+    let trades = demo_trades(30);
+    saver.save_batch(FEED, &trades).await.unwrap();
+    saver.save_batch("other", &trades[..100]).await.unwrap();
+    saver.put_config("feeds", "{\"v\":1}").await.unwrap();
+    saver.clear_feed(FEED).await.unwrap();
+    let after = reloaded(name);
+    assert!(after.restore(FEED, |_| {}).await.unwrap().is_empty());
+    assert!(after.history_rollups(FEED).await.unwrap().is_empty());
+    let sizes = after.sizes().await.unwrap();
+    assert_eq!(
+        sizes
+            .iter()
+            .map(|s| (s.feed.as_str(), s.trades))
+            .collect::<Vec<_>>(),
+        vec![("other", 100)]
+    );
+    // Cleared means forgotten: the same trades are stored again.
+    assert_eq!(
+        after.save_batch(FEED, &trades).await.unwrap().stored,
+        trades.len()
+    );
+    // Clearing everything keeps the configuration.
+    after.clear_all().await.unwrap();
+    let last = reloaded(name);
+    assert!(last.sizes().await.unwrap().is_empty());
+    assert!(last.restore("other", |_| {}).await.unwrap().is_empty());
+    assert_eq!(
+        last.get_config("feeds").await.unwrap().as_deref(),
+        Some("{\"v\":1}")
+    );
+}

@@ -39,6 +39,12 @@ pub enum StorageError {
         /// The browser's message.
         message: String,
     },
+    /// A setting that cannot be applied as given (nothing was changed).
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong with it.
+        message: String,
+    },
     /// A stored record could not be read back.
     #[error("stored record {key} is unreadable: {reason}")]
     Corrupt {

@@ -32,5 +32,5 @@ pub mod tabs;
 
 pub use context::{provide_storage_context, Storage, StorageBanner, StorageStatus};
 pub use error::StorageError;
-pub use saver::{Saver, SaverOptions};
+pub use saver::{FeedSize, Saver, SaverOptions};
 pub use store::SaveReport;

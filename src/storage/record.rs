@@ -18,6 +18,24 @@ pub const CHUNKS: &str = "chunks";
 pub const ROLLUPS: &str = "rollups";
 /// Per-feed state, keyed `key`.
 pub const META: &str = "meta";
+/// Retention per feed, keyed `feed`.
+pub const POLICIES: &str = "policies";
+
+/// A feed's retention record: its JSON text under `json`.
+pub fn policy_record(feed: &str, json: &str) -> JsValue {
+    let o = Object::new();
+    set(&o, "feed", &JsValue::from_str(feed));
+    set(&o, "json", &JsValue::from_str(json));
+    o.into()
+}
+
+/// (feed, JSON text) of a retention record.
+pub fn policy(record: &JsValue) -> Option<(String, String)> {
+    Some((
+        get(record, "feed").as_string()?,
+        get(record, "json").as_string()?,
+    ))
+}
 
 /// The `meta` key of a feed's state record.
 pub fn feed_meta_key(feed: &str) -> String {

@@ -12,12 +12,15 @@ use std::rc::Rc;
 use futures_channel::oneshot;
 use tradelens_core::model::Trade;
 use tradelens_core::store::dedup::DedupLimits;
-use tradelens_core::store::retention::{chunks_to_delete, ChunkPolicy};
+use tradelens_core::store::retention::{chunks_to_delete, rollup_cutoff, ChunkPolicy, Retention};
 use tradelens_core::store::rollup::{minute_of, Rollup};
 
 use super::db::{open, Db, OpenOptions, OpenReport};
 use super::restore::{restore_all, RestorePage, Restorer, PAGE_BYTES};
-use super::store::{delete_chunks, load_feed, write_batch, FeedState, SaveReport, WriteFaults};
+use super::store::{
+    delete_chunks, delete_rollups_before, load_feed, write_batch, FeedState, SaveReport,
+    WriteFaults,
+};
 use super::tabs::{BatchChannel, Saved};
 use super::StorageError;
 
@@ -58,9 +61,14 @@ enum Job {
     },
     Retain {
         feed: String,
-        policy: ChunkPolicy,
+        retention: Retention,
         now_ms: i64,
         reply: oneshot::Sender<Result<usize, StorageError>>,
+    },
+    /// Deletes one feed's records, or every feed's (`None`).
+    Clear {
+        feed: Option<String>,
+        reply: oneshot::Sender<Result<(), StorageError>>,
     },
     /// Answers once every job queued before it is done.
     Barrier { reply: oneshot::Sender<()> },
@@ -79,6 +87,25 @@ struct Shared {
     opening: RefCell<Option<Vec<oneshot::Sender<()>>>>,
     /// Where saved batches are announced to other tabs (`None` without BroadcastChannel).
     channel: Option<BatchChannel>,
+    /// Retention settings per feed, read when the database opens.
+    policies: RefCell<HashMap<String, Retention>>,
+}
+
+/// What one feed holds in storage, for the storage panel.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeedSize {
+    /// The feed's storage key.
+    pub feed: String,
+    /// Stored trades.
+    pub trades: u64,
+    /// Encoded bytes of its chunks.
+    pub bytes: u64,
+    /// Chunks.
+    pub chunks: usize,
+    /// Earliest and latest stored trade times, ms.
+    pub span: Option<(i64, i64)>,
+    /// Its retention setting, if one is set.
+    pub retention: Option<Retention>,
 }
 
 /// The channel other tabs hear database `db`'s saved batches on.
@@ -90,6 +117,12 @@ pub fn channel_name(db: &str) -> String {
 #[derive(Clone)]
 pub struct Saver {
     shared: Rc<Shared>,
+}
+
+fn stopped() -> StorageError {
+    StorageError::Closed {
+        message: "the storage writer stopped".into(),
+    }
 }
 
 /// Rough in-memory size of a trade, for the queue bound.
@@ -108,6 +141,7 @@ impl Saver {
                 running: Cell::new(false),
                 faults: Cell::new(WriteFaults::default()),
                 opening: RefCell::new(None),
+                policies: RefCell::new(HashMap::new()),
                 channel: BatchChannel::new(&channel_name(&opts.open.name), None).ok(),
                 opts,
             }),
@@ -167,10 +201,14 @@ impl Saver {
         policy: ChunkPolicy,
         now_ms: i64,
     ) -> impl Future<Output = Result<usize, StorageError>> + 'static {
+        let retention = Retention {
+            raw: policy,
+            ..Retention::default()
+        };
         let (reply, rx) = oneshot::channel();
         self.push(Job::Retain {
             feed: feed.to_string(),
-            policy,
+            retention,
             now_ms,
             reply,
         });
@@ -181,6 +219,83 @@ impl Saver {
                 })
             })
         }
+    }
+
+    /// Sets `feed`'s retention (checked, then saved with strict durability) and applies it
+    /// at `now_ms`; from then on it is applied after each of the feed's saves. Resolves to
+    /// the chunks deleted now.
+    pub async fn set_retention(
+        &self,
+        feed: &str,
+        retention: Retention,
+        now_ms: i64,
+    ) -> Result<usize, StorageError> {
+        retention.check().map_err(|e| StorageError::Invalid {
+            message: e.to_string(),
+        })?;
+        let json = serde_json::to_string(&retention).map_err(|e| StorageError::Invalid {
+            message: e.to_string(),
+        })?;
+        let db = self.shared.db().await?;
+        super::store::put_policy(&db, feed, &json).await?;
+        self.shared
+            .policies
+            .borrow_mut()
+            .insert(feed.to_string(), retention);
+        let (reply, rx) = oneshot::channel();
+        self.push(Job::Retain {
+            feed: feed.to_string(),
+            retention,
+            now_ms,
+            reply,
+        });
+        rx.await.unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// `feed`'s retention setting, if one is set (after the database opened).
+    pub fn retention(&self, feed: &str) -> Option<Retention> {
+        self.shared.policies.borrow().get(feed).copied()
+    }
+
+    /// Deletes every stored record of `feed` (trades, rollups, its dedup state), after the
+    /// jobs already queued; its retention setting stays.
+    pub async fn clear_feed(&self, feed: &str) -> Result<(), StorageError> {
+        self.clear(Some(feed.to_string())).await
+    }
+
+    /// Deletes every feed's stored trades, rollups and dedup state, after the jobs already
+    /// queued; the feed list and retention settings stay.
+    pub async fn clear_all(&self) -> Result<(), StorageError> {
+        self.clear(None).await
+    }
+
+    async fn clear(&self, feed: Option<String>) -> Result<(), StorageError> {
+        let (reply, rx) = oneshot::channel();
+        self.push(Job::Clear { feed, reply });
+        rx.await.unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// What each stored feed holds, in feed order.
+    pub async fn sizes(&self) -> Result<Vec<FeedSize>, StorageError> {
+        let db = self.shared.db().await?;
+        let mut out = Vec::new();
+        for feed in super::store::stored_feeds(&db).await? {
+            let state = self.shared.feed(&db, &feed).await?;
+            let span = state
+                .metas
+                .iter()
+                .map(|m| (m.time_min, m.time_max))
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+            out.push(FeedSize {
+                trades: state.metas.iter().map(|m| m.count).sum(),
+                bytes: state.metas.iter().map(|m| m.bytes).sum(),
+                chunks: state.metas.len(),
+                span,
+                retention: self.retention(&feed),
+                feed,
+            });
+        }
+        Ok(out)
     }
 
     /// Resolves once every job queued before this call is done (saved or failed): how a
@@ -367,6 +482,22 @@ impl Shared {
 
     async fn open_now(&self) -> Result<Db, StorageError> {
         let (db, report) = open(&self.opts.open).await?;
+        match super::store::policies(&db).await {
+            Ok(rows) => {
+                let mut map = self.policies.borrow_mut();
+                for (feed, json) in rows {
+                    match serde_json::from_str::<Retention>(&json) {
+                        Ok(r) => {
+                            map.insert(feed, r);
+                        }
+                        Err(e) => self.say(format!(
+                            "The retention setting of {feed} could not be read ({e}); its data is kept until it is set again."
+                        )),
+                    }
+                }
+            }
+            Err(e) => self.say(format!("Retention settings could not be read: {e}")),
+        }
         // Metas may have changed while closed (another tab wrote): reload them lazily.
         self.feeds.borrow_mut().clear();
         *self.db.borrow_mut() = Some(db.clone());
@@ -407,15 +538,41 @@ impl Shared {
                 }
                 self.queued_bytes
                     .set(self.queued_bytes.get().saturating_sub(bytes));
+                let policy = self.policies.borrow().get(&feed).copied();
+                if let (Ok(report), Some(retention)) = (&r, policy) {
+                    if report.stored > 0 {
+                        let now = js_sys::Date::now() as i64;
+                        if let Err(e) = self.retain(&feed, &retention, now).await {
+                            self.say(format!("Retention of {feed} failed: {e}"));
+                        }
+                    }
+                }
                 let _ = reply.send(r);
             }
             Job::Retain {
                 feed,
-                policy,
+                retention,
                 now_ms,
                 reply,
             } => {
-                let _ = reply.send(self.retain(&feed, &policy, now_ms).await);
+                let _ = reply.send(self.retain(&feed, &retention, now_ms).await);
+            }
+            Job::Clear { feed, reply } => {
+                let r = async {
+                    let db = self.db().await?;
+                    match &feed {
+                        Some(f) => super::store::clear_feed(&db, f).await?,
+                        None => super::store::clear_all(&db).await?,
+                    }
+                    match &feed {
+                        Some(f) => {
+                            self.feeds.borrow_mut().remove(f);
+                        }
+                        None => self.feeds.borrow_mut().clear(),
+                    }
+                    Ok(())
+                };
+                let _ = reply.send(r.await);
             }
             Job::Barrier { reply } => {
                 let _ = reply.send(());
@@ -485,16 +642,28 @@ impl Shared {
         .await
     }
 
+    /// Applies `retention` to `feed` at `now_ms`: raw chunks, then rollup blocks. Resolves to
+    /// the chunks deleted.
     async fn retain(
         &self,
         feed: &str,
-        policy: &ChunkPolicy,
+        retention: &Retention,
         now_ms: i64,
     ) -> Result<usize, StorageError> {
-        self.with_feed(feed, async |db, state| {
-            let ids = chunks_to_delete(&state.metas, policy, now_ms);
-            delete_chunks(db, state, &ids).await
-        })
-        .await
+        let deleted = self
+            .with_feed(feed, async |db, state| {
+                let ids = chunks_to_delete(&state.metas, &retention.raw, now_ms);
+                delete_chunks(db, state, &ids).await
+            })
+            .await?;
+        if let Some(cutoff) = rollup_cutoff(&retention.rollups, now_ms) {
+            let db = self.db().await?;
+            delete_rollups_before(&db, feed, cutoff).await?;
+            // The cached latest block may have gone with them.
+            if let Some(state) = self.feeds.borrow_mut().get_mut(feed) {
+                state.rollups = None;
+            }
+        }
+        Ok(deleted)
     }
 }

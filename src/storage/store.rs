@@ -3,19 +3,23 @@
 //! batch stores nothing; it changes only once the transaction completes, so a failed batch
 //! can be retried as it is.
 
-use indexed_db_futures::database::Database;
+use indexed_db_futures::database::{Database, ObjectStoreName};
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
 use indexed_db_futures::KeyRange;
 use tradelens_core::model::Trade;
 use tradelens_core::store::dedup::{ChunkIndex, DedupLimits};
-use tradelens_core::store::rollup::{block_of, decode_rollups, encode_rollups, Rollup, Rollups};
+use tradelens_core::store::rollup::{
+    block_of, decode_rollups, encode_rollups, Rollup, Rollups, ROLLUP_BLOCK_MS,
+};
 use tradelens_core::store::{Chunk, ChunkBuilder, ChunkMeta};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::db::Db;
-use super::record::{self, CHUNKS, META, ROLLUPS};
+use super::record::{self, CHUNKS, META, POLICIES, ROLLUPS};
 use super::StorageError;
 
 /// Trades per chunk: a batch larger than this is cut into several chunks.
@@ -51,6 +55,23 @@ pub struct FeedState {
     /// The latest rollup block written, as stored (`None` until one is written: then it is
     /// read first).
     pub rollups: Option<(i64, Rollups)>,
+}
+
+/// A readwrite transaction on `stores` with `durability`, and the same transaction as a
+/// `web_sys` handle (for issuing puts without awaiting them, and for its error).
+fn readwrite<S: ObjectStoreName>(
+    database: &Database,
+    stores: S,
+    durability: TransactionDurability,
+) -> Result<(Transaction<'_>, web_sys::IdbTransaction), StorageError> {
+    let tx = database
+        .transaction(stores)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(durability))
+        .build()
+        .map_err(StorageError::from)?;
+    let raw = tx.as_sys().clone().unchecked_into();
+    Ok((tx, raw))
 }
 
 /// Keys of `feed`'s records in a store keyed `[feed, number]`.
@@ -215,13 +236,7 @@ pub async fn write_batch(
     let delta = Rollups::from_trades(&admission.fresh);
 
     let database = db.database()?;
-    let tx = database
-        .transaction([CHUNKS, ROLLUPS])
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
-        .build()
-        .map_err(StorageError::from)?;
-    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    let (tx, raw) = readwrite(database, [CHUNKS, ROLLUPS], TransactionDurability::Relaxed)?;
     let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
     let fail_js = |e: JsValue| {
         StorageError::from_transaction(&raw, indexed_db_futures::error::Error::from(e))
@@ -318,13 +333,7 @@ pub async fn delete_chunks(
         .map(|m| m.time_max)
         .max();
     let database = db.database()?;
-    let tx = database
-        .transaction([CHUNKS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-        .build()
-        .map_err(StorageError::from)?;
-    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    let (tx, raw) = readwrite(database, [CHUNKS, META], TransactionDurability::Strict)?;
     let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
     let body = async {
         let store = tx.object_store(CHUNKS)?;
@@ -364,13 +373,7 @@ pub async fn delete_chunks(
 /// must survive a crash as surely as a deletion.
 pub async fn put_config(db: &Db, key: &str, json: &str) -> Result<(), StorageError> {
     let database = db.database()?;
-    let tx = database
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-        .build()
-        .map_err(StorageError::from)?;
-    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    let (tx, raw) = readwrite(database, META, TransactionDurability::Strict)?;
     let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
     let body = async {
         tx.object_store(META)?
@@ -479,5 +482,163 @@ pub async fn rollups_before(
         }
     }
     out.sort_by_key(|r| r.minute_ms());
+    Ok(out)
+}
+
+/// Deletes `feed`'s rollup blocks whose hour ended at or before `cutoff_ms` (rollup
+/// retention), strict durability; returns how many blocks.
+pub async fn delete_rollups_before(
+    db: &Db,
+    feed: &str,
+    cutoff_ms: i64,
+) -> Result<usize, StorageError> {
+    let last = block_of(cutoff_ms) - ROLLUP_BLOCK_MS;
+    let range = || {
+        KeyRange::Bound(
+            record::key(feed, f64::NEG_INFINITY),
+            false,
+            record::key(feed, last as f64),
+            false,
+        )
+    };
+    let database = db.database()?;
+    let (tx, raw) = readwrite(database, ROLLUPS, TransactionDurability::Strict)?;
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    let body = async {
+        let store = tx.object_store(ROLLUPS)?;
+        let n = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(range())
+            .primitive()?
+            .await?
+            .count();
+        if n > 0 {
+            store.delete::<JsValue, _>(range()).primitive()?.await?;
+        }
+        Ok::<usize, indexed_db_futures::error::Error>(n)
+    };
+    let n = body.await.map_err(fail)?;
+    tx.commit().await.map_err(fail)?;
+    Ok(n)
+}
+
+/// Deletes every record of `feed` (chunks, rollups, its state record) in one transaction
+/// with strict durability. Its retention setting stays.
+pub async fn clear_feed(db: &Db, feed: &str) -> Result<(), StorageError> {
+    let database = db.database()?;
+    let (tx, raw) = readwrite(
+        database,
+        [CHUNKS, ROLLUPS, META],
+        TransactionDurability::Strict,
+    )?;
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    let body = async {
+        for store in [CHUNKS, ROLLUPS] {
+            tx.object_store(store)?
+                .delete::<JsValue, _>(feed_range(feed))
+                .primitive()?
+                .await?;
+        }
+        tx.object_store(META)?
+            .delete(JsValue::from_str(&record::feed_meta_key(feed)))
+            .primitive()?
+            .await?;
+        Ok::<(), indexed_db_futures::error::Error>(())
+    };
+    body.await.map_err(fail)?;
+    tx.commit().await.map_err(fail)
+}
+
+/// Deletes every feed's chunks, rollups and state records in one transaction with strict
+/// durability. Configuration (the feed list) and retention settings stay.
+pub async fn clear_all(db: &Db) -> Result<(), StorageError> {
+    let database = db.database()?;
+    let (tx, raw) = readwrite(
+        database,
+        [CHUNKS, ROLLUPS, META],
+        TransactionDurability::Strict,
+    )?;
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    let body = async {
+        for store in [CHUNKS, ROLLUPS] {
+            tx.object_store(store)?.clear()?.await?;
+        }
+        let states = KeyRange::Bound(
+            JsValue::from_str(&record::feed_meta_key("")),
+            false,
+            JsValue::from_str(&record::feed_meta_key("\u{10FFFF}")),
+            false,
+        );
+        tx.object_store(META)?
+            .delete::<JsValue, _>(states)
+            .primitive()?
+            .await?;
+        Ok::<(), indexed_db_futures::error::Error>(())
+    };
+    body.await.map_err(fail)?;
+    tx.commit().await.map_err(fail)
+}
+
+/// The feeds with stored chunks, in key order (read from the keys only).
+pub async fn stored_feeds(db: &Db) -> Result<Vec<String>, StorageError> {
+    let tx = db
+        .database()?
+        .transaction(CHUNKS)
+        .build()
+        .map_err(StorageError::from)?;
+    let keys = tx
+        .object_store(CHUNKS)?
+        .get_all_keys::<JsValue>()
+        .primitive()?
+        .await?;
+    let mut feeds: Vec<String> = Vec::new();
+    for key in keys {
+        let key = key?;
+        let feed = js_sys::Reflect::get_u32(&key, 0)
+            .ok()
+            .and_then(|f| f.as_string());
+        if let Some(f) = feed {
+            if feeds.last() != Some(&f) {
+                feeds.push(f);
+            }
+        }
+    }
+    Ok(feeds)
+}
+
+/// Writes `feed`'s retention setting (its JSON text), strict durability.
+pub async fn put_policy(db: &Db, feed: &str, json: &str) -> Result<(), StorageError> {
+    let database = db.database()?;
+    let (tx, raw) = readwrite(database, POLICIES, TransactionDurability::Strict)?;
+    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
+    let body = async {
+        tx.object_store(POLICIES)?
+            .put(record::policy_record(feed, json))
+            .primitive()?
+            .await?;
+        Ok::<(), indexed_db_futures::error::Error>(())
+    };
+    body.await.map_err(fail)?;
+    tx.commit().await.map_err(fail)
+}
+
+/// Every feed's retention setting: (feed, JSON text).
+pub async fn policies(db: &Db) -> Result<Vec<(String, String)>, StorageError> {
+    let tx = db
+        .database()?
+        .transaction(POLICIES)
+        .build()
+        .map_err(StorageError::from)?;
+    let rows = tx
+        .object_store(POLICIES)?
+        .get_all::<JsValue>()
+        .primitive()?
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Some(p) = record::policy(&row?) {
+            out.push(p);
+        }
+    }
     Ok(out)
 }

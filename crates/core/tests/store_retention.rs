@@ -147,3 +147,18 @@ fn rollups_outlive_raw_trades() {
     assert_eq!(rollup_cutoff(&p, 60_000 + day), Some(1));
     assert_eq!(rollup_cutoff(&RollupPolicy::default(), 0), None);
 }
+
+#[test]
+fn a_refused_retention_says_why_in_words() {
+    use tradelens_core::store::retention::{Retention, RollupPolicy};
+    let r = Retention {
+        raw: ChunkPolicy::default(),
+        rollups: RollupPolicy {
+            max_age_ms: Some(90 * 60_000),
+        },
+    };
+    assert_eq!(
+        r.check().unwrap_err().to_string(),
+        "one-minute summaries would be kept 90 minutes, less than raw trades (forever): keep them at least as long"
+    );
+}

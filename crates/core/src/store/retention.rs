@@ -5,13 +5,15 @@
 //! data once raw trades age out. The newest chunk is never deleted, so a feed that outgrows a
 //! limit with its latest chunk alone still shows its latest trades.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::rollup::MINUTE_MS;
 use super::ChunkMeta;
 
 /// Limits on one feed's raw trades; `None` is no limit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChunkPolicy {
     /// Delete chunks whose every trade is older than this, ms.
     pub max_age_ms: Option<i64>,
@@ -22,14 +24,16 @@ pub struct ChunkPolicy {
 }
 
 /// Limits on one feed's rollups; `None` is no limit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RollupPolicy {
     /// Delete rollups of minutes that ended longer ago than this, ms.
     pub max_age_ms: Option<i64>,
 }
 
 /// A feed's retention: raw trades and rollups.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Retention {
     /// Raw trade chunks.
     pub raw: ChunkPolicy,
@@ -50,13 +54,30 @@ pub enum RetentionError {
         value: i64,
     },
     /// Rollups would go before the raw trades they summarise.
-    #[error("rollups are kept {rollups_ms} ms, less than raw trades ({raw_ms} ms)")]
+    #[error(
+        "one-minute summaries would be kept {}, less than raw trades ({}): keep them at least as long",
+        age_text(*rollups_ms),
+        age_text(*raw_ms)
+    )]
     RollupsShorterThanRaw {
         /// Rollup max age.
         rollups_ms: i64,
         /// Raw max age (or none: kept forever).
         raw_ms: i64,
     },
+}
+
+/// An age as people say it: "90 minutes", "7 days", "forever" (`i64::MAX`).
+pub fn age_text(ms: i64) -> String {
+    const MIN: i64 = 60_000;
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match ms {
+        i64::MAX => "forever".into(),
+        ms if ms % (86_400_000) == 0 && ms > 0 => plural(ms / 86_400_000, "day"),
+        ms if ms % (60 * MIN) == 0 && ms > 0 => plural(ms / (60 * MIN), "hour"),
+        ms if ms % MIN == 0 => plural(ms / MIN, "minute"),
+        ms => format!("{ms} ms"),
+    }
 }
 
 impl Retention {
