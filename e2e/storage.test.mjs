@@ -47,3 +47,70 @@ test('trades download as CSV under the page CSP', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** Runs in the page: the lowest chunk id stored for the orders demo, or null. */
+function lowestDemoChunk() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('tradelens');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction('chunks').objectStore('chunks').getAllKeys();
+      req.onsuccess = () => {
+        const ids = req.result.filter((k) => k[0] === 'demo:orders').map((k) => k[1]);
+        db.close();
+        resolve(ids.length ? Math.min(...ids) : null);
+      };
+      req.onerror = () => reject(req.error);
+    };
+  });
+}
+
+test('the storage panel shows sizes, sets retention, and clears a feed after confirmation', async (t) => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const first = await waitStored(page, 1000);
+  await page.click('[data-testid="storage-panel"] summary');
+  const row = '[data-testid="storage-feed"][data-feed="demo:orders"]';
+  const trades = () => page.evaluate((sel) => Number(document.querySelector(sel)?.dataset.trades ?? -1), row);
+  await until(page, ([sel, n]) => Number(document.querySelector(sel)?.dataset.trades ?? 0) >= n, [row, first.count]);
+  await page.click(`${row} [data-testid="storage-edit"]`);
+  // Nonsense is refused with a message, and nothing changes.
+  await page.fill('[data-testid="retention-days"]', '7');
+  await page.fill('[data-testid="retention-rollups"]', '1');
+  await page.click('[data-testid="retention-save"]');
+  await until(page, () => document.querySelector('[data-testid="retention-error"]')?.textContent.includes('keep them at least as long'));
+  await page.fill('[data-testid="retention-days"]', '');
+  await page.fill('[data-testid="retention-rollups"]', '');
+  await page.fill('[data-testid="retention-rows"]', '100');
+  await page.click('[data-testid="retention-save"]');
+  await until(page, () => document.querySelector('[data-testid="storage-message"]')?.textContent.includes('Retention of demo:orders saved'));
+  await until(page, ([sel, n]) => Number(document.querySelector(sel)?.dataset.trades ?? n) < n, [row, first.count], 10_000);
+  const kept = await trades();
+  assert.match(await page.textContent(`${row} [data-testid="storage-keeps"]`), /100 trades; summaries forever/);
+  const lowest = await page.evaluate(lowestDemoChunk);
+  assert.ok(lowest > 0, `retention kept chunk ${lowest}`);
+
+  // Back to keeping everything (blank fields), so what the clear leaves is plain to see.
+  await page.click(`${row} [data-testid="storage-edit"]`);
+  await page.fill('[data-testid="retention-rows"]', '');
+  await page.click('[data-testid="retention-save"]');
+  await until(page, (sel) => document.querySelector(sel)?.textContent.includes('everything') || document.querySelector(sel)?.textContent.includes('all trades'), `${row} [data-testid="storage-keeps"]`);
+
+  // The confirmation takes the focus on Cancel; Escape closes it and deletes nothing.
+  await page.click(`${row} [data-testid="storage-clear"]`);
+  await until(page, () => document.activeElement?.dataset.testid === 'storage-confirm-cancel');
+  assert.match(await page.textContent('[data-testid="storage-confirm"]'), /Delete the [\d,]+ saved trades .* demo:orders/);
+  await page.keyboard.press('Escape');
+  await until(page, () => !document.querySelector('[data-testid="storage-confirm"]'));
+  assert.equal(await page.evaluate(lowestDemoChunk), lowest);
+
+  // Delete: the page reloads, and the demo's chunks start again from 0 (nothing was left;
+  // the demo saves its history afresh).
+  await page.click(`${row} [data-testid="storage-clear"]`);
+  await Promise.all([page.waitForEvent('load'), page.click('[data-testid="storage-confirm-delete"]')]);
+  await waitStored(page, 0);
+  assert.equal(await page.evaluate(lowestDemoChunk), 0);
+  t.diagnostic(`${first.count} stored, ${kept} kept under a 100-trade limit, then cleared`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

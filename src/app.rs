@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 
+use crate::components::StoragePanel;
 use crate::components::{
     tab_id, AnalysisPage, Controls, ExportBar, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar,
     TopPanel,
@@ -89,6 +90,7 @@ pub fn Dashboard() -> impl IntoView {
         // any chart.
         <FeedsPage />
         <StorageBanner />
+        <StoragePanel />
         <ExportBar />
         <footer class="status" data-testid="status" role="status">{status}</footer>
     }

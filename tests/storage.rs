@@ -860,3 +860,18 @@ async fn clearing_a_feed_deletes_its_trades_rollups_and_dedup_state_only() {
         Some("{\"v\":1}")
     );
 }
+
+#[wasm_bindgen_test]
+fn the_retention_form_reads_blank_as_no_limit_and_refuses_nonsense() {
+    use tradelens::components::storage_panel::{describe, parse_retention};
+    let r = parse_retention("7", "", "2.5", "").unwrap();
+    assert_eq!(r.raw.max_age_ms, Some(7 * 86_400_000));
+    assert_eq!(r.raw.max_bytes, Some(2_500_000));
+    assert_eq!(r.raw.max_rows, None);
+    assert!(parse_retention("-1", "", "", "").is_err());
+    assert!(parse_retention("abc", "", "", "").is_err());
+    // Summaries kept less long than trades: refused, in words.
+    let e = parse_retention("7", "", "", "1").unwrap_err();
+    assert!(e.contains("1 day"), "{e}");
+    assert_eq!(describe(Some(r)), "7 days, 2.5 MB; summaries forever");
+}

@@ -8,6 +8,7 @@ pub mod feeds;
 mod forecast;
 mod kpi;
 mod panels;
+pub mod storage_panel;
 mod tabs;
 
 pub use analysis::AnalysisPage;
@@ -16,4 +17,5 @@ pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use kpi::{KpiCard, KpiRow};
 pub use panels::{RevenuePanel, TopPanel};
+pub use storage_panel::StoragePanel;
 pub use tabs::{tab_id, Tab, TabBar};

@@ -27,7 +27,8 @@ impl Estimate {
     }
 }
 
-fn megabytes(bytes: f64) -> String {
+/// Bytes as "12.3 MB" or "1.2 GB".
+pub fn megabytes(bytes: f64) -> String {
     if bytes >= 1e9 {
         format!("{:.1} GB", bytes / 1e9)
     } else {
@@ -71,6 +72,12 @@ pub async fn estimate() -> Result<Estimate, StorageError> {
         usage: num("usage"),
         quota: num("quota"),
     })
+}
+
+/// Whether the origin's storage is persistent (`navigator.storage.persisted()`).
+pub async fn persisted() -> Result<bool, StorageError> {
+    let v = JsFuture::from(manager()?.persisted()?).await?;
+    Ok(v.as_bool().unwrap_or(false))
 }
 
 /// Asks for persistent storage; resolves to whether it is granted.
