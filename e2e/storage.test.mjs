@@ -114,3 +114,48 @@ test('the storage panel shows sizes, sets retention, and clears a feed after con
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an export holds the trades of the chosen range and group only', async (t) => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  await until(page, () => document.querySelectorAll('[data-testid="export-only"] option').length > 2);
+  const csv = async (testid) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testid}"]`)]);
+    const lines = (await readFile(await download.path(), 'utf8')).trim().split(/\r?\n/);
+    const header = lines[0].split(',');
+    return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
+  };
+  const all = await csv('export-trades-csv');
+  const field = await page.evaluate(() => document.querySelector('[data-testid="group-select"]').value || 'symbol');
+  const group = await page.evaluate(() => document.querySelectorAll('[data-testid="export-only"] option')[1].value);
+  await page.selectOption('[data-testid="export-range"]', '1h');
+  await page.selectOption('[data-testid="export-only"]', group);
+  const t0 = await page.evaluate(() => Date.now());
+  const some = await csv('export-trades-csv');
+  const t1 = await page.evaluate(() => Date.now());
+  assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+  for (const r of some) {
+    assert.equal(r[field], group);
+    assert.ok(Date.parse(r.time) >= t0 - 3_600_000, r.time);
+  }
+  // Every trade of the first export that the filter must keep is there.
+  const ids = new Set(some.map((r) => r.id));
+  const expected = all.filter((r) => r[field] === group && Date.parse(r.time) >= t1 - 3_600_000);
+  assert.ok(expected.length > 0);
+  for (const r of expected) assert.ok(ids.has(r.id), `trade ${r.id} missing`);
+  // Aggregates of one group need the dashboard grouped by its field.
+  if (field === 'symbol' && (await page.evaluate(() => document.querySelector('[data-testid="group-select"]').value)) === '') {
+    await page.click('[data-testid="export-aggregates-csv"]');
+    await until(page, () => document.querySelector('[data-testid="export-error"]')?.textContent.includes('Aggregates are not grouped'));
+    await page.selectOption('[data-testid="group-select"]', 'symbol');
+  }
+  // Aggregates: only that group's rows, buckets in the range.
+  const rows = await csv('export-aggregates-csv');
+  assert.ok(rows.length > 0);
+  for (const r of rows) {
+    assert.equal(r.group, group);
+    assert.ok(Date.parse(r.bucket_start) >= t0 - 3_600_000, r.bucket_start);
+  }
+  t.diagnostic(`${all.length} trades in all, ${some.length} of ${field} ${group} in the last hour`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -6,7 +6,7 @@
 //! govern, and `img-src` lists `blob:` for the object URLs charts may use.
 
 use tradelens_core::engine::{Engine, Metric};
-use tradelens_core::export::{self, Format};
+use tradelens_core::export::{self, ExportFilter, Format};
 use tradelens_core::model::{Dim, Field, Trade};
 use wasm_bindgen::prelude::*;
 
@@ -49,20 +49,33 @@ pub fn download_trades(stem: &str, format: Format, trades: &[Trade]) -> Result<(
     )
 }
 
-/// Downloads the engine's aggregates (`metrics` per bucket and group) in `format`.
+/// Downloads the engine's aggregates (`metrics` per bucket and group) that `filter` keeps, in
+/// `format`.
 pub fn download_aggregates(
     stem: &str,
     format: Format,
     engine: &Engine,
     metrics: &[Metric],
+    filter: &ExportFilter,
 ) -> Result<(), StorageError> {
-    let rows = export::engine_rows(engine);
+    let group_by = engine.spec().group_by;
+    let rows: Vec<_> = export::engine_rows(engine)
+        .into_iter()
+        .filter(|r| filter.keeps_row(r, group_by))
+        .collect();
     let text = export::aggregates(format, metrics, &rows);
     download(
         &format!("{stem}.{}", format.extension()),
         format.mime(),
         &text,
     )
+}
+
+/// The engine's trades that `filter` keeps, in arrival order.
+pub fn filtered_trades(engine: &Engine, filter: &ExportFilter) -> Vec<Trade> {
+    let mut out = engine_trades(engine);
+    out.retain(|t| filter.keeps_trade(t));
+    out
 }
 
 /// The engine's trades, in arrival order.

@@ -236,3 +236,52 @@ fn aggregates_in_three_formats() {
     assert_eq!(v[0]["vwap"], 17.5);
     assert_eq!(v[1]["group"], "=ETH");
 }
+
+#[test]
+fn the_export_filter_keeps_a_range_and_one_group() {
+    use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+    use tradelens_core::export::{engine_rows, ExportFilter};
+    use tradelens_core::model::{Field, Label, Trade};
+    let labels: [Label; 3] = ["a".into(), "b".into(), "c".into()];
+    let trades: Vec<Trade> = (0..300u64)
+        .map(|i| Trade {
+            id: i,
+            time_ms: i as i64 * 60_000,
+            price: 1.0 + i as f64,
+            qty: 1.0,
+            side: None,
+            symbol: labels[(i % 3) as usize].clone(),
+            dims: Default::default(),
+        })
+        .collect();
+    let filter = ExportFilter {
+        from_ms: Some(60 * 60_000),
+        to_ms: Some(120 * 60_000),
+        only: Some((Field::Symbol, "b".into())),
+    };
+    let kept: Vec<u64> = trades
+        .iter()
+        .filter(|t| filter.keeps_trade(t))
+        .map(|t| t.id)
+        .collect();
+    // Minutes 60..120, every third starting at the first id ≡ 1 (mod 3): 61, 64, ..., 118.
+    assert_eq!(kept, (61..120).step_by(3).collect::<Vec<u64>>());
+    let mut engine = Engine::new(EngineSpec {
+        bucket: BucketSize::H1,
+        group_by: Some(Field::Symbol),
+    });
+    engine.extend(&trades);
+    let rows: Vec<_> = engine_rows(&engine)
+        .into_iter()
+        .filter(|r| filter.keeps_row(r, Some(Field::Symbol)))
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].bucket_start_ms, 3_600_000);
+    assert_eq!(rows[0].agg.count(), 20);
+    // Grouped by another field, a symbol filter keeps no aggregate row.
+    let none = engine_rows(&engine)
+        .into_iter()
+        .filter(|r| filter.keeps_row(r, None))
+        .count();
+    assert_eq!(none, 0);
+}

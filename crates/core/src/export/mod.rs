@@ -41,7 +41,7 @@ pub use self::cell::{guard, unguard};
 
 use crate::engine::{Agg, Engine, Metric};
 use crate::format::UtcTime;
-use crate::model::{Label, Trade};
+use crate::model::{Field, Label, Trade};
 
 /// The trade columns, in order: also the header of a trades CSV.
 pub const TRADE_COLUMNS: [&str; 10] = [
@@ -157,6 +157,43 @@ pub fn trades(format: Format, trades: &[Trade]) -> String {
         cells
     });
     write_rows(format, &TRADE_COLUMNS, rows)
+}
+
+/// Which trades and aggregate rows an export holds: the dashboard's current filter, a time
+/// range and at most one value of a field (the group-by field: one product, one symbol).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportFilter {
+    /// Trades at or after this time, and buckets starting at or after it (ms).
+    pub from_ms: Option<i64>,
+    /// Trades before this time, and buckets starting before it (ms).
+    pub to_ms: Option<i64>,
+    /// Only trades whose `field` is this value, and only that group's rows.
+    pub only: Option<(Field, Label)>,
+}
+
+impl ExportFilter {
+    fn in_range(&self, t: i64) -> bool {
+        self.from_ms.is_none_or(|f| t >= f) && self.to_ms.is_none_or(|u| t < u)
+    }
+
+    /// Whether `trade` passes.
+    pub fn keeps_trade(&self, trade: &Trade) -> bool {
+        self.in_range(trade.time_ms)
+            && self
+                .only
+                .as_ref()
+                .is_none_or(|(f, v)| trade.field(*f) == Some(v))
+    }
+
+    /// Whether an aggregate row passes: its bucket starts in the range, and with a value
+    /// chosen, it is that value's group row (rows of the field `group_by` groups by).
+    pub fn keeps_row(&self, row: &AggRow<'_>, group_by: Option<Field>) -> bool {
+        self.in_range(row.bucket_start_ms)
+            && match &self.only {
+                None => true,
+                Some((f, v)) => group_by == Some(*f) && row.group == Some(v),
+            }
+    }
 }
 
 /// One row of aggregates: a bucket start, a group (none for a bucket's total) and its
