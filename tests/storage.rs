@@ -875,3 +875,48 @@ fn the_retention_form_reads_blank_as_no_limit_and_refuses_nonsense() {
     assert!(e.contains("1 day"), "{e}");
     assert_eq!(describe(Some(r)), "7 days, 2.5 MB; summaries forever");
 }
+
+#[wasm_bindgen_test]
+fn a_refused_batch_waits_ahead_of_newer_trades_within_a_bound() {
+    use tradelens::storage::feeds::{Gathered, MAX_WAITING};
+    let trades = demo_trades(10);
+    let (old, new) = trades.split_at(trades.len() / 2);
+    let g = Gathered::default();
+    assert_eq!(g.add("f", new.to_vec(), false), None);
+    // The refused (older) batch goes back ahead of what was gathered since.
+    assert_eq!(g.requeue("f", old.to_vec()), 0);
+    let due = g.due(true);
+    assert_eq!(due, vec![("f".to_string(), trades.clone())]);
+    // Past the bound, the oldest waiting trades are given up, and counted.
+    let many: Vec<Trade> = (0..MAX_WAITING + 10)
+        .map(|i| Trade {
+            id: i as u64,
+            ..trades[0].clone()
+        })
+        .collect();
+    assert_eq!(g.requeue("f", many), 10);
+    let due = g.due(true);
+    assert_eq!(due[0].1.len(), MAX_WAITING);
+    assert_eq!(due[0].1[0].id, 10);
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_takes_room_from_the_largest_other_feed_when_this_one_has_none() {
+    let name = "tl-test-quota-other";
+    let saver = fresh(name).await;
+    let trades = demo_trades(60);
+    for b in trades.chunks(trades.len() / 4 + 1) {
+        saver.save_batch("big", b).await.unwrap();
+    }
+    saver.save_batch("small", &trades[..50]).await.unwrap();
+    // "new" has nothing stored: the room comes from "big", never from "small" (one chunk).
+    saver.fail_next_commit_with_full_disk();
+    let r = saver.save_batch("new", &trades[..10]).await.unwrap();
+    assert_eq!(r.stored, 10);
+    let after = reloaded(name);
+    let sizes = after.sizes().await.unwrap();
+    let of = |f: &str| sizes.iter().find(|s| s.feed == f).map(|s| s.chunks);
+    assert!(of("big").unwrap() < 4, "{sizes:?}");
+    assert_eq!(of("small"), Some(1));
+    assert_eq!(of("new"), Some(1));
+}

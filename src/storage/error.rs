@@ -76,6 +76,18 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// Whether the same batch may well succeed if tried again later: the writer was busy,
+    /// the connection closed, the transaction aborted, or the disk was full.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            StorageError::QueueFull { .. }
+                | StorageError::Closed { .. }
+                | StorageError::Aborted { .. }
+                | StorageError::QuotaExceeded { .. }
+        )
+    }
+
     /// Whether the connection must be reopened before trying again.
     pub fn needs_reopen(&self) -> bool {
         matches!(self, StorageError::Closed { .. })

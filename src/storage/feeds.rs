@@ -53,9 +53,10 @@ struct SavedFeed {
 pub fn persist_feeds(feeds: Feeds, storage: Storage) {
     let gathered = Rc::new(Gathered::default());
     let g = gathered.clone();
+    let g2 = gathered.clone();
     feeds.set_sink(Some(Rc::new(
         move |key: &str, trades: Vec<Trade>, now: bool| match g.add(key, trades, now) {
-            Some(batch) => save(feeds, storage, key, batch),
+            Some(batch) => save(&g, feeds, storage, key, batch),
             // Nothing gathered, but earlier batches may still wait in the writer's queue.
             None if now => {
                 let done = storage.saver().map(|s| s.barrier());
@@ -75,7 +76,7 @@ pub fn persist_feeds(feeds: Feeds, storage: Storage) {
         move || {
             g.due(false)
                 .into_iter()
-                .for_each(|(k, b)| spawn_local(save(feeds, storage, &k, b)))
+                .for_each(|(k, b)| spawn_local(save(&g2, feeds, storage, &k, b)))
         },
         std::time::Duration::from_millis(SAVE_EVERY_MS as u64 / 2),
     ) {
@@ -138,15 +139,43 @@ pub const SAVE_EVERY_MS: f64 = 1_000.0;
 /// Trades of one feed that are saved at once, however recent.
 pub const SAVE_TRADES: usize = 16_384;
 
+/// Trades of one feed that may wait for storage (gathered, or refused by a busy writer and
+/// waiting to be retried); beyond this the oldest waiting are given up, with a message.
+pub const MAX_WAITING: usize = 1 << 20;
+
 /// Trades accepted but not yet handed to the writer, by feed.
 #[derive(Default)]
-struct Gathered {
+pub struct Gathered {
     feeds: RefCell<Vec<(String, Vec<Trade>, f64)>>,
 }
 
 impl Gathered {
+    /// Puts back a batch the writer refused (busy, closed, aborted, full disk), ahead of what
+    /// gathered since, so it is retried with the feed's next save (about a second later).
+    /// Returns how many trades had to be given up to stay within [`MAX_WAITING`].
+    pub fn requeue(&self, key: &str, mut batch: Vec<Trade>) -> usize {
+        let t = js_sys::Date::now();
+        let mut feeds = self.feeds.borrow_mut();
+        let i = match feeds.iter().position(|(k, _, _)| k == key) {
+            Some(i) => i,
+            None => {
+                feeds.push((key.to_string(), Vec::new(), t));
+                feeds.len() - 1
+            }
+        };
+        let (_, waiting, since) = &mut feeds[i];
+        if waiting.is_empty() {
+            *since = t;
+        }
+        batch.append(waiting);
+        let over = batch.len().saturating_sub(MAX_WAITING);
+        batch.drain(..over);
+        *waiting = batch;
+        over
+    }
+
     /// Adds `trades` of `key`; returns the feed's whole batch when it is due (or `now`).
-    fn add(&self, key: &str, trades: Vec<Trade>, now: bool) -> Option<Vec<Trade>> {
+    pub fn add(&self, key: &str, trades: Vec<Trade>, now: bool) -> Option<Vec<Trade>> {
         let t = js_sys::Date::now();
         let mut feeds = self.feeds.borrow_mut();
         let i = match feeds.iter().position(|(k, _, _)| k == key) {
@@ -167,7 +196,7 @@ impl Gathered {
     }
 
     /// The batches due (every non-empty one when `all`).
-    fn due(&self, all: bool) -> Vec<(String, Vec<Trade>)> {
+    pub fn due(&self, all: bool) -> Vec<(String, Vec<Trade>)> {
         let t = js_sys::Date::now();
         self.feeds
             .borrow_mut()
@@ -178,9 +207,12 @@ impl Gathered {
     }
 }
 
-/// Hands `batch` of feed `key` to the writer; resolves once it is saved or failed (a failure
-/// shows in the storage banner).
+/// Hands `batch` of feed `key` to the writer; resolves once it is saved or failed. A batch
+/// the writer could not take now (busy, connection closed, aborted, disk still full) goes
+/// back to `gathered` and is retried with the feed's next save; other failures (storage
+/// unavailable, a newer tab) show in the storage banner.
 fn save(
+    gathered: &Rc<Gathered>,
     feeds: Feeds,
     storage: Storage,
     key: &str,
@@ -188,9 +220,25 @@ fn save(
 ) -> Pin<Box<dyn Future<Output = ()>>> {
     let saving = storage.save_batch(key, &batch);
     let key = key.to_string();
+    let gathered = gathered.clone();
     Box::pin(async move {
-        if let Ok(report) = saving.await {
-            feeds.note_saved(&key, report.stored);
+        match saving.await {
+            Ok(report) => feeds.note_saved(&key, report.stored),
+            Err(e) if e.is_retryable() => {
+                let n = batch.len();
+                let lost = gathered.requeue(&key, batch);
+                let more = if lost > 0 {
+                    format!(
+                        " {lost} older waiting trades were given up to stay within {MAX_WAITING}."
+                    )
+                } else {
+                    String::new()
+                };
+                storage.message.set(Some(format!(
+                    "{n} trades of {key} wait to be saved ({e}); retrying.{more}"
+                )));
+            }
+            Err(_) => {}
         }
     })
 }
@@ -201,7 +249,7 @@ fn save_when_hidden(gathered: Rc<Gathered>, feeds: Feeds, storage: Storage) {
     };
     let on_hide = Closure::<dyn FnMut()>::new(move || {
         for (k, b) in gathered.due(true) {
-            spawn_local(save(feeds, storage, &k, b));
+            spawn_local(save(&gathered, feeds, storage, &k, b));
         }
     });
     let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());

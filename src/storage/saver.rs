@@ -613,14 +613,13 @@ impl Shared {
                 }
                 Err(StorageError::QuotaExceeded { message }) if !quota_retried => {
                     quota_retried = true;
-                    let freed = self.make_room(feed).await;
-                    match freed {
-                        Ok(0) | Err(_) => {
+                    match self.make_room(feed).await {
+                        Ok(Some((n, from))) => self.say(format!(
+                            "Browser storage was full: deleted the {n} oldest chunks of {from} and saved again."
+                        )),
+                        Ok(None) | Err(_) => {
                             return Err(StorageError::QuotaExceeded { message });
                         }
-                        Ok(n) => self.say(format!(
-                            "Browser storage was full: deleted the {n} oldest chunks of {feed} and saved again."
-                        )),
                     }
                 }
                 r => return r,
@@ -628,8 +627,35 @@ impl Shared {
         }
     }
 
+    /// Frees space for a batch of `feed`: the older half (by bytes) of its own chunks; when
+    /// it has none to spare, of the stored feed holding the most bytes. Resolves to how many
+    /// chunks of which feed were deleted (`None`: nothing could be).
+    async fn make_room(&self, feed: &str) -> Result<Option<(usize, String)>, StorageError> {
+        let n = self.halve(feed).await?;
+        if n > 0 {
+            return Ok(Some((n, feed.to_string())));
+        }
+        let db = self.db().await?;
+        let mut largest: Option<(u64, String)> = None;
+        for other in super::store::stored_feeds(&db).await? {
+            if other == feed {
+                continue;
+            }
+            let state = self.feed(&db, &other).await?;
+            let bytes: u64 = state.metas.iter().map(|m| m.bytes).sum();
+            if state.metas.len() > 1 && largest.as_ref().is_none_or(|(b, _)| bytes > *b) {
+                largest = Some((bytes, other));
+            }
+        }
+        let Some((_, other)) = largest else {
+            return Ok(None);
+        };
+        let n = self.halve(&other).await?;
+        Ok((n > 0).then_some((n, other)))
+    }
+
     /// Deletes the older half (by bytes) of `feed`'s chunks, keeping the newest.
-    async fn make_room(&self, feed: &str) -> Result<usize, StorageError> {
+    async fn halve(&self, feed: &str) -> Result<usize, StorageError> {
         self.with_feed(feed, async |db, state| {
             let bytes: u64 = state.metas.iter().map(|m| m.bytes).sum();
             let policy = ChunkPolicy {
