@@ -49,6 +49,19 @@ pub fn default_spec(mode: DemoMode) -> EngineSpec {
     }
 }
 
+/// The engine's source tag of the demo's trades ([`Engine::set_source`]): replaced as a whole
+/// when the demo resumes from storage or switches mode, while other feeds' trades stay.
+pub const DEMO_SOURCE: u8 = 1;
+/// The source tag of every other feed's trades.
+pub const FEED_SOURCE: u8 = 0;
+
+/// Adds the demo's `trades` to `engine` under [`DEMO_SOURCE`].
+fn extend_demo(engine: &mut Engine, trades: &[Trade]) {
+    engine.set_source(DEMO_SOURCE);
+    engine.extend(trades);
+    engine.set_source(FEED_SOURCE);
+}
+
 /// Receives every batch the demo feed produced, after the engine took it (storage hook).
 pub type BatchSink = Rc<dyn Fn(DemoMode, &[Trade])>;
 
@@ -93,7 +106,7 @@ impl Live {
         let mut feed = DemoFeed::new(DemoConfig::default_for(mode), now - history_ms(mode));
         let mut engine = Engine::new(spec);
         engine.set_zone(zone);
-        engine.extend(&feed.generate_until(now));
+        extend_demo(&mut engine, &feed.generate_until(now));
         (feed, engine)
     }
 
@@ -103,10 +116,15 @@ impl Live {
             return;
         }
         let spec = default_spec(mode);
-        let zone = self.engine.with_value(|e| e.zone().clone());
-        let (feed, engine) = Self::start(mode, spec, zone, now);
+        let mut feed = DemoFeed::new(DemoConfig::default_for(mode), now - history_ms(mode));
+        let history = feed.generate_until(now);
+        // The other feeds' trades stay; only the demo's are replaced.
+        self.engine.update_value(|e| {
+            e.remove_source(DEMO_SOURCE);
+            e.set_spec(spec);
+            extend_demo(e, &history);
+        });
         self.feed.set_value(feed);
-        self.engine.set_value(engine);
         self.id_offset.set_value(0);
         self.spec.set(spec);
         self.mode.set(mode);
@@ -131,7 +149,7 @@ impl Live {
         }
         let offset = self.id_offset.get_value();
         trades.iter_mut().for_each(|t| t.id += offset);
-        self.engine.update_value(|e| e.extend(&trades));
+        self.engine.update_value(|e| extend_demo(e, &trades));
         self.version.update(|v| *v += 1);
         self.send_to_sink(&trades);
     }
@@ -167,14 +185,13 @@ impl Live {
         let mut feed = DemoFeed::new(DemoConfig::default_for(mode), start);
         let mut fresh = feed.generate_until(now);
         fresh.iter_mut().for_each(|t| t.id += offset);
-        let spec = self.spec.get_untracked();
-        let zone = self.engine.with_value(|e| e.zone().clone());
-        let mut engine = Engine::new(spec);
-        engine.set_zone(zone);
-        engine.extend(&restored);
-        engine.extend(&fresh);
+        // The generated history goes, the stored one comes in; other feeds' trades stay.
+        self.engine.update_value(|e| {
+            e.remove_source(DEMO_SOURCE);
+            extend_demo(e, &restored);
+            extend_demo(e, &fresh);
+        });
         self.feed.set_value(feed);
-        self.engine.set_value(engine);
         self.id_offset.set_value(offset);
         self.version.update(|v| *v += 1);
         self.send_to_sink(&fresh);
@@ -192,11 +209,16 @@ impl Live {
 
     /// Adds history known only as one-minute rollups (raw trades deleted by retention); see
     /// [`Engine::push_rollups`].
-    pub fn add_rollups(&self, rollups: &[Rollup]) {
+    /// `source` is [`DEMO_SOURCE`] for the demo's, else [`FEED_SOURCE`].
+    pub fn add_rollups(&self, rollups: &[Rollup], source: u8) {
         if rollups.is_empty() {
             return;
         }
-        self.engine.update_value(|e| e.push_rollups(rollups));
+        self.engine.update_value(|e| {
+            e.set_source(source);
+            e.push_rollups(rollups);
+            e.set_source(FEED_SOURCE);
+        });
         self.version.update(|v| *v += 1);
     }
 

@@ -920,3 +920,44 @@ async fn a_full_disk_takes_room_from_the_largest_other_feed_when_this_one_has_no
     assert_eq!(of("small"), Some(1));
     assert_eq!(of("new"), Some(1));
 }
+
+#[wasm_bindgen_test]
+fn resuming_or_switching_the_demo_keeps_other_feeds_trades() {
+    let owner = leptos::prelude::Owner::new();
+    owner.with(|| {
+        let live = Live::new(DemoMode::Orders, NOW);
+        let other: Vec<Trade> = (0..100u64)
+            .map(|id| Trade {
+                id,
+                symbol: "FILE-ONLY".into(),
+                ..demo_trades(1)[0].clone()
+            })
+            .collect();
+        live.ingest(&other);
+        let of_file = |live: &Live| {
+            live.with_engine_untracked(|e| {
+                tradelens::storage::export::engine_trades(e)
+                    .iter()
+                    .filter(|t| &*t.symbol == "FILE-ONLY")
+                    .count()
+            })
+        };
+        assert_eq!(of_file(&live), 100);
+        // The demo's generated history is replaced by the stored one: the file's trades stay.
+        let restored = demo_trades(30);
+        live.resume(restored.clone(), NOW);
+        assert_eq!(of_file(&live), 100);
+        let demo = live.with_engine_untracked(|e| {
+            tradelens::storage::export::engine_trades_of(e, tradelens::live::DEMO_SOURCE).len()
+        });
+        // The stored 30 minutes and what came after them up to now (nothing much): not the
+        // 24 hours generated at start.
+        assert!(
+            (restored.len()..restored.len() + 10).contains(&demo),
+            "{demo} demo trades for {} restored",
+            restored.len()
+        );
+        live.set_mode(DemoMode::Exchange, NOW);
+        assert_eq!(of_file(&live), 100);
+    });
+}

@@ -122,10 +122,16 @@ async function run(browser, url, file, i) {
   await page.waitForTimeout(2500);
   const before = Number(await page.getAttribute('[data-testid="kpi-count"]', 'data-value'));
   await page.reload({ waitUntil: 'commit' });
-  const a = await until(page, ([sel, n]) => {
+  // Waits for the restore to reach N (or pass it: that is reported, not waited out).
+  const restored = await until(page, ([sel, n]) => {
     const r = document.querySelector(sel);
-    return r && Number(r.dataset.restored) === n ? performance.now() : null;
-  }, [ROW, N]);
+    return r && Number(r.dataset.restored) >= n ? { at: performance.now(), ...r.dataset } : null;
+  }, [ROW, N]).catch(async (e) => {
+    const r = await page.evaluate((sel) => ({ ...document.querySelector(sel)?.dataset }), ROW);
+    throw new Error(`after the reload the row says ${JSON.stringify(r)}: ${e.message}`);
+  });
+  if (Number(restored.restored) !== N) throw new Error(`restored ${restored.restored} of ${N}: ${JSON.stringify(restored)}`);
+  const a = restored.at;
   const k = await until(page, ([sel, n, want]) => {
     const r = document.querySelector(sel);
     const v = Number(document.querySelector('[data-testid="kpi-count"]')?.dataset.value);

@@ -25,10 +25,10 @@ use tradelens_core::store::retention::ChunkPolicy;
 use wasm_bindgen::prelude::*;
 
 use super::context::{Storage, StorageStatus};
-use super::export::engine_trades;
+use super::export::engine_trades_of;
 use super::saver::Saver;
 use super::tabs::{lock_name, FeedLock};
-use crate::live::Live;
+use crate::live::{Live, DEMO_SOURCE, FEED_SOURCE};
 use crate::now_ms;
 
 /// The storage feed of the orders demo.
@@ -166,7 +166,7 @@ async fn resume(
     if restored.is_empty() {
         // First visit (or storage cleared): the demo's history is in memory already; save it
         // rather than generate it again.
-        let history = live.with_engine_untracked(engine_trades);
+        let history = live.with_engine_untracked(|e| engine_trades_of(e, DEMO_SOURCE));
         buffer.trades.borrow_mut().extend(history);
         buffer.flush(storage);
     } else {
@@ -186,7 +186,14 @@ async fn resume(
 /// oldest stored trade), so long-range charts outlive raw-trade retention.
 pub async fn add_history_rollups(live: Live, storage: Storage, saver: &Saver, feed: &str) {
     match saver.history_rollups(feed).await {
-        Ok(rollups) => live.add_rollups(&rollups),
+        Ok(rollups) => {
+            let source = if feed == DEMO_FEED {
+                DEMO_SOURCE
+            } else {
+                FEED_SOURCE
+            };
+            live.add_rollups(&rollups, source)
+        }
         Err(e) => storage.message.set(Some(format!(
             "The older history of {feed} (one-minute summaries) could not be read: {e}"
         ))),

@@ -80,9 +80,19 @@ pub fn filtered_trades(engine: &Engine, filter: &ExportFilter) -> Vec<Trade> {
 
 /// The engine's trades, in arrival order.
 pub fn engine_trades(engine: &Engine) -> Vec<Trade> {
+    trades_where(engine, |_| true)
+}
+
+/// The engine's trades pushed from `source` ([`Engine::set_source`]), in arrival order.
+pub fn engine_trades_of(engine: &Engine, source: u8) -> Vec<Trade> {
+    trades_where(engine, |row| engine.table().source(row) == source)
+}
+
+fn trades_where(engine: &Engine, keep: impl Fn(usize) -> bool) -> Vec<Trade> {
     let t = engine.table();
     let label = |field: Field, row: usize| t.label(t.label_id(field, row)).cloned();
     (0..t.len())
+        .filter(|&row| keep(row))
         .map(|row| Trade {
             id: t.id[row],
             time_ms: t.time_ms[row],

@@ -146,3 +146,44 @@ fn rollups_give_the_buckets_raw_trades_gave() {
     assert_eq!(n, new.len() as u64);
     assert_eq!(engine.total().count(), all.len() as u64);
 }
+
+#[test]
+fn removing_a_source_leaves_what_the_other_sources_alone_give() {
+    let all = trades();
+    let (demo, other): (Vec<_>, Vec<_>) = all.iter().partition(|(t, _, _)| t.id % 3 == 0);
+    let spec = EngineSpec {
+        bucket: BucketSize::H1,
+        group_by: Some(Field::Symbol),
+    };
+    let old_demo: Vec<Trade> = demo.iter().map(|(t, _, _)| t.clone()).take(100).collect();
+    let mut mixed = Engine::new(spec);
+    // Interleaved: demo trades and rollups tagged 1, the rest 0.
+    for (i, (t, _, _)) in all.iter().enumerate() {
+        mixed.set_source(u8::from(t.id % 3 == 0));
+        mixed.push(t);
+        if i == 500 {
+            mixed.set_source(1);
+            mixed.push_rollups(Rollups::from_trades(&old_demo).iter());
+        }
+    }
+    mixed.set_source(0);
+    assert_eq!(mixed.remove_source(1), demo.len());
+    let mut alone = Engine::new(spec);
+    alone.extend(other.iter().map(|(t, _, _)| t));
+    assert_eq!(mixed.len(), alone.len());
+    assert_eq!(mixed.summarised(), 0);
+    assert_eq!(mixed.total().count(), other.len() as u64);
+    assert_eq!(mixed.total().volume(), alone.total().volume());
+    let a: Vec<(i64, u64, Option<f64>)> = mixed
+        .buckets()
+        .map(|(k, b)| (k, b.total.count(), b.total.vwap()))
+        .collect();
+    let b: Vec<(i64, u64, Option<f64>)> = alone
+        .buckets()
+        .map(|(k, b)| (k, b.total.count(), b.total.vwap()))
+        .collect();
+    assert_eq!(a, b);
+    assert_eq!(mixed.table().id, alone.table().id);
+    // Nothing of source 1 is left to remove.
+    assert_eq!(mixed.remove_source(1), 0);
+}

@@ -72,8 +72,8 @@ pub struct Engine {
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
-    /// History known only as one-minute rollups: (minute start, symbol, aggregate).
-    summaries: Vec<(i64, LabelId, Agg)>,
+    /// History known only as one-minute rollups: (minute start, symbol, aggregate, source).
+    summaries: Vec<(i64, LabelId, Agg, u8)>,
 }
 
 impl Engine {
@@ -132,9 +132,47 @@ impl Engine {
             let symbol = self.table.intern_label(r.symbol());
             let agg = Agg::from_rollup(r);
             self.total.merge(&agg);
-            self.summaries.push((r.minute_ms(), symbol, agg));
+            self.summaries
+                .push((r.minute_ms(), symbol, agg, self.table.current_source));
             self.aggregate_summary(self.summaries.len() - 1);
         }
+    }
+
+    /// Tags the trades (and rollups) pushed from now on as coming from `source` (0 by
+    /// default), so they can be taken out together ([`Engine::remove_source`]): the demo's
+    /// generated history, say, replaced by the stored one while other feeds' trades stay.
+    pub fn set_source(&mut self, source: u8) {
+        self.table.current_source = source;
+    }
+
+    /// Takes out every trade and rollup pushed from `source` and recomputes the aggregates
+    /// from the rest (linear in what is left); returns how many trades went.
+    pub fn remove_source(&mut self, source: u8) -> usize {
+        let gone = self.table.remove_source(source);
+        let before = self.summaries.len();
+        self.summaries.retain(|s| s.3 != source);
+        if gone == 0 && before == self.summaries.len() {
+            return 0;
+        }
+        self.total = Agg::default();
+        self.per_second.clear();
+        for row in 0..self.table.len() {
+            let t = &self.table;
+            let (time, id, price, qty, side) = (
+                t.time_ms[row],
+                t.id[row],
+                t.price[row],
+                t.qty[row],
+                t.side(row),
+            );
+            self.total.push(time, id, price, qty, side);
+            self.count_second(time);
+        }
+        for s in &self.summaries {
+            self.total.merge(&s.2);
+        }
+        self.rebuild();
+        gone
     }
 
     /// Trades included only through rollups.
@@ -143,7 +181,7 @@ impl Engine {
     }
 
     fn aggregate_summary(&mut self, i: usize) {
-        let (minute, symbol, ref agg) = self.summaries[i];
+        let (minute, symbol, ref agg, _) = self.summaries[i];
         let by_symbol = matches!(self.spec.group_by, None | Some(Field::Symbol));
         if by_symbol {
             self.group_totals.entry(symbol).or_default().merge(agg);

@@ -81,6 +81,10 @@ pub struct Table {
     side: Vec<u8>,
     symbol: Vec<LabelId>,
     dims: [Vec<LabelId>; 4],
+    /// Where each trade came from (see [`super::Engine::set_source`]).
+    source: Vec<u8>,
+    /// The source of trades pushed now.
+    pub(crate) current_source: u8,
     dict: Dictionary,
 }
 
@@ -107,7 +111,40 @@ impl Table {
         for (col, value) in self.dims.iter_mut().zip(&t.dims) {
             col.push(value.as_ref().map_or(NO_LABEL, |l| self.dict.intern(l)));
         }
+        self.source.push(self.current_source);
         row
+    }
+
+    /// The source a row was pushed from.
+    pub fn source(&self, row: usize) -> u8 {
+        self.source[row]
+    }
+
+    /// Keeps only the rows of sources other than `source`, in order; returns how many went.
+    pub(crate) fn remove_source(&mut self, source: u8) -> usize {
+        let keep: Vec<bool> = self.source.iter().map(|&s| s != source).collect();
+        let gone = keep.iter().filter(|k| !**k).count();
+        if gone == 0 {
+            return 0;
+        }
+        fn retain<T: Copy>(col: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            col.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        retain(&mut self.id, &keep);
+        retain(&mut self.time_ms, &keep);
+        retain(&mut self.price, &keep);
+        retain(&mut self.qty, &keep);
+        retain(&mut self.side, &keep);
+        retain(&mut self.symbol, &keep);
+        for col in &mut self.dims {
+            retain(col, &keep);
+        }
+        retain(&mut self.source, &keep);
+        gone
     }
 
     /// Appends trades given as columns (already checked to be of equal length, with symbol
@@ -131,6 +168,7 @@ impl Table {
         for col in &mut self.dims {
             col.resize(self.id.len(), NO_LABEL);
         }
+        self.source.resize(self.id.len(), self.current_source);
     }
 
     /// Number of rows.
