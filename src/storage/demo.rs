@@ -21,7 +21,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 use tradelens_core::model::Trade;
-use tradelens_core::store::retention::ChunkPolicy;
+use tradelens_core::store::retention::{ChunkPolicy, Retention};
 use wasm_bindgen::prelude::*;
 
 use super::context::{Storage, StorageStatus};
@@ -73,6 +73,9 @@ pub fn persist_demo(live: Live, storage: Storage) {
 
 /// [`persist_demo`] on the given clock.
 pub fn persist_demo_with_clock(live: Live, storage: Storage, clock: Clock) {
+    if let Some(saver) = storage.saver() {
+        saver.set_clock(clock.clone());
+    }
     let buffer = Rc::new(Buffer::default());
     let b = buffer.clone();
     let clock_for_effect = clock.clone();
@@ -173,12 +176,19 @@ async fn resume(
         live.resume(restored, clock());
         add_history_rollups(live, storage, &saver, DEMO_FEED).await;
     }
-    let policy = ChunkPolicy {
-        max_age_ms: Some(KEEP_MS),
-        ..ChunkPolicy::default()
-    };
-    if let Err(e) = saver.apply_retention(DEMO_FEED, policy, clock()).await {
-        leptos::logging::warn!("retention of the demo's trades failed: {e}");
+    // The demo keeps a week unless the user set otherwise (storage panel); a setting is
+    // applied after each save, this default once now.
+    if saver.retention(DEMO_FEED).is_none() {
+        let week = Retention {
+            raw: ChunkPolicy {
+                max_age_ms: Some(KEEP_MS),
+                ..ChunkPolicy::default()
+            },
+            ..Retention::default()
+        };
+        if let Err(e) = saver.set_retention(DEMO_FEED, week, clock()).await {
+            leptos::logging::warn!("retention of the demo's trades failed: {e}");
+        }
     }
 }
 

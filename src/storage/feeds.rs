@@ -150,7 +150,7 @@ pub struct Gathered {
 }
 
 impl Gathered {
-    /// Puts back a batch the writer refused (busy, closed, aborted, full disk), ahead of what
+    /// Puts back a batch the writer refused (busy, closed, aborted), ahead of what
     /// gathered since, so it is retried with the feed's next save (about a second later).
     /// Returns how many trades had to be given up to stay within [`MAX_WAITING`].
     pub fn requeue(&self, key: &str, mut batch: Vec<Trade>) -> usize {
@@ -208,7 +208,7 @@ impl Gathered {
 }
 
 /// Hands `batch` of feed `key` to the writer; resolves once it is saved or failed. A batch
-/// the writer could not take now (busy, connection closed, aborted, disk still full) goes
+/// the writer could not take now (busy, connection closed, aborted) goes
 /// back to `gathered` and is retried with the feed's next save; other failures (storage
 /// unavailable, a newer tab) show in the storage banner.
 fn save(

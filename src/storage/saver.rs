@@ -65,6 +65,14 @@ enum Job {
         now_ms: i64,
         reply: oneshot::Sender<Result<usize, StorageError>>,
     },
+    /// Saves a feed's retention setting, then applies it.
+    SetRetention {
+        feed: String,
+        retention: Retention,
+        json: String,
+        now_ms: i64,
+        reply: oneshot::Sender<Result<usize, StorageError>>,
+    },
     /// Deletes one feed's records, or every feed's (`None`).
     Clear {
         feed: Option<String>,
@@ -89,6 +97,8 @@ struct Shared {
     channel: Option<BatchChannel>,
     /// Retention settings per feed, read when the database opens.
     policies: RefCell<HashMap<String, Retention>>,
+    /// "Now" for retention after a save, ms (the wall clock unless a test sets one).
+    clock: RefCell<Rc<dyn Fn() -> i64>>,
 }
 
 /// What one feed holds in storage, for the storage panel.
@@ -142,6 +152,7 @@ impl Saver {
                 faults: Cell::new(WriteFaults::default()),
                 opening: RefCell::new(None),
                 policies: RefCell::new(HashMap::new()),
+                clock: RefCell::new(Rc::new(|| js_sys::Date::now() as i64)),
                 channel: BatchChannel::new(&channel_name(&opts.open.name), None).ok(),
                 opts,
             }),
@@ -236,20 +247,21 @@ impl Saver {
         let json = serde_json::to_string(&retention).map_err(|e| StorageError::Invalid {
             message: e.to_string(),
         })?;
-        let db = self.shared.db().await?;
-        super::store::put_policy(&db, feed, &json).await?;
-        self.shared
-            .policies
-            .borrow_mut()
-            .insert(feed.to_string(), retention);
+        // Through the writer's queue, like every write: after the batches queued before it.
         let (reply, rx) = oneshot::channel();
-        self.push(Job::Retain {
+        self.push(Job::SetRetention {
             feed: feed.to_string(),
             retention,
+            json,
             now_ms,
             reply,
         });
         rx.await.unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// Sets the clock retention runs on after each save (tests and the demo's fixed clock).
+    pub fn set_clock(&self, clock: Rc<dyn Fn() -> i64>) {
+        *self.shared.clock.borrow_mut() = clock;
     }
 
     /// `feed`'s retention setting, if one is set (after the database opened).
@@ -541,7 +553,7 @@ impl Shared {
                 let policy = self.policies.borrow().get(&feed).copied();
                 if let (Ok(report), Some(retention)) = (&r, policy) {
                     if report.stored > 0 {
-                        let now = js_sys::Date::now() as i64;
+                        let now = (self.clock.borrow())();
                         if let Err(e) = self.retain(&feed, &retention, now).await {
                             self.say(format!("Retention of {feed} failed: {e}"));
                         }
@@ -556,6 +568,21 @@ impl Shared {
                 reply,
             } => {
                 let _ = reply.send(self.retain(&feed, &retention, now_ms).await);
+            }
+            Job::SetRetention {
+                feed,
+                retention,
+                json,
+                now_ms,
+                reply,
+            } => {
+                let r = async {
+                    let db = self.db().await?;
+                    super::store::put_policy(&db, &feed, &json).await?;
+                    self.policies.borrow_mut().insert(feed.clone(), retention);
+                    self.retain(&feed, &retention, now_ms).await
+                };
+                let _ = reply.send(r.await);
             }
             Job::Clear { feed, reply } => {
                 let r = async {
