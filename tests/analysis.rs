@@ -8,7 +8,7 @@ use tradelens::app::Dashboard;
 use tradelens::components::AnalysisPage;
 use tradelens::live::{history_ms, Live};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlCanvasElement, HtmlElement, HtmlSelectElement};
@@ -158,7 +158,7 @@ async fn a_degree_ten_trend_fits_and_too_few_buckets_are_refused_in_words() {
     // One day in day buckets: one or two points cannot carry a straight line and its error.
     live.set_spec(EngineSpec {
         bucket: BucketSize::D1,
-        group_by: None,
+        group_by: GroupBy::NONE,
     });
     choose(&root, "fit-degree", "1");
     wait_for("the refusal", || {

@@ -8,7 +8,7 @@ use tradelens::app::Dashboard;
 use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlCanvasElement, HtmlElement};
 
@@ -106,7 +106,7 @@ async fn changing_the_bucket_size_redraws() {
     let before = draws(&c);
     live.set_spec(EngineSpec {
         bucket: BucketSize::H1,
-        group_by: None,
+        group_by: GroupBy::NONE,
     });
     wait_for("redraw at 1h", || {
         c.get_attribute("data-bucket").as_deref() == Some("3600000")

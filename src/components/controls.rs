@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
-use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
 use tradelens_core::model::Field;
 
 use crate::live::Live;
@@ -35,6 +35,16 @@ pub fn group_plural(field: Field, mode: DemoMode) -> &'static str {
     }
 }
 
+/// The plural names of the group-by fields, outermost first: "products", "products × regions".
+/// Empty when not grouping.
+pub fn groups_plural(group_by: GroupBy, mode: DemoMode) -> String {
+    group_by
+        .fields()
+        .map(|f| group_plural(f, mode))
+        .collect::<Vec<_>>()
+        .join(" × ")
+}
+
 /// Mode switch, bucket size, group-by and pause.
 #[component]
 pub fn Controls() -> impl IntoView {
@@ -60,12 +70,13 @@ pub fn Controls() -> impl IntoView {
         }
     };
     let on_group = move |ev| {
-        let group_by = Field::from_name(&event_target_value(&ev));
+        let group_by = GroupBy::from(Field::from_name(&event_target_value(&ev)));
         live.set_spec(EngineSpec {
             group_by,
             ..live.spec.get_untracked()
         });
     };
+    let first = move || live.spec.get().group_by.first();
     view! {
         <div class="controls">
             <div class="segmented" role="group" aria-label="Demo data">
@@ -90,7 +101,7 @@ pub fn Controls() -> impl IntoView {
                 <select
                     data-testid="group-select"
                     on:change=on_group
-                    prop:value=move || live.spec.get().group_by.map_or("", |f| f.name())
+                    prop:value=move || first().map_or("", |f| f.name())
                 >
                     <option value="">"Nothing"</option>
                     {move || {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tradelens_bench::{demo_trades, START_MS};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Columns, Engine, EngineSpec};
+use tradelens_core::engine::{BucketSize, Columns, Engine, EngineSpec, GroupBy};
 use tradelens_core::model::{Field, Label, Side, Trade};
 
 fn baseline(trades: &[Trade]) -> usize {
@@ -36,7 +36,7 @@ fn ingest(c: &mut Criterion) {
             || {
                 Engine::new(EngineSpec {
                     bucket: BucketSize::M1,
-                    group_by: Some(Field::Symbol),
+                    group_by: GroupBy::one(Field::Symbol),
                 })
             },
             |mut engine| {
@@ -68,7 +68,7 @@ fn ingest(c: &mut Criterion) {
             || {
                 Engine::new(EngineSpec {
                     bucket: BucketSize::M1,
-                    group_by: Some(Field::Symbol),
+                    group_by: GroupBy::one(Field::Symbol),
                 })
             },
             |mut engine| {
@@ -90,7 +90,7 @@ fn ingest(c: &mut Criterion) {
     });
     let mut full = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
+        group_by: GroupBy::one(Field::Symbol),
     });
     full.extend(&trades);
     group.bench_function("engine_respec_to_15m", |b| {
@@ -99,7 +99,7 @@ fn ingest(c: &mut Criterion) {
             |mut engine| {
                 engine.set_spec(EngineSpec {
                     bucket: BucketSize::M15,
-                    group_by: None,
+                    group_by: GroupBy::NONE,
                 });
                 black_box(engine.len())
             },

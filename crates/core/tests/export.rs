@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use tradelens_core::clean::MAX_AMOUNT;
 use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, NdjsonStream};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, Metric};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric};
 use tradelens_core::export::import::{own_mapping, OwnCsv};
 use tradelens_core::export::{self, engine_rows, rfc3339_ms, Format};
-use tradelens_core::model::{Field, Label, Side, Trade};
+use tradelens_core::model::{Dim, Field, Label, Side, Trade};
 
 /// Labels a hostile user could name a product or customer. None has whitespace at either end
 /// or is empty: the generic decoders trim fields and read empty as absent (documented).
@@ -215,7 +215,7 @@ fn aggregates_in_three_formats() {
     ];
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
+        group_by: GroupBy::one(Field::Symbol),
     });
     e.extend(&trades);
     let rows = engine_rows(&e);
@@ -235,4 +235,42 @@ fn aggregates_in_three_formats() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v[0]["vwap"], 17.5);
     assert_eq!(v[1]["group"], "=ETH");
+}
+
+#[test]
+fn aggregates_grouped_by_two_fields_have_two_group_columns() {
+    // Symbol x region: BTC in eu twice (count 2), BTC without a region once, ETH in us once.
+    let base = one_trade("BTC");
+    let mk = |id, symbol: &str, region: Option<&str>| {
+        let mut t = Trade {
+            id,
+            symbol: symbol.into(),
+            ..base.clone()
+        };
+        t.dims[Dim::Region.index()] = region.map(Label::from);
+        t
+    };
+    let trades = [
+        mk(1, "BTC", Some("eu")),
+        mk(2, "BTC", Some("eu")),
+        mk(3, "BTC", None),
+        mk(4, "ETH", Some("us")),
+    ];
+    let mut e = Engine::new(EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
+    });
+    e.extend(&trades);
+    let rows = engine_rows(&e);
+    assert_eq!(
+        export::aggregates(Format::Csv, &[Metric::Count], &rows),
+        "bucket_start,group,group_2,count\r\n\
+         2023-11-14T22:13:00.000Z,BTC,eu,2\r\n\
+         2023-11-14T22:13:00.000Z,BTC,,1\r\n\
+         2023-11-14T22:13:00.000Z,ETH,us,1\r\n"
+    );
+    let json = export::aggregates(Format::Json, &[Metric::Count], &rows);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[1]["group"], "BTC");
+    assert_eq!(v[1]["group_2"], serde_json::Value::Null);
 }

@@ -4,6 +4,7 @@
 mod agg;
 mod batch;
 mod bucket;
+mod group;
 pub mod measure;
 mod metric;
 pub mod series;
@@ -12,6 +13,7 @@ mod table;
 pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
+pub use group::{GroupBy, GroupKey};
 pub use metric::Metric;
 pub use table::{LabelId, Table, NO_LABEL};
 
@@ -21,20 +23,20 @@ use std::sync::Arc;
 use crate::model::{Field, Label, Trade};
 use crate::zone::Zone;
 
-/// What the engine aggregates by: a bucket width and an optional group-by field.
+/// What the engine aggregates by: a bucket width and up to two group-by fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineSpec {
     /// Bucket width.
     pub bucket: BucketSize,
-    /// Group trades within each bucket by this field, if set.
-    pub group_by: Option<Field>,
+    /// Group trades within each bucket by these fields (none, one or a pair).
+    pub group_by: GroupBy,
 }
 
 impl Default for EngineSpec {
     fn default() -> Self {
         EngineSpec {
             bucket: BucketSize::M15,
-            group_by: Some(Field::Symbol),
+            group_by: GroupBy::one(Field::Symbol),
         }
     }
 }
@@ -45,13 +47,13 @@ pub struct Bucket {
     /// All trades of the bucket.
     pub total: Agg,
     /// Per group, in order of first appearance; few groups per bucket, so a vector beats a map.
-    pub groups: Vec<(LabelId, Agg)>,
+    pub groups: Vec<(GroupKey, Agg)>,
 }
 
 impl Bucket {
     /// The aggregate of one group, if the bucket has trades of it.
-    pub fn group(&self, id: LabelId) -> Option<&Agg> {
-        self.groups.iter().find(|(g, _)| *g == id).map(|(_, a)| a)
+    pub fn group(&self, key: GroupKey) -> Option<&Agg> {
+        self.groups.iter().find(|(g, _)| *g == key).map(|(_, a)| a)
     }
 }
 
@@ -66,8 +68,8 @@ pub struct Engine {
     zone: Arc<Zone>,
     table: Table,
     buckets: BTreeMap<i64, Bucket>,
-    /// Totals per value of the group-by field (the symbol when not grouping).
-    group_totals: HashMap<LabelId, Agg>,
+    /// Totals per group (per symbol when not grouping).
+    group_totals: HashMap<GroupKey, Agg>,
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
@@ -147,9 +149,8 @@ impl Engine {
             .entry(self.spec.bucket.start_in(&self.zone, time))
             .or_default();
         bucket.total.push(time, id, price, qty, side);
-        let field = self.spec.group_by.unwrap_or(Field::Symbol);
-        let key = t.label_id(field, row);
-        if self.spec.group_by.is_some() {
+        let key = self.spec.group_by.key(t, row);
+        if self.spec.group_by.is_grouping() {
             match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
                 Some((_, agg)) => agg.push(time, id, price, qty, side),
                 None => {
@@ -234,7 +235,7 @@ impl Engine {
     pub fn series(
         &self,
         metric: Metric,
-        group: Option<LabelId>,
+        group: Option<GroupKey>,
         from_ms: i64,
     ) -> Vec<(i64, Option<f64>)> {
         let Some((&last, _)) = self.buckets.iter().next_back() else {
@@ -268,22 +269,40 @@ impl Engine {
     }
 
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
-    /// field (by symbol when not grouping). Ties are broken by label so the order is stable.
-    pub fn top_groups(&self, n: usize) -> Vec<(LabelId, &Agg)> {
-        let mut all: Vec<(LabelId, &Agg)> =
+    /// fields (by symbol when not grouping). Ties are broken by labels so the order is stable.
+    pub fn top_groups(&self, n: usize) -> Vec<(GroupKey, &Agg)> {
+        let mut all: Vec<(GroupKey, &Agg)> =
             self.group_totals.iter().map(|(&k, v)| (k, v)).collect();
         all.sort_by(|a, b| {
             b.1.notional()
                 .total_cmp(&a.1.notional())
-                .then_with(|| self.label(a.0).cmp(&self.label(b.0)))
+                .then_with(|| self.label(a.0[0]).cmp(&self.label(b.0[0])))
+                .then_with(|| self.label(a.0[1]).cmp(&self.label(b.0[1])))
         });
         all.truncate(n);
         all
     }
 
-    /// The text of a label id (a group key), `None` for [`NO_LABEL`].
+    /// The text of a label id, `None` for [`NO_LABEL`].
     pub fn label(&self, id: LabelId) -> Option<&Label> {
         self.table.label(id)
+    }
+
+    /// The labels of a group key, one per group-by field (one, the symbol, when not
+    /// grouping); `None` where the group's trades lack the field.
+    pub fn group_labels(&self, key: GroupKey) -> Vec<Option<&Label>> {
+        let n = self.spec.group_by.len().max(1);
+        key[..n].iter().map(|&id| self.label(id)).collect()
+    }
+
+    /// A group's name for people: its labels joined by " · ", `missing` standing for an
+    /// absent value ("Berlin · (none)").
+    pub fn group_name(&self, key: GroupKey, missing: &str) -> String {
+        self.group_labels(key)
+            .into_iter()
+            .map(|l| l.map_or(missing, |l| &**l))
+            .collect::<Vec<&str>>()
+            .join(" · ")
     }
 
     /// The stored trades, column by column.
