@@ -9,8 +9,10 @@ use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
+use tradelens_core::model::{Dim, Field};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlCanvasElement, HtmlElement};
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 
 mod common;
 
@@ -130,6 +132,37 @@ async fn top_products_are_drawn_and_named() {
         label.starts_with("Top products by revenue:"),
         "label {label:?}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn grouping_by_product_then_region_names_the_pairs() {
+    let (root, live) = mount_dashboard(DemoMode::Orders);
+    let then = || -> HtmlSelectElement {
+        query(&root, "[data-testid=group-then-select]")
+            .unwrap()
+            .unchecked_into()
+    };
+    // Nothing to refine before a first field is picked.
+    assert!(then().disabled());
+    choose(&root, "group-select", "symbol");
+    wait_for("the second selector to open", || !then().disabled()).await;
+    choose(&root, "group-then-select", "region");
+    assert_eq!(
+        live.spec.get_untracked().group_by,
+        GroupBy::two(Field::Symbol, Field::Dim(Dim::Region))
+    );
+    let c = canvas(&root, "chart-top");
+    wait_for("bars per product and region", || {
+        c.get_attribute("aria-label")
+            .is_some_and(|l| l.starts_with("Top products × regions by revenue:"))
+    })
+    .await;
+    let label = c.get_attribute("aria-label").unwrap();
+    assert!(label.contains(" · "), "pairs are named: {label:?}");
+    // Grouping by nothing clears the second field too.
+    choose(&root, "group-select", "");
+    assert_eq!(live.spec.get_untracked().group_by, GroupBy::NONE);
+    wait_for("the second selector to close", || then().disabled()).await;
 }
 
 #[wasm_bindgen_test]

@@ -1,4 +1,5 @@
-//! The dashboard's controls: demo mode, bucket size, group-by, pause.
+//! The dashboard's controls: demo mode, bucket size, group-by (a field, then optionally a
+//! second within it), pause.
 
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
@@ -45,7 +46,7 @@ pub fn groups_plural(group_by: GroupBy, mode: DemoMode) -> String {
         .join(" × ")
 }
 
-/// Mode switch, bucket size, group-by and pause.
+/// Mode switch, bucket size, group-by (first field, then an optional second) and pause.
 #[component]
 pub fn Controls() -> impl IntoView {
     let live = expect_context::<Live>();
@@ -69,12 +70,25 @@ pub fn Controls() -> impl IntoView {
             });
         }
     };
-    let on_group = move |ev| {
-        let group_by = GroupBy::from(Field::from_name(&event_target_value(&ev)));
+    let set_group_by = move |group_by: GroupBy| {
         live.set_spec(EngineSpec {
             group_by,
             ..live.spec.get_untracked()
         });
+    };
+    // Grouping by nothing drops the second field too; picking the second field as the first
+    // leaves one level (`GroupBy::new` folds a repeated field).
+    let on_group = move |ev| {
+        let first = Field::from_name(&event_target_value(&ev));
+        let then = live.spec.get_untracked().group_by.then();
+        set_group_by(first.map_or(GroupBy::NONE, |f| GroupBy::new(Some(f), then)));
+    };
+    let on_then = move |ev| {
+        let first = live.spec.get_untracked().group_by.first();
+        set_group_by(GroupBy::new(
+            first,
+            Field::from_name(&event_target_value(&ev)),
+        ));
     };
     let first = move || live.spec.get().group_by.first();
     view! {
@@ -109,6 +123,31 @@ pub fn Controls() -> impl IntoView {
                         Field::ALL
                             .iter()
                             .map(|&f| view! { <option value=f.name()>{field_label(f, mode)}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <label>
+                "then by "
+                // Disabled until a first field is picked; the first field is not offered again.
+                <select
+                    data-testid="group-then-select"
+                    on:change=on_then
+                    disabled=move || first().is_none()
+                    prop:value=move || live.spec.get().group_by.then().map_or("", |f| f.name())
+                >
+                    <option value="">"Nothing"</option>
+                    {move || {
+                        let mode = live.mode.get();
+                        Field::ALL
+                            .iter()
+                            .map(|&f| {
+                                view! {
+                                    <option value=f.name() disabled=move || first() == Some(f)>
+                                        {field_label(f, mode)}
+                                    </option>
+                                }
+                            })
                             .collect_view()
                     }}
                 </select>
