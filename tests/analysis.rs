@@ -8,7 +8,7 @@ use tradelens::app::Dashboard;
 use tradelens::components::AnalysisPage;
 use tradelens::live::{history_ms, Live};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlCanvasElement, HtmlElement};
@@ -144,6 +144,7 @@ async fn a_degree_ten_trend_fits_and_too_few_buckets_are_refused_in_words() {
     live.set_spec(EngineSpec {
         bucket: BucketSize::D1,
         group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     choose(&root, "fit-degree", "1");
     wait_for("the refusal", || {

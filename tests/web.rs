@@ -8,7 +8,7 @@ use tradelens::app::Dashboard;
 use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::{Dim, Field};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -109,6 +109,7 @@ async fn changing_the_bucket_size_redraws() {
     live.set_spec(EngineSpec {
         bucket: BucketSize::H1,
         group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     wait_for("redraw at 1h", || {
         c.get_attribute("data-bucket").as_deref() == Some("3600000")

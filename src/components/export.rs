@@ -29,7 +29,13 @@ pub fn ExportBar() -> impl IntoView {
                 let on_click = move |_| {
                     let r = live.with_engine_untracked(|e| {
                         if aggregates {
-                            download_aggregates(&stem(what), format, e, &Metric::ALL)
+                            // Percentiles and distinct counts only where the engine keeps
+                            // their sketches: otherwise they would be columns of blanks.
+                            let metrics: Vec<Metric> = Metric::ALL
+                                .into_iter()
+                                .filter(|&m| e.spec().sketches.provides(m))
+                                .collect();
+                            download_aggregates(&stem(what), format, e, &metrics)
                         } else {
                             download_trades(&stem(what), format, &engine_trades(e))
                         }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tradelens_bench::{demo_trades, START_MS};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Columns, Engine, EngineSpec, GroupBy};
+use tradelens_core::engine::{BucketSize, Columns, Engine, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::{Field, Label, Side, Trade};
 
 fn baseline(trades: &[Trade]) -> usize {
@@ -37,6 +37,7 @@ fn ingest(c: &mut Criterion) {
                 Engine::new(EngineSpec {
                     bucket: BucketSize::M1,
                     group_by: GroupBy::one(Field::Symbol),
+                    sketches: SketchSpec::NONE,
                 })
             },
             |mut engine| {
@@ -69,6 +70,7 @@ fn ingest(c: &mut Criterion) {
                 Engine::new(EngineSpec {
                     bucket: BucketSize::M1,
                     group_by: GroupBy::one(Field::Symbol),
+                    sketches: SketchSpec::NONE,
                 })
             },
             |mut engine| {
@@ -91,6 +93,7 @@ fn ingest(c: &mut Criterion) {
     let mut full = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     full.extend(&trades);
     group.bench_function("engine_respec_to_15m", |b| {
@@ -100,6 +103,7 @@ fn ingest(c: &mut Criterion) {
                 engine.set_spec(EngineSpec {
                     bucket: BucketSize::M15,
                     group_by: GroupBy::NONE,
+                    sketches: SketchSpec::NONE,
                 });
                 black_box(engine.len())
             },

@@ -14,7 +14,9 @@ pub mod decode;
 
 use std::collections::HashMap;
 
-use tradelens_core::engine::{Agg, BucketSize, Columns, Engine, EngineSpec, GroupBy, LabelId};
+use tradelens_core::engine::{
+    Agg, BucketSize, Columns, Engine, EngineSpec, GroupBy, LabelId, SketchSpec,
+};
 use tradelens_core::model::{Field, Label, Side};
 use wasm_bindgen::prelude::*;
 
@@ -58,6 +60,7 @@ impl BenchEngine {
             engine: Engine::new(EngineSpec {
                 bucket: BucketSize::M1,
                 group_by: GroupBy::one(Field::Symbol),
+                sketches: SketchSpec::NONE,
             }),
             symbols,
             index,

@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-//! use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy};
+//! use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 //! use tradelens_core::model::{Dim, Field};
 //!
 //! // One hour of demo orders, generated instantly from a seed.
@@ -23,6 +23,7 @@
 //! let mut engine = Engine::new(EngineSpec {
 //!     bucket: BucketSize::M15,
 //!     group_by: GroupBy::two(Field::Dim(Dim::Category), Field::Dim(Dim::Region)),
+//!     sketches: SketchSpec::NONE,
 //! });
 //! engine.extend(&orders);
 //! assert_eq!(engine.total().count() as usize, orders.len());

@@ -2,7 +2,7 @@
 //! here without the engine's types, over messy input arriving out of order.
 
 use fastrand::Rng;
-use tradelens_core::engine::{Agg, BucketSize, Engine, EngineSpec, GroupBy, NO_LABEL};
+use tradelens_core::engine::{Agg, BucketSize, Engine, EngineSpec, GroupBy, SketchSpec, NO_LABEL};
 use tradelens_core::model::{Dim, Field, Label, Side, Trade};
 
 /// Relative tolerance for sums of up to a few thousand terms of mixed magnitude: the reference
@@ -240,7 +240,11 @@ fn matches_a_plain_loop_for_every_bucket_size_and_group_by() {
         BucketSize::H1,
     ] {
         for group_by in group_bys() {
-            let mut engine = Engine::new(EngineSpec { bucket, group_by });
+            let mut engine = Engine::new(EngineSpec {
+                bucket,
+                group_by,
+                sketches: SketchSpec::NONE,
+            });
             engine.extend(&trades);
             check(&engine, &trades);
         }
@@ -256,6 +260,7 @@ fn out_of_order_arrival_gives_the_same_aggregates() {
         let mut engine = Engine::new(EngineSpec {
             bucket: BucketSize::M1,
             group_by,
+            sketches: SketchSpec::NONE,
         });
         engine.extend(&shuffled);
         check(&engine, &trades);
@@ -263,6 +268,7 @@ fn out_of_order_arrival_gives_the_same_aggregates() {
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&shuffled);
     // The totals also agree with a plain sum.
@@ -276,6 +282,7 @@ fn changing_the_spec_recomputes_from_stored_trades() {
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::S1,
         group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
     // None -> one field -> a pair -> the other pair -> none, each from the stored trades.
@@ -283,6 +290,7 @@ fn changing_the_spec_recomputes_from_stored_trades() {
         engine.set_spec(EngineSpec {
             bucket: BucketSize::M5,
             group_by,
+            sketches: SketchSpec::NONE,
         });
         check(&engine, &trades);
     }
@@ -294,6 +302,7 @@ fn top_groups_rank_by_notional() {
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
     let top = engine.top_groups(3);
@@ -320,6 +329,7 @@ fn top_pairs_rank_by_notional_and_series_follow_one_pair() {
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::two(Field::Symbol, region),
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
     // 3 symbols x (3 regions + none) = 12 pairs, all present in 2,000 trades.
@@ -381,6 +391,7 @@ fn series_fill_empty_buckets_with_zero_for_sums_and_none_for_prices() {
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
     let counts: Vec<Option<f64>> = engine

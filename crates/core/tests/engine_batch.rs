@@ -4,7 +4,7 @@
 
 use fastrand::Rng;
 use tradelens_core::engine::{
-    Agg, BucketSize, Columns, ColumnsError, Engine, EngineSpec, GroupBy, GroupKey,
+    Agg, BucketSize, Columns, ColumnsError, Engine, EngineSpec, GroupBy, GroupKey, SketchSpec,
 };
 use tradelens_core::model::{Dim, Field, Label, Side, Trade};
 
@@ -151,6 +151,7 @@ fn batches_equal_pushing_trades_one_by_one() {
             EngineSpec {
                 bucket: BucketSize::M1,
                 group_by: GroupBy::one(Field::Symbol),
+                sketches: SketchSpec::NONE,
             },
         ),
         (
@@ -158,6 +159,7 @@ fn batches_equal_pushing_trades_one_by_one() {
             EngineSpec {
                 bucket: BucketSize::S15,
                 group_by: GroupBy::NONE,
+                sketches: SketchSpec::NONE,
             },
         ),
         (
@@ -165,6 +167,7 @@ fn batches_equal_pushing_trades_one_by_one() {
             EngineSpec {
                 bucket: BucketSize::M5,
                 group_by: GroupBy::one(Field::Dim(Dim::Category)),
+                sketches: SketchSpec::NONE,
             },
         ),
         (
@@ -172,6 +175,7 @@ fn batches_equal_pushing_trades_one_by_one() {
             EngineSpec {
                 bucket: BucketSize::M1,
                 group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
+                sketches: SketchSpec::NONE,
             },
         ),
         // Columns carry no region: every trade has the same first label, so the groups of a
@@ -181,6 +185,7 @@ fn batches_equal_pushing_trades_one_by_one() {
             EngineSpec {
                 bucket: BucketSize::M1,
                 group_by: GroupBy::two(Field::Dim(Dim::Region), Field::Symbol),
+                sketches: SketchSpec::NONE,
             },
         ),
     ] {
@@ -203,6 +208,7 @@ fn batches_equal_pushing_trades_one_by_one() {
         let other = EngineSpec {
             bucket: BucketSize::H1,
             group_by: GroupBy::one(Field::Symbol),
+            sketches: SketchSpec::NONE,
         };
         one.set_spec(other);
         batch.set_spec(other);

@@ -6,7 +6,7 @@ use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::measure::{
     demand_points, paired, product_elasticities, revenue_series, Measure,
 };
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::{Dim, Field, Trade};
 
 /// A whole minute (28 333 333 · 60 000), so minute buckets start at T0.
@@ -29,6 +29,7 @@ fn minute_engine(trades: &[Trade]) -> Engine {
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     e.extend(trades);
     e
@@ -112,6 +113,7 @@ fn demand_points_match_a_plain_loop_whatever_the_group_by() {
         e.set_spec(EngineSpec {
             bucket: BucketSize::M1,
             group_by,
+            sketches: SketchSpec::NONE,
         });
         let mut got: Vec<(String, i64, f64, f64, f64)> = demand_points(&e)
             .iter()
@@ -156,6 +158,7 @@ fn demo_elasticity_of_the_t_shirt_is_recovered() {
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M15,
         group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     e.extend(&feed.generate_until(NOW));
     let all = product_elasticities(&e, 0.95);

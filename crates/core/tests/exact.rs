@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use fastrand::Rng;
 use tradelens_core::clean::{CleanConfig, Cleaner, IdOrder};
 use tradelens_core::decode::Decoded;
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric, SketchSpec};
 use tradelens_core::model::{Field, Label, Side, Trade};
 
 const N: usize = 1_000_000;
@@ -105,6 +105,7 @@ fn a_million_messy_trades_match_exact_arithmetic() {
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     for batch in arrivals.chunks(1_000) {
         let decoded = Decoded {

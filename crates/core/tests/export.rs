@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tradelens_core::clean::MAX_AMOUNT;
 use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, NdjsonStream};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric, SketchSpec};
 use tradelens_core::export::import::{own_mapping, OwnCsv};
 use tradelens_core::export::{self, engine_rows, rfc3339_ms, Format};
 use tradelens_core::model::{Dim, Field, Label, Side, Trade};
@@ -216,6 +216,7 @@ fn aggregates_in_three_formats() {
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     e.extend(&trades);
     let rows = engine_rows(&e);
@@ -259,6 +260,7 @@ fn aggregates_grouped_by_two_fields_have_two_group_columns() {
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
+        sketches: SketchSpec::NONE,
     });
     e.extend(&trades);
     let rows = engine_rows(&e);

@@ -10,7 +10,7 @@
 //! the order of groups are exactly those of pushing the trades one by one; sums can differ in
 //! the last bits, as merging compensated sums rounds differently from pushing their terms.
 
-use super::{Agg, Engine, GroupKey, LabelId, NO_LABEL};
+use super::{Agg, Bucket, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
 use crate::model::{Label, Side};
 
 /// Trades as columns for [`Engine::extend_columns`]: one entry per trade in every slice.
@@ -104,6 +104,8 @@ impl Columns<'_> {
 /// The per-group aggregates of a run of trades in one bucket.
 #[derive(Default)]
 struct Run {
+    /// Sketches each new aggregate keeps.
+    sketches: SketchSpec,
     start: Option<i64>,
     /// In order of first appearance, as the bucket keeps its groups.
     groups: Vec<(GroupKey, Agg)>,
@@ -142,7 +144,7 @@ impl Run {
             last = Some(at);
             link = self.next[at];
         }
-        self.groups.push((key, Agg::default()));
+        self.groups.push((key, Agg::with_sketches(self.sketches)));
         self.next.push(0);
         let added = self.groups.len() as u32;
         match last {
@@ -162,7 +164,10 @@ impl Engine {
         let first = self.table.len();
         self.table.push_columns(&trades);
         let by = self.spec.group_by;
-        let mut run = Run::default();
+        let mut run = Run {
+            sketches: self.spec.sketches,
+            ..Run::default()
+        };
         // Trades in one second are counted for the rate together: (second, first time, n).
         let mut second: Option<(i64, i64, u32)> = None;
         for row in first..self.table.len() {
@@ -180,7 +185,11 @@ impl Engine {
                 self.merge_run(&mut run);
                 run.start = Some(start);
             }
-            run.agg(key).push(time, id, price, qty, side);
+            let agg = run.agg(key);
+            agg.push(time, id, price, qty, side);
+            if let Some(k) = self.distinct_key(row) {
+                agg.push_distinct(k);
+            }
             match &mut second {
                 Some((sec, _, n)) if *sec == time.div_euclid(1000) => *n += 1,
                 _ => {
@@ -202,7 +211,10 @@ impl Engine {
         let Some(start) = run.start.take() else {
             return;
         };
-        let bucket = self.buckets.entry(start).or_default();
+        let bucket = self.buckets.entry(start).or_insert_with(|| Bucket {
+            total: Agg::with_sketches(self.spec.sketches),
+            groups: Vec::new(),
+        });
         run.next.clear();
         for (key, agg) in run.groups.drain(..) {
             run.index[slot(key[0])] = 0;

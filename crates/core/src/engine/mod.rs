@@ -8,6 +8,7 @@ mod group;
 pub mod measure;
 mod metric;
 pub mod series;
+mod sketch;
 mod table;
 
 pub use agg::Agg;
@@ -15,6 +16,7 @@ pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
 pub use group::{GroupBy, GroupKey};
 pub use metric::Metric;
+pub use sketch::{DistinctOf, SketchSpec};
 pub use table::{LabelId, Table, NO_LABEL};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -23,13 +25,16 @@ use std::sync::Arc;
 use crate::model::{Field, Label, Trade};
 use crate::zone::Zone;
 
-/// What the engine aggregates by: a bucket width and up to two group-by fields.
+/// What the engine aggregates by: a bucket width, up to two group-by fields, and the sketches
+/// every aggregate keeps (none by default: percentiles and distinct counts are opt-in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineSpec {
     /// Bucket width.
     pub bucket: BucketSize,
     /// Group trades within each bucket by these fields (none, one or a pair).
     pub group_by: GroupBy,
+    /// Sketches kept per aggregate, for the percentile and distinct-count metrics.
+    pub sketches: SketchSpec,
 }
 
 impl Default for EngineSpec {
@@ -37,6 +42,7 @@ impl Default for EngineSpec {
         EngineSpec {
             bucket: BucketSize::M15,
             group_by: GroupBy::one(Field::Symbol),
+            sketches: SketchSpec::NONE,
         }
     }
 }
@@ -80,11 +86,12 @@ impl Engine {
     pub fn new(spec: EngineSpec) -> Self {
         Engine {
             spec,
+            total: Agg::with_sketches(spec.sketches),
             ..Engine::default()
         }
     }
 
-    /// The current bucket width and group-by.
+    /// The current bucket width, group-by and sketches.
     pub fn spec(&self) -> EngineSpec {
         self.spec
     }
@@ -102,8 +109,8 @@ impl Engine {
         }
     }
 
-    /// Changes the bucket width or group-by and recomputes every aggregate from the stored
-    /// trades (linear in their number).
+    /// Changes the bucket width, group-by or sketches and recomputes every aggregate from the
+    /// stored trades (linear in their number).
     pub fn set_spec(&mut self, spec: EngineSpec) {
         if spec != self.spec {
             self.spec = spec;
@@ -114,16 +121,20 @@ impl Engine {
     fn rebuild(&mut self) {
         self.buckets.clear();
         self.group_totals.clear();
+        self.total = self.new_agg();
         for row in 0..self.table.len() {
             self.aggregate_row(row);
         }
     }
 
+    /// An empty aggregate with the sketches of the spec.
+    pub(crate) fn new_agg(&self) -> Agg {
+        Agg::with_sketches(self.spec.sketches)
+    }
+
     /// Adds one trade.
     pub fn push(&mut self, trade: &Trade) {
         let row = self.table.push(trade);
-        self.total
-            .push(trade.time_ms, trade.id, trade.price, trade.qty, trade.side);
         self.count_second(trade.time_ms);
         self.aggregate_row(row);
     }
@@ -135,6 +146,8 @@ impl Engine {
         }
     }
 
+    /// Folds the stored trade at `row` into the total, its bucket, its group in the bucket and
+    /// its group's total.
     fn aggregate_row(&mut self, row: usize) {
         let t = &self.table;
         let (time, id, price, qty, side) = (
@@ -144,26 +157,45 @@ impl Engine {
             t.qty[row],
             t.side(row),
         );
+        let distinct = self.distinct_key(row);
+        let fold = |agg: &mut Agg| {
+            agg.push(time, id, price, qty, side);
+            if let Some(k) = distinct {
+                agg.push_distinct(k);
+            }
+        };
+        let empty = || Agg::with_sketches(self.spec.sketches);
+        fold(&mut self.total);
         let bucket = self
             .buckets
             .entry(self.spec.bucket.start_in(&self.zone, time))
-            .or_default();
-        bucket.total.push(time, id, price, qty, side);
+            .or_insert_with(|| Bucket {
+                total: empty(),
+                groups: Vec::new(),
+            });
+        fold(&mut bucket.total);
         let key = self.spec.group_by.key(t, row);
         if self.spec.group_by.is_grouping() {
             match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
-                Some((_, agg)) => agg.push(time, id, price, qty, side),
+                Some((_, agg)) => fold(agg),
                 None => {
-                    let mut agg = Agg::default();
-                    agg.push(time, id, price, qty, side);
+                    let mut agg = empty();
+                    fold(&mut agg);
                     bucket.groups.push((key, agg));
                 }
             }
         }
-        self.group_totals
-            .entry(key)
-            .or_default()
-            .push(time, id, price, qty, side);
+        fold(self.group_totals.entry(key).or_insert_with(empty));
+    }
+
+    /// The key the distinct count counts for the trade at `row`, if one is kept and the trade
+    /// has a value: its id, or the stable hash of the field's text (computed once per label),
+    /// so sketches of different engines or runs merge.
+    pub(crate) fn distinct_key(&self, row: usize) -> Option<u64> {
+        match self.spec.sketches.distinct? {
+            DistinctOf::TradeId => Some(self.table.id[row]),
+            DistinctOf::Field(f) => self.table.label_hash(self.table.label_id(f, row)),
+        }
     }
 
     fn count_second(&mut self, time_ms: i64) {

@@ -67,9 +67,15 @@ impl DistinctCount {
     /// same on every run and platform for the same bytes (but `usize` hashes as 4 bytes on
     /// wasm32 and 8 natively: push `u64` for ids shared between the two).
     pub fn push<T: Hash + ?Sized>(&mut self, item: &T) {
+        self.push_hash(Self::hash_of(item));
+    }
+
+    /// The stable 64-bit hash [`DistinctCount::push`] uses: a key to hand to
+    /// [`DistinctCount::push_u64`] later, or from another process, for the same item.
+    pub fn hash_of<T: Hash + ?Sized>(item: &T) -> u64 {
         let mut h = FnvMix::default();
         item.hash(&mut h);
-        self.push_hash(h.finish());
+        h.finish()
     }
 
     /// Adds a 64-bit id (mixed first, so sequential ids spread over the registers).
