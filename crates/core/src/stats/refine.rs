@@ -19,6 +19,12 @@ use crate::sum::Sum;
 /// Most refinement steps taken; each costs O(n p), against O(n p²) for the factorization.
 const MAX_STEPS: usize = 4;
 
+/// A step smaller than this, relative to the solution, ends the refinement once applied: the
+/// next would be smaller by the contraction factor, about κ ε (at most 1e-6 at the rank
+/// threshold), so the solution is then good to the last digits. A well-conditioned fit stops
+/// after one step, a nearly collinear one after two.
+const CONVERGED: f64 = 1.5e-8;
+
 /// The original design: columns as given, with the means and scales the factorization used.
 pub(crate) struct Design<'a> {
     pub columns: &'a [&'a [f64]],
@@ -38,14 +44,15 @@ pub(crate) fn refine(
     mut theta: Vec<f64>,
 ) -> (Vec<f64>, Vec<f64>) {
     let n = y.len();
-    let mut r: Vec<f64> = (0..n).map(|i| residual(d, y, &theta, 0.0, i)).collect();
+    // A first residual in plain arithmetic: the first step's f corrects it.
+    let mut r: Vec<f64> = (0..n).map(|i| plain_residual(d, y, &theta, i)).collect();
     let mut last = f64::INFINITY;
     for _ in 0..MAX_STEPS {
         let f: Vec<f64> = (0..n).map(|i| residual(d, y, &theta, r[i], i)).collect();
         let g = normal_residual(d, &r);
         let (d_phi, d_r) = correction(d, qr, &f, &g);
-        // Stop once the step is at the last bits, or when it no longer shrinks (a design near
-        // the rank threshold, where refinement cannot help): the previous iterate stays.
+        // A step that does not shrink (a design near the rank threshold, where refinement
+        // cannot help) is not taken: the previous iterate stays.
         let size = norm(&d_phi);
         if size.is_nan() || size >= last / 2.0 {
             break;
@@ -54,17 +61,23 @@ pub(crate) fn refine(
         let d_theta = to_theta(d, &d_phi);
         theta.iter_mut().zip(&d_theta).for_each(|(t, dt)| *t += dt);
         r.iter_mut().zip(&d_r).for_each(|(ri, dr)| *ri += dr);
-        if size <= f64::EPSILON * norm(&to_phi(d, &theta)) {
+        if size <= CONVERGED * norm(&to_phi(d, &theta)) {
             break;
         }
     }
-    let r = (0..n).map(|i| residual(d, y, &theta, 0.0, i)).collect();
     (theta, r)
+}
+
+/// y_i - (X theta)_i in plain arithmetic.
+fn plain_residual(d: &Design<'_>, y: &[f64], theta: &[f64], i: usize) -> f64 {
+    let (theta0, slopes) = split(d, theta);
+    let fit: f64 = d.columns.iter().zip(slopes).map(|(c, b)| c[i] * b).sum();
+    y[i] - theta0.unwrap_or(0.0) - fit
 }
 
 /// y_i - r - (X theta)_i in extended precision: products split exactly, sums compensated.
 fn residual(d: &Design<'_>, y: &[f64], theta: &[f64], r: f64, i: usize) -> f64 {
-    let mut s = Sum::default();
+    let mut s = Acc::default();
     s.push(y[i]);
     s.push(-r);
     let slopes = if d.intercept {
@@ -86,10 +99,12 @@ fn residual(d: &Design<'_>, y: &[f64], theta: &[f64], r: f64, i: usize) -> f64 {
 fn normal_residual(d: &Design<'_>, r: &[f64]) -> Vec<f64> {
     let mut g = Vec::with_capacity(d.columns.len() + 1);
     if d.intercept {
-        g.push(-r.iter().copied().collect::<Sum>().value());
+        let mut s = Acc::default();
+        r.iter().for_each(|&v| s.push(v));
+        g.push(-s.value());
     }
     for ((col, &m), &scale) in d.columns.iter().zip(d.means).zip(d.scales) {
-        let mut s = Sum::default();
+        let mut s = Acc::default();
         for (&x, &ri) in col.iter().zip(r) {
             let (c, c_err) = two_sum(x, -m);
             let (p, e) = two_product(c, ri);
@@ -167,6 +182,27 @@ pub(crate) fn to_phi(d: &Design<'_>, theta: &[f64]) -> Vec<f64> {
     }
     out.extend(slopes.iter().zip(d.scales).map(|(b, s)| b * s));
     out
+}
+
+/// A sum carried as an unevaluated pair (sum, error), each addition exact by TwoSum: about
+/// twice the working precision, and no branch (Neumaier's [`Sum`] branches on magnitudes,
+/// which costs more here, where every term goes through it).
+#[derive(Default)]
+struct Acc {
+    sum: f64,
+    err: f64,
+}
+
+impl Acc {
+    fn push(&mut self, x: f64) {
+        let (s, e) = two_sum(self.sum, x);
+        self.sum = s;
+        self.err += e;
+    }
+
+    fn value(&self) -> f64 {
+        self.sum + self.err
+    }
 }
 
 fn norm(v: &[f64]) -> f64 {
