@@ -10,7 +10,7 @@
 //! the order of groups are exactly those of pushing the trades one by one; sums can differ in
 //! the last bits, as merging compensated sums rounds differently from pushing their terms.
 
-use super::{Agg, Bucket, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
+use super::{pack, Agg, Bucket, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
 use crate::model::{Label, Side};
 
 /// Trades as columns for [`Engine::extend_columns`]: one entry per trade in every slice.
@@ -220,7 +220,7 @@ impl Engine {
             run.index[slot(key[0])] = 0;
             bucket.total.merge(&agg);
             self.total.merge(&agg);
-            self.group_totals.entry(key).or_default().merge(&agg);
+            self.group_totals.entry(pack(key)).or_default().merge(&agg);
             if self.spec.group_by.is_grouping() {
                 match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
                     Some((_, a)) => a.merge(&agg),

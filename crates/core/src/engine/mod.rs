@@ -74,8 +74,9 @@ pub struct Engine {
     zone: Arc<Zone>,
     table: Table,
     buckets: BTreeMap<i64, Bucket>,
-    /// Totals per group (per symbol when not grouping).
-    group_totals: HashMap<GroupKey, Agg>,
+    /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
+    /// u64 hashes faster than an array, which also hashes its length.
+    group_totals: HashMap<u64, Agg>,
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
@@ -113,15 +114,23 @@ impl Engine {
     /// stored trades (linear in their number).
     pub fn set_spec(&mut self, spec: EngineSpec) {
         if spec != self.spec {
+            let resketch = spec.sketches != self.spec.sketches;
             self.spec = spec;
             self.rebuild();
+            if resketch {
+                // The total follows neither bucket nor group: only new sketches change it.
+                self.total = self.new_agg();
+                for row in 0..self.table.len() {
+                    let distinct = self.distinct_key(row);
+                    fold_row(&mut self.total, &self.table, row, distinct);
+                }
+            }
         }
     }
 
     fn rebuild(&mut self) {
         self.buckets.clear();
         self.group_totals.clear();
-        self.total = self.new_agg();
         for row in 0..self.table.len() {
             self.aggregate_row(row);
         }
@@ -135,6 +144,8 @@ impl Engine {
     /// Adds one trade.
     pub fn push(&mut self, trade: &Trade) {
         let row = self.table.push(trade);
+        let distinct = self.distinct_key(row);
+        fold_row(&mut self.total, &self.table, row, distinct);
         self.count_second(trade.time_ms);
         self.aggregate_row(row);
     }
@@ -146,8 +157,8 @@ impl Engine {
         }
     }
 
-    /// Folds the stored trade at `row` into the total, its bucket, its group in the bucket and
-    /// its group's total.
+    /// Folds the stored trade at `row` into its bucket, its group in the bucket and its group's
+    /// total (the engine total is the caller's: a rebuild leaves it as it is).
     fn aggregate_row(&mut self, row: usize) {
         let t = &self.table;
         let (time, id, price, qty, side) = (
@@ -165,7 +176,6 @@ impl Engine {
             }
         };
         let empty = || Agg::with_sketches(self.spec.sketches);
-        fold(&mut self.total);
         let bucket = self
             .buckets
             .entry(self.spec.bucket.start_in(&self.zone, time))
@@ -185,7 +195,7 @@ impl Engine {
                 }
             }
         }
-        fold(self.group_totals.entry(key).or_insert_with(empty));
+        fold(self.group_totals.entry(pack(key)).or_insert_with(empty));
     }
 
     /// The key the distinct count counts for the trade at `row`, if one is kept and the trade
@@ -303,8 +313,11 @@ impl Engine {
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
     /// fields (by symbol when not grouping). Ties are broken by labels so the order is stable.
     pub fn top_groups(&self, n: usize) -> Vec<(GroupKey, &Agg)> {
-        let mut all: Vec<(GroupKey, &Agg)> =
-            self.group_totals.iter().map(|(&k, v)| (k, v)).collect();
+        let mut all: Vec<(GroupKey, &Agg)> = self
+            .group_totals
+            .iter()
+            .map(|(&k, v)| (unpack(k), v))
+            .collect();
         all.sort_by(|a, b| {
             b.1.notional()
                 .total_cmp(&a.1.notional())
@@ -340,5 +353,28 @@ impl Engine {
     /// The stored trades, column by column.
     pub fn table(&self) -> &Table {
         &self.table
+    }
+}
+
+/// A group key as one u64 (first label in the high half), for hashing.
+pub(crate) fn pack(key: GroupKey) -> u64 {
+    (u64::from(key[0]) << 32) | u64::from(key[1])
+}
+
+fn unpack(k: u64) -> GroupKey {
+    [(k >> 32) as LabelId, k as LabelId]
+}
+
+/// Folds the stored trade at `row` into `agg`, with its distinct-count key if one is kept.
+fn fold_row(agg: &mut Agg, t: &Table, row: usize, distinct: Option<u64>) {
+    agg.push(
+        t.time_ms[row],
+        t.id[row],
+        t.price[row],
+        t.qty[row],
+        t.side(row),
+    );
+    if let Some(k) = distinct {
+        agg.push_distinct(k);
     }
 }
