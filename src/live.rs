@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::Trade;
 use tradelens_core::store::rollup::Rollup;
 use tradelens_core::zone::Zone;
@@ -40,11 +40,13 @@ pub fn default_spec(mode: DemoMode) -> EngineSpec {
     match mode {
         DemoMode::Orders => EngineSpec {
             bucket: BucketSize::M15,
-            group_by: None,
+            group_by: GroupBy::NONE,
+            sketches: SketchSpec::NONE,
         },
         DemoMode::Exchange => EngineSpec {
             bucket: BucketSize::M1,
-            group_by: None,
+            group_by: GroupBy::NONE,
+            sketches: SketchSpec::NONE,
         },
     }
 }

@@ -8,10 +8,10 @@ use tradelens::app::Dashboard;
 use tradelens::components::AnalysisPage;
 use tradelens::live::{history_ms, Live};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlCanvasElement, HtmlElement, HtmlSelectElement};
+use web_sys::{HtmlCanvasElement, HtmlElement};
 
 mod common;
 
@@ -29,21 +29,6 @@ fn number(root: &HtmlElement, selector: &str, name: &str) -> f64 {
         .unwrap_or_else(|| panic!("{selector} [{name}] missing"))
         .parse()
         .unwrap()
-}
-
-/// Picks `value` in the select with `testid`, as a user would (a change event).
-fn choose(root: &HtmlElement, testid: &str, value: &str) {
-    let select: HtmlSelectElement = query(root, &format!("[data-testid={testid}]"))
-        .unwrap()
-        .unchecked_into();
-    select.set_value(value);
-    let ev = web_sys::Event::new_with_event_init_dict("change", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .unwrap();
-    select.dispatch_event(&ev).unwrap();
 }
 
 fn mount<V: IntoView + 'static>(mode: DemoMode, page: fn() -> V) -> (HtmlElement, Live) {
@@ -158,7 +143,8 @@ async fn a_degree_ten_trend_fits_and_too_few_buckets_are_refused_in_words() {
     // One day in day buckets: one or two points cannot carry a straight line and its error.
     live.set_spec(EngineSpec {
         bucket: BucketSize::D1,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     choose(&root, "fit-degree", "1");
     wait_for("the refusal", || {

@@ -8,9 +8,11 @@ use tradelens::app::Dashboard;
 use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
+use tradelens_core::model::{Dim, Field};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlCanvasElement, HtmlElement};
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 
 mod common;
 
@@ -106,7 +108,8 @@ async fn changing_the_bucket_size_redraws() {
     let before = draws(&c);
     live.set_spec(EngineSpec {
         bucket: BucketSize::H1,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     wait_for("redraw at 1h", || {
         c.get_attribute("data-bucket").as_deref() == Some("3600000")
@@ -130,6 +133,37 @@ async fn top_products_are_drawn_and_named() {
         label.starts_with("Top products by revenue:"),
         "label {label:?}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn grouping_by_product_then_region_names_the_pairs() {
+    let (root, live) = mount_dashboard(DemoMode::Orders);
+    let then = || -> HtmlSelectElement {
+        query(&root, "[data-testid=group-then-select]")
+            .unwrap()
+            .unchecked_into()
+    };
+    // Nothing to refine before a first field is picked.
+    assert!(then().disabled());
+    choose(&root, "group-select", "symbol");
+    wait_for("the second selector to open", || !then().disabled()).await;
+    choose(&root, "group-then-select", "region");
+    assert_eq!(
+        live.spec.get_untracked().group_by,
+        GroupBy::two(Field::Symbol, Field::Dim(Dim::Region))
+    );
+    let c = canvas(&root, "chart-top");
+    wait_for("bars per product and region", || {
+        c.get_attribute("aria-label")
+            .is_some_and(|l| l.starts_with("Top products × regions by revenue:"))
+    })
+    .await;
+    let label = c.get_attribute("aria-label").unwrap();
+    assert!(label.contains(" · "), "pairs are named: {label:?}");
+    // Grouping by nothing clears the second field too.
+    choose(&root, "group-select", "");
+    assert_eq!(live.spec.get_untracked().group_by, GroupBy::NONE);
+    wait_for("the second selector to close", || then().disabled()).await;
 }
 
 #[wasm_bindgen_test]

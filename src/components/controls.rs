@@ -1,8 +1,9 @@
-//! The dashboard's controls: demo mode, bucket size, group-by, pause.
+//! The dashboard's controls: demo mode, bucket size, group-by (a field, then optionally a
+//! second within it), pause.
 
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
-use tradelens_core::engine::{BucketSize, EngineSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy};
 use tradelens_core::model::Field;
 
 use crate::live::Live;
@@ -35,7 +36,17 @@ pub fn group_plural(field: Field, mode: DemoMode) -> &'static str {
     }
 }
 
-/// Mode switch, bucket size, group-by and pause.
+/// The plural names of the group-by fields, outermost first: "products", "products × regions".
+/// Empty when not grouping.
+pub fn groups_plural(group_by: GroupBy, mode: DemoMode) -> String {
+    group_by
+        .fields()
+        .map(|f| group_plural(f, mode))
+        .collect::<Vec<_>>()
+        .join(" × ")
+}
+
+/// Mode switch, bucket size, group-by (first field, then an optional second) and pause.
 #[component]
 pub fn Controls() -> impl IntoView {
     let live = expect_context::<Live>();
@@ -59,13 +70,27 @@ pub fn Controls() -> impl IntoView {
             });
         }
     };
-    let on_group = move |ev| {
-        let group_by = Field::from_name(&event_target_value(&ev));
+    let set_group_by = move |group_by: GroupBy| {
         live.set_spec(EngineSpec {
             group_by,
             ..live.spec.get_untracked()
         });
     };
+    // Grouping by nothing drops the second field too; picking the second field as the first
+    // leaves one level (`GroupBy::new` folds a repeated field).
+    let on_group = move |ev| {
+        let first = Field::from_name(&event_target_value(&ev));
+        let then = live.spec.get_untracked().group_by.then();
+        set_group_by(first.map_or(GroupBy::NONE, |f| GroupBy::new(Some(f), then)));
+    };
+    let on_then = move |ev| {
+        let first = live.spec.get_untracked().group_by.first();
+        set_group_by(GroupBy::new(
+            first,
+            Field::from_name(&event_target_value(&ev)),
+        ));
+    };
+    let first = move || live.spec.get().group_by.first();
     view! {
         <div class="controls">
             <div class="segmented" role="group" aria-label="Demo data">
@@ -90,7 +115,7 @@ pub fn Controls() -> impl IntoView {
                 <select
                     data-testid="group-select"
                     on:change=on_group
-                    prop:value=move || live.spec.get().group_by.map_or("", |f| f.name())
+                    prop:value=move || first().map_or("", |f| f.name())
                 >
                     <option value="">"Nothing"</option>
                     {move || {
@@ -98,6 +123,31 @@ pub fn Controls() -> impl IntoView {
                         Field::ALL
                             .iter()
                             .map(|&f| view! { <option value=f.name()>{field_label(f, mode)}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <label>
+                "then by "
+                // Disabled until a first field is picked; the first field is not offered again.
+                <select
+                    data-testid="group-then-select"
+                    on:change=on_then
+                    disabled=move || first().is_none()
+                    prop:value=move || live.spec.get().group_by.then().map_or("", |f| f.name())
+                >
+                    <option value="">"Nothing"</option>
+                    {move || {
+                        let mode = live.mode.get();
+                        Field::ALL
+                            .iter()
+                            .map(|&f| {
+                                view! {
+                                    <option value=f.name() disabled=move || first() == Some(f)>
+                                        {field_label(f, mode)}
+                                    </option>
+                                }
+                            })
                             .collect_view()
                     }}
                 </select>

@@ -34,15 +34,19 @@ pub fn ExportBar() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let range = RwSignal::new("all".to_string());
     let only = RwSignal::new(String::new());
-    let field = move || live.spec.get().group_by.unwrap_or(Field::Symbol);
+    let field = move || live.spec.get().group_by.first().unwrap_or(Field::Symbol);
     // The groups to choose from: the current group-by field's values, by notional.
     let pace = live.throttled(std::time::Duration::from_secs(2));
     let groups = Memo::new(move |_| {
         pace.track();
         live.with_engine_untracked(|e| {
-            e.top_groups(100)
+            // The first field's values (with a second field, each value once).
+            let mut seen = std::collections::HashSet::new();
+            e.top_groups(200)
                 .into_iter()
-                .filter_map(|(id, _)| e.label(id).map(|l| l.to_string()))
+                .filter_map(|(key, _)| e.label(key[0]).map(|l| l.to_string()))
+                .filter(|l| seen.insert(l.clone()))
+                .take(100)
                 .collect::<Vec<String>>()
         })
     });
@@ -75,7 +79,7 @@ pub fn ExportBar() -> impl IntoView {
                 let testid = format!("export-{what}-{}", format.extension());
                 let on_click = move |_| {
                     let filter = filter();
-                    if aggregates && filter.only.is_some() && live.spec.get_untracked().group_by.is_none() {
+                    if aggregates && filter.only.is_some() && !live.spec.get_untracked().group_by.is_grouping() {
                         error.set(Some(
                             "Aggregates are not grouped: choose a \"Group by\" field to export one group's aggregates, or export all groups."
                                 .into(),
@@ -84,7 +88,13 @@ pub fn ExportBar() -> impl IntoView {
                     }
                     let r = live.with_engine_untracked(|e| {
                         if aggregates {
-                            download_aggregates(&stem(what), format, e, &Metric::ALL, &filter)
+                            // Percentiles and distinct counts only where the engine keeps
+                            // their sketches: otherwise they would be columns of blanks.
+                            let metrics: Vec<Metric> = Metric::ALL
+                                .into_iter()
+                                .filter(|&m| e.spec().sketches.provides(m))
+                                .collect();
+                            download_aggregates(&stem(what), format, e, &metrics, &filter)
                         } else {
                             download_trades(&stem(what), format, &filtered_trades(e, &filter))
                         }

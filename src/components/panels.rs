@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
-use tradelens_core::engine::Engine;
+use tradelens_core::engine::{Engine, GroupBy};
 use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 
 use super::chart_panel::chart_panel;
-use super::controls::group_plural;
+use super::controls::groups_plural;
 use crate::charts::{draw_bars, draw_lines, Bar, LineChart, Series};
 use crate::live::Live;
 
@@ -25,27 +25,25 @@ fn revenue_series(e: &Engine) -> LineChart {
         .buckets()
         .next_back()
         .map_or(0, |(last, _)| last - (MAX_BUCKETS - 1) * width);
-    let series = match spec.group_by {
-        None => vec![Series {
+    let series = if !spec.group_by.is_grouping() {
+        vec![Series {
             name: "Total".to_owned(),
             points: e
                 .buckets_from(from)
                 .map(|(k, b)| (k, b.total.notional()))
                 .collect(),
-        }],
-        Some(_) => e
-            .top_groups(MAX_LINES)
+        }]
+    } else {
+        e.top_groups(MAX_LINES)
             .into_iter()
-            .map(|(id, _)| Series {
-                name: e
-                    .label(id)
-                    .map_or_else(|| "(none)".to_owned(), |l| l.to_string()),
+            .map(|(key, _)| Series {
+                name: e.group_name(key, "(none)"),
                 points: e
                     .buckets_from(from)
-                    .map(|(k, b)| (k, b.group(id).map_or(0.0, |a| a.notional())))
+                    .map(|(k, b)| (k, b.group(key).map_or(0.0, |a| a.notional())))
                     .collect(),
             })
-            .collect(),
+            .collect()
     };
     LineChart {
         series,
@@ -93,13 +91,14 @@ pub fn RevenuePanel() -> impl IntoView {
         } else {
             "Notional"
         };
-        match spec.group_by {
-            None => format!("{what} per {}", spec.bucket),
-            Some(f) => format!(
+        if spec.group_by.is_grouping() {
+            format!(
                 "{what} per {} by {}",
                 spec.bucket,
-                group_plural(f, live.mode.get())
-            ),
+                groups_plural(spec.group_by, live.mode.get())
+            )
+        } else {
+            format!("{what} per {}", spec.bucket)
         }
     });
     let summary = Signal::derive(move || describe_revenue(&chart.get(), &title.get()));
@@ -132,18 +131,21 @@ pub fn TopPanel() -> impl IntoView {
         live.with_engine(|e| {
             e.top_groups(MAX_BARS)
                 .into_iter()
-                .map(|(id, agg)| Bar {
-                    name: e
-                        .label(id)
-                        .map_or_else(|| "(none)".to_owned(), |l| l.to_string()),
+                .map(|(key, agg)| Bar {
+                    name: e.group_name(key, "(none)"),
                     value: agg.notional(),
                 })
                 .collect::<Vec<_>>()
         })
     });
     let title = Signal::derive(move || {
-        let field = live.spec.get().group_by.unwrap_or(Field::Symbol);
-        let name = group_plural(field, live.mode.get());
+        let group_by = live.spec.get().group_by;
+        let group_by = if group_by.is_grouping() {
+            group_by
+        } else {
+            GroupBy::one(Field::Symbol)
+        };
+        let name = groups_plural(group_by, live.mode.get());
         format!(
             "Top {name} by {}",
             if live.mode.get() == DemoMode::Orders {

@@ -8,7 +8,7 @@ use tradelens::live::Live;
 use tradelens_core::demo::DemoMode;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 
 /// A fixed "now", so each test knows exactly which trades the demo produced.
 pub const NOW: i64 = 1_764_000_000_000;
@@ -108,4 +108,19 @@ pub async fn import_file(feeds: Feeds, spec: FeedSpec, bytes: &[u8]) -> FeedStat
     })
     .await;
     status.get_untracked()
+}
+
+/// Picks `value` in the select with `testid`, as a user would (a change event).
+pub fn choose(root: &HtmlElement, testid: &str, value: &str) {
+    let select: HtmlSelectElement = query(root, &format!("[data-testid={testid}]"))
+        .unwrap()
+        .unchecked_into();
+    select.set_value(value);
+    let ev = web_sys::Event::new_with_event_init_dict("change", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    select.dispatch_event(&ev).unwrap();
 }

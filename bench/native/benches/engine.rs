@@ -1,7 +1,8 @@
 //! Engine ingest against a plain baseline in the same run: a HashMap keyed by (bucket, symbol)
 //! holding count, volume and notional with naive sums, no OHLC, no stored columns. The ratio
 //! engine / baseline is the cost of everything the engine does beyond that (columnar storage,
-//! compensated sums, OHLC, interning, the trade rate).
+//! compensated sums, OHLC, interning, the trade rate). The `_sketches` rows keep every sketch
+//! (price and size quantiles, distinct trade ids), to set against the same path without.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -10,7 +11,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tradelens_bench::{demo_trades, START_MS};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Columns, Engine, EngineSpec};
+use tradelens_core::engine::{
+    BucketSize, Columns, DistinctOf, Engine, EngineSpec, GroupBy, SketchSpec,
+};
 use tradelens_core::model::{Field, Label, Side, Trade};
 
 fn baseline(trades: &[Trade]) -> usize {
@@ -36,7 +39,26 @@ fn ingest(c: &mut Criterion) {
             || {
                 Engine::new(EngineSpec {
                     bucket: BucketSize::M1,
-                    group_by: Some(Field::Symbol),
+                    group_by: GroupBy::one(Field::Symbol),
+                    sketches: SketchSpec::NONE,
+                })
+            },
+            |mut engine| {
+                engine.extend(&trades);
+                black_box(engine.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The per-trade path keeping every sketch (price and size quantiles, distinct trade ids)
+    // against the same path without: what opting in to percentiles costs per trade.
+    group.bench_function("engine_1m_by_symbol_sketches", |b| {
+        b.iter_batched(
+            || {
+                Engine::new(EngineSpec {
+                    bucket: BucketSize::M1,
+                    group_by: GroupBy::one(Field::Symbol),
+                    sketches: SketchSpec::all(DistinctOf::TradeId),
                 })
             },
             |mut engine| {
@@ -68,7 +90,34 @@ fn ingest(c: &mut Criterion) {
             || {
                 Engine::new(EngineSpec {
                     bucket: BucketSize::M1,
-                    group_by: Some(Field::Symbol),
+                    group_by: GroupBy::one(Field::Symbol),
+                    sketches: SketchSpec::NONE,
+                })
+            },
+            |mut engine| {
+                engine
+                    .extend_columns(Columns {
+                        id: &id,
+                        time_ms: &time_ms,
+                        price: &price,
+                        qty: &qty,
+                        side: &side,
+                        symbol: &symbol,
+                        labels: &labels,
+                    })
+                    .expect("columns of equal length");
+                black_box(engine.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("engine_1m_by_symbol_columns_sketches", |b| {
+        b.iter_batched(
+            || {
+                Engine::new(EngineSpec {
+                    bucket: BucketSize::M1,
+                    group_by: GroupBy::one(Field::Symbol),
+                    sketches: SketchSpec::all(DistinctOf::TradeId),
                 })
             },
             |mut engine| {
@@ -90,7 +139,8 @@ fn ingest(c: &mut Criterion) {
     });
     let mut full = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
+        group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     full.extend(&trades);
     group.bench_function("engine_respec_to_15m", |b| {
@@ -99,7 +149,8 @@ fn ingest(c: &mut Criterion) {
             |mut engine| {
                 engine.set_spec(EngineSpec {
                     bucket: BucketSize::M15,
-                    group_by: None,
+                    group_by: GroupBy::NONE,
+                    sketches: SketchSpec::NONE,
                 });
                 black_box(engine.len())
             },

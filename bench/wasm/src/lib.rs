@@ -14,7 +14,9 @@ pub mod decode;
 
 use std::collections::HashMap;
 
-use tradelens_core::engine::{Agg, BucketSize, Columns, Engine, EngineSpec, LabelId};
+use tradelens_core::engine::{
+    Agg, BucketSize, Columns, Engine, EngineSpec, GroupBy, LabelId, SketchSpec,
+};
 use tradelens_core::model::{Field, Label, Side};
 use wasm_bindgen::prelude::*;
 
@@ -57,7 +59,8 @@ impl BenchEngine {
         BenchEngine {
             engine: Engine::new(EngineSpec {
                 bucket: BucketSize::M1,
-                group_by: Some(Field::Symbol),
+                group_by: GroupBy::one(Field::Symbol),
+                sketches: SketchSpec::NONE,
             }),
             symbols,
             index,
@@ -122,10 +125,10 @@ impl BenchEngine {
         let mut out = Aggregates::default();
         let mut ids: HashMap<LabelId, u32> = HashMap::new();
         for (start, bucket) in self.engine.buckets_from(from) {
-            for (label, agg) in &bucket.groups {
-                let symbol = *ids.entry(*label).or_insert_with(|| {
+            for (key, agg) in &bucket.groups {
+                let symbol = *ids.entry(key[0]).or_insert_with(|| {
                     self.engine
-                        .label(*label)
+                        .label(key[0])
                         .and_then(|l| self.index.get(l).copied())
                         .unwrap_or(u32::MAX)
                 });

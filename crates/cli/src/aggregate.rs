@@ -1,11 +1,16 @@
 //! `tradelens aggregate`: trades folded into one [`Agg`] per (bucket, group) as they stream
 //! past, so memory grows with the number of output rows, never with the number of trades.
+//! (The core's `Engine` groups by two fields too, but keeps every trade to recompute on a new
+//! bucket size: that would make memory grow with the file, so the command keeps its own fold.)
+//! Percentile and distinct-count metrics add a sketch per row only when asked for: a few KiB
+//! at most, whatever the number of trades.
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use tradelens_core::engine::{Agg, BucketSize, Metric};
+use tradelens_core::engine::{Agg, BucketSize, DistinctOf, Metric, SketchSpec};
 use tradelens_core::model::{Field, Label, Trade};
+use tradelens_core::stats::sketch::DistinctCount;
 use tradelens_core::zone::Zone;
 
 use crate::args::AggregateArgs;
@@ -21,6 +26,8 @@ pub struct Aggregator {
     bucket: BucketSize,
     zone: Zone,
     by: Vec<Field>,
+    /// Sketches each row keeps (none unless a percentile or distinct metric is asked for).
+    sketches: SketchSpec,
     aggs: HashMap<(i64, Group), Agg>,
     /// The bucket of the last trade, [start, end), to skip the zone lookup for the next.
     last: Option<(i64, i64)>,
@@ -33,9 +40,16 @@ impl Aggregator {
             bucket,
             zone,
             by,
+            sketches: SketchSpec::NONE,
             aggs: HashMap::new(),
             last: None,
         }
+    }
+
+    /// The same, keeping the sketches `metrics` need, distinct counts counting `distinct`.
+    pub fn with_sketches(mut self, metrics: &[Metric], distinct: DistinctOf) -> Aggregator {
+        self.sketches = SketchSpec::for_metrics(metrics, distinct);
+        self
     }
 
     /// The zone buckets follow.
@@ -58,10 +72,21 @@ impl Aggregator {
         for (slot, f) in group.iter_mut().zip(&self.by) {
             *slot = t.field(*f).cloned();
         }
-        self.aggs
+        let sketches = self.sketches;
+        let agg = self
+            .aggs
             .entry((start, group))
-            .or_default()
-            .push(t.time_ms, t.id, t.price, t.qty, t.side);
+            .or_insert_with(|| Agg::with_sketches(sketches));
+        agg.push(t.time_ms, t.id, t.price, t.qty, t.side);
+        // The keys the engine uses too: the id, or the stable hash of the label's text.
+        let key = match sketches.distinct {
+            None => None,
+            Some(DistinctOf::TradeId) => Some(t.id),
+            Some(DistinctOf::Field(f)) => t.field(f).map(|l| DistinctCount::hash_of(&**l)),
+        };
+        if let Some(k) = key {
+            agg.push_distinct(k);
+        }
     }
 
     /// Every (bucket start, group, aggregate), sorted by start then group values.
@@ -96,7 +121,8 @@ pub fn run(args: &AggregateArgs, out: &mut impl Write) -> Result<(), CliError> {
         None => Zone::utc(),
     };
     let mut stream = CleanStream::open(&args.input)?;
-    let mut agg = Aggregator::new(args.bucket, zone, args.by.clone());
+    let mut agg = Aggregator::new(args.bucket, zone, args.by.clone())
+        .with_sketches(&args.metrics, args.distinct);
     while let Some(batch) = stream.next_batch()? {
         for t in &batch {
             agg.push(t);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tradelens_core::decode::generic::{split_entries, TARGETS};
 use tradelens_core::decode::html::ROW;
-use tradelens_core::engine::{BucketSize, Metric};
+use tradelens_core::engine::{BucketSize, DistinctOf, Metric};
 use tradelens_core::model::Field;
 
 use crate::input::Format;
@@ -15,10 +15,10 @@ use crate::input::Format;
 pub const USAGE: &str = "\
 usage:
   tradelens aggregate --input FILE [--format FORMAT] [--map FIELD=SOURCE,...] --bucket DURATION
-                      [--by FIELD[,FIELD]] [--tz ZONE] [--metrics LIST]
+                      [--by FIELD[,FIELD]] [--tz ZONE] [--metrics LIST] [--distinct KEY]
   tradelens fit       --input FILE.csv --y COL --x COL[,COL...] [--degree N] [--no-intercept]
   tradelens forecast  --input FILE [--format FORMAT] [--map ...] --bucket DURATION --metric NAME
-                      --horizon N [--method seasonal|holt-winters] [--tz ZONE]
+                      --horizon N [--method seasonal|holt-winters] [--tz ZONE] [--distinct KEY]
   tradelens validate  --input FILE [--format FORMAT] [--map ...]
 
 FORMAT:   binance-trades binance-agg coinbase-trades kraken-trades json ndjson csv html shopify
@@ -34,6 +34,10 @@ DURATION: 1s 5s 15s 1m 5m 15m 1h 4h 1d 1w 1mo
 ZONE:     an IANA name (Europe/Berlin), UTC, or a fixed offset (+05:30)
 METRICS:  count volume notional vwap open high low close min max mean std buy_volume
           sell_volume volume_delta imbalance aov (default: count,volume,notional,vwap,open,high,low,close)
+          price_p50 price_p90 price_p95 price_p99 size_p50 size_p90 size_p95 size_p99:
+          percentiles within 1% of the exact order statistic of rank floor(q (n - 1)) (DDSketch);
+          distinct: distinct KEYs, relative standard error 1.6% (HyperLogLog)
+KEY:      id (default: trade ids) or a FIELD other than id, time, price, qty, side, row
 
 validate prints one JSON object on one line: file, format, bytes, accepted, rejected,
 skipped, flagged (outliers, kept), reasons (rejected rows per reason name, e.g.
@@ -110,6 +114,8 @@ pub struct AggregateArgs {
     pub tz: Option<String>,
     /// Metrics to print, in order.
     pub metrics: Vec<Metric>,
+    /// What the `distinct` metric counts.
+    pub distinct: DistinctOf,
 }
 
 /// `tradelens fit`.
@@ -151,6 +157,8 @@ pub struct ForecastArgs {
     pub method: MethodName,
     /// Time zone spec (`None`: UTC).
     pub tz: Option<String>,
+    /// What the `distinct` metric counts.
+    pub distinct: DistinctOf,
 }
 
 /// A parsed command line.
@@ -190,6 +198,7 @@ struct Raw {
     by: Option<String>,
     tz: Option<String>,
     metrics: Option<String>,
+    distinct: Option<String>,
     metric: Option<String>,
     horizon: Option<String>,
     method: Option<String>,
@@ -228,6 +237,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             Long("by") => raw.by = Some(take("by", &mut p)?),
             Long("tz") => raw.tz = Some(take("tz", &mut p)?),
             Long("metrics") => raw.metrics = Some(take("metrics", &mut p)?),
+            Long("distinct") => raw.distinct = Some(take("distinct", &mut p)?),
             Long("metric") => raw.metric = Some(take("metric", &mut p)?),
             Long("horizon") => raw.horizon = Some(take("horizon", &mut p)?),
             Long("method") => raw.method = Some(take("method", &mut p)?),
@@ -249,7 +259,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
         "aggregate" => {
             only(
                 &raw,
-                &["input", "format", "map", "bucket", "by", "tz", "metrics"],
+                &[
+                    "input", "format", "map", "bucket", "by", "tz", "metrics", "distinct",
+                ],
             )?;
             Ok(Command::Aggregate(AggregateArgs {
                 input: input_args(&raw)?,
@@ -257,6 +269,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 by: by(&raw)?,
                 tz: raw.tz.clone(),
                 metrics: metrics(&raw)?,
+                distinct: distinct(&raw)?,
             }))
         }
         "fit" => {
@@ -295,6 +308,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 &raw,
                 &[
                     "input", "format", "map", "bucket", "metric", "horizon", "method", "tz",
+                    "distinct",
                 ],
             )?;
             let m = raw.metric.as_deref().ok_or(UsageError::Missing("metric"))?;
@@ -334,6 +348,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 horizon,
                 method,
                 tz: raw.tz.clone(),
+                distinct: distinct(&raw)?,
             }))
         }
         "validate" => {
@@ -436,6 +451,17 @@ fn by(raw: &Raw) -> Result<Vec<Field>, UsageError> {
         fields.push(f);
     }
     Ok(fields)
+}
+
+fn distinct(raw: &Raw) -> Result<DistinctOf, UsageError> {
+    let Some(name) = &raw.distinct else {
+        return Ok(DistinctOf::TradeId);
+    };
+    DistinctOf::from_name(name).ok_or_else(|| UsageError::BadValue {
+        option: "distinct",
+        value: name.clone(),
+        expected: "id or one of symbol,category,region,channel,customer",
+    })
 }
 
 fn metrics(raw: &Raw) -> Result<Vec<Metric>, UsageError> {

@@ -101,7 +101,8 @@ pub fn run(args: &ForecastArgs, out: &mut impl Write) -> Result<(), CliError> {
         None => Zone::utc(),
     };
     let mut stream = CleanStream::open(&args.input)?;
-    let mut agg = Aggregator::new(args.bucket, zone.clone(), Vec::new());
+    let mut agg = Aggregator::new(args.bucket, zone.clone(), Vec::new())
+        .with_sketches(&[args.metric], args.distinct);
     while let Some(batch) = stream.next_batch()? {
         for t in &batch {
             agg.push(t);

@@ -298,3 +298,107 @@ fn usage_and_data_errors_exit_with_2_and_1() {
     assert_eq!(tz.status.code(), Some(1));
     assert!(stderr(&tz).contains("Nowhere/Atlantis"));
 }
+
+#[test]
+fn percentiles_and_distinct_counts_are_within_their_bounds_of_exact_answers() {
+    use tradelens_core::stats::tol::{TEST_HLL_SIGMAS, TEST_SKETCH_SLACK};
+    let dir = TempDir::new("agg-sketch");
+    let ts = trades();
+    let file = dir.file("trades.csv", &csv(&ts));
+    // Exact per (UTC day, symbol): values sorted here, distinct regions and ids as sets.
+    let mut cells: BTreeMap<(String, String), Vec<&T>> = BTreeMap::new();
+    for t in &ts {
+        let day = (t.time_ms - 1_711_670_400_000).div_euclid(86_400_000);
+        // 1_711_670_400_000 is 2024-03-29T00:00:00Z; the three days reach into April.
+        let (month, day) = match 29 + day {
+            d if d > 31 => (4, d - 31),
+            d => (3, d),
+        };
+        let bucket = format!("2024-{month:02}-{day:02}T00:00:00+00:00");
+        cells
+            .entry((bucket, t.symbol.to_string()))
+            .or_default()
+            .push(t);
+    }
+    let quantile = |mut v: Vec<f64>, q: f64| {
+        v.sort_by(f64::total_cmp);
+        v[(q * (v.len() - 1) as f64).floor() as usize]
+    };
+    for (key, exact_distinct) in [
+        (
+            "id",
+            Box::new(|m: &[&T]| m.len()) as Box<dyn Fn(&[&T]) -> usize>,
+        ),
+        (
+            "region",
+            Box::new(|m: &[&T]| {
+                let mut r: Vec<&str> = m.iter().map(|t| t.region).collect();
+                r.sort_unstable();
+                r.dedup();
+                r.len()
+            }),
+        ),
+    ] {
+        let out = run(&[
+            "aggregate",
+            "--input",
+            path(&file),
+            "--map",
+            "id=id,time=ts,price=px,qty=size,side=side,symbol=sym,region=reg",
+            "--bucket",
+            "1d",
+            "--by",
+            "symbol",
+            "--metrics",
+            "count,price_p50,price_p99,size_p90,distinct",
+            "--distinct",
+            key,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let (header, rows) = parse_csv(&stdout(&out));
+        assert_eq!(
+            header,
+            [
+                "bucket_start",
+                "symbol",
+                "count",
+                "price_p50",
+                "price_p99",
+                "size_p90",
+                "distinct"
+            ]
+        );
+        assert_eq!(rows.len(), cells.len());
+        for row in rows {
+            let members = &cells[&(row[0].clone(), row[1].clone())];
+            let num = |i: usize| row[i].parse::<f64>().unwrap();
+            assert_eq!(num(2), members.len() as f64);
+            let prices: Vec<f64> = members.iter().map(|t| t.price).collect();
+            let sizes: Vec<f64> = members.iter().map(|t| t.qty).collect();
+            for (col, values, q) in [(3, &prices, 0.5), (4, &prices, 0.99), (5, &sizes, 0.9)] {
+                let exact = quantile(values.clone(), q);
+                assert!(
+                    (num(col) - exact).abs() <= 0.01 * (1.0 + TEST_SKETCH_SLACK) * exact,
+                    "{row:?}: {} vs exact {exact}",
+                    header[col]
+                );
+            }
+            let exact = exact_distinct(members) as f64;
+            // 1.04 / sqrt(4096): the sketch's relative standard error.
+            assert!(
+                (num(6) - exact).abs() <= TEST_HLL_SIGMAS * 1.04 / 64.0 * exact,
+                "{row:?}: distinct {key} vs exact {exact}"
+            );
+        }
+    }
+    let bad = run(&[
+        "aggregate",
+        "--input",
+        path(&file),
+        "--bucket",
+        "1d",
+        "--distinct",
+        "price",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+}

@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-//! use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+//! use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 //! use tradelens_core::model::{Dim, Field};
 //!
 //! // One hour of demo orders, generated instantly from a seed.
@@ -19,10 +19,11 @@
 //! let mut feed = DemoFeed::new(DemoConfig::default_for(DemoMode::Orders), start);
 //! let orders = feed.generate_until(start + 3_600_000);
 //!
-//! // Revenue per 15 minutes, by category, updated as orders arrive.
+//! // Revenue per 15 minutes, by category and region, updated as orders arrive.
 //! let mut engine = Engine::new(EngineSpec {
 //!     bucket: BucketSize::M15,
-//!     group_by: Some(Field::Dim(Dim::Category)),
+//!     group_by: GroupBy::two(Field::Dim(Dim::Category), Field::Dim(Dim::Region)),
+//!     sketches: SketchSpec::NONE,
 //! });
 //! engine.extend(&orders);
 //! assert_eq!(engine.total().count() as usize, orders.len());
@@ -30,6 +31,9 @@
 //!     let revenue = bucket.total.notional();
 //!     assert!(revenue > 0.0, "bucket at {start_ms} has revenue");
 //! }
+//! // The best-selling (category, region) pair, named like "Home · Europe".
+//! let (top, _) = engine.top_groups(1)[0];
+//! assert!(engine.group_name(top, "(none)").contains(" · "));
 //! ```
 //!
 //! Statistics fold the same way, and a trend is fitted by QR on scaled epoch-ms times:

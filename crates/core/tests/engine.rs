@@ -2,7 +2,7 @@
 //! here without the engine's types, over messy input arriving out of order.
 
 use fastrand::Rng;
-use tradelens_core::engine::{Agg, BucketSize, Engine, EngineSpec, NO_LABEL};
+use tradelens_core::engine::{Agg, BucketSize, Engine, EngineSpec, GroupBy, SketchSpec, NO_LABEL};
 use tradelens_core::model::{Dim, Field, Label, Side, Trade};
 
 /// Relative tolerance for sums of up to a few thousand terms of mixed magnitude: the reference
@@ -15,17 +15,21 @@ fn close_enough(a: f64, b: f64) -> bool {
 }
 
 /// Messy trades: prices over six orders of magnitude, tiny and huge quantities, duplicate
-/// timestamps, some without a category.
+/// timestamps, some without a category or a region.
 fn messy_trades(seed: u64, n: usize) -> Vec<Trade> {
     let mut rng = Rng::with_seed(seed);
     let symbols: Vec<Label> = ["A", "B", "C"].iter().map(|&s| s.into()).collect();
     let cats: Vec<Label> = ["x", "y"].iter().map(|&s| s.into()).collect();
+    let regions: Vec<Label> = ["eu", "us", "asia"].iter().map(|&s| s.into()).collect();
     let base = 1_700_000_000_000i64;
     (0..n)
         .map(|i| {
             let mut dims: [Option<Label>; 4] = Default::default();
             if rng.usize(0..5) != 0 {
                 dims[Dim::Category.index()] = Some(cats[rng.usize(0..2)].clone());
+            }
+            if rng.usize(0..7) != 0 {
+                dims[Dim::Region.index()] = Some(regions[rng.usize(0..3)].clone());
             }
             Trade {
                 id: i as u64,
@@ -62,20 +66,23 @@ struct Expected {
     std: Option<f64>,
 }
 
-fn reference(
-    trades: &[Trade],
-    width_ms: i64,
-    group: Option<Field>,
-) -> Vec<((i64, Option<String>), Expected)> {
+/// A group as text: one entry per grouped field, `None` where the trade lacks it.
+type Names = Vec<Option<String>>;
+
+fn names_of(t: &Trade, fields: &[Field]) -> Names {
+    fields
+        .iter()
+        .map(|&f| t.field(f).map(|l| l.to_string()))
+        .collect()
+}
+
+fn reference(trades: &[Trade], width_ms: i64, fields: &[Field]) -> Vec<((i64, Names), Expected)> {
     let mut sorted: Vec<&Trade> = trades.iter().collect();
     sorted.sort_by_key(|t| (t.time_ms, t.id));
-    let mut keys: Vec<(i64, Option<String>)> = Vec::new();
+    let mut keys: Vec<(i64, Names)> = Vec::new();
     for t in &sorted {
         // Times here are positive, so integer division rounds down.
-        let key = (
-            (t.time_ms / width_ms) * width_ms,
-            group.and_then(|g| t.field(g)).map(|l| l.to_string()),
-        );
+        let key = ((t.time_ms / width_ms) * width_ms, names_of(t, fields));
         if !keys.contains(&key) {
             keys.push(key);
         }
@@ -85,8 +92,7 @@ fn reference(
             let members: Vec<&&Trade> = sorted
                 .iter()
                 .filter(|t| {
-                    (t.time_ms / width_ms) * width_ms == key.0
-                        && group.and_then(|g| t.field(g)).map(|l| l.to_string()) == key.1
+                    (t.time_ms / width_ms) * width_ms == key.0 && names_of(t, fields) == key.1
                 })
                 .collect();
             let e = Expected {
@@ -174,7 +180,8 @@ fn assert_matches(agg: &Agg, e: &Expected, what: &str) {
 
 fn check(engine: &Engine, trades: &[Trade]) {
     let spec = engine.spec();
-    let expected = reference(trades, spec.bucket.millis(), spec.group_by);
+    let fields: Vec<Field> = spec.group_by.fields().collect();
+    let expected = reference(trades, spec.bucket.millis(), &fields);
     let engine_buckets: Vec<i64> = engine.buckets().map(|(k, _)| k).collect();
     let mut expected_buckets: Vec<i64> = expected.iter().map(|((b, _), _)| *b).collect();
     expected_buckets.dedup();
@@ -183,19 +190,44 @@ fn check(engine: &Engine, trades: &[Trade]) {
     assert_eq!(engine_buckets, expected_buckets, "bucket starts");
     for ((start, group), e) in &expected {
         let (_, bucket) = engine.buckets().find(|(k, _)| k == start).unwrap();
-        match (spec.group_by, group) {
-            (None, _) => assert_matches(&bucket.total, e, &format!("bucket {start}")),
-            (Some(_), g) => {
-                let (id, agg) = bucket
-                    .groups
-                    .iter()
-                    .find(|(id, _)| engine.label(*id).map(|l| l.to_string()) == *g)
-                    .unwrap_or_else(|| panic!("bucket {start} lacks group {g:?}"));
-                assert_eq!(*id == NO_LABEL, g.is_none());
-                assert_matches(agg, e, &format!("bucket {start} group {g:?}"));
-            }
+        if fields.is_empty() {
+            assert_matches(&bucket.total, e, &format!("bucket {start}"));
+            assert!(bucket.groups.is_empty(), "no groups without a group-by");
+            continue;
         }
+        let (key, agg) = bucket
+            .groups
+            .iter()
+            .find(|(key, _)| {
+                let names: Names = engine
+                    .group_labels(*key)
+                    .into_iter()
+                    .map(|l| l.map(|l| l.to_string()))
+                    .collect();
+                names == *group
+            })
+            .unwrap_or_else(|| panic!("bucket {start} lacks group {group:?}"));
+        for (i, name) in group.iter().enumerate() {
+            assert_eq!(key[i] == NO_LABEL, name.is_none(), "{group:?}: key {key:?}");
+        }
+        assert_matches(agg, e, &format!("bucket {start} group {group:?}"));
     }
+    // No group beyond those the reference found.
+    let groups: usize = engine.buckets().map(|(_, b)| b.groups.len()).sum();
+    let expected_groups = if fields.is_empty() { 0 } else { expected.len() };
+    assert_eq!(groups, expected_groups, "number of (bucket, group) cells");
+}
+
+/// Every group-by the engine takes: none, one field, and pairs of fields.
+fn group_bys() -> [GroupBy; 5] {
+    let (category, region) = (Field::Dim(Dim::Category), Field::Dim(Dim::Region));
+    [
+        GroupBy::NONE,
+        GroupBy::one(Field::Symbol),
+        GroupBy::one(category),
+        GroupBy::two(Field::Symbol, region),
+        GroupBy::two(category, region),
+    ]
 }
 
 #[test]
@@ -207,8 +239,12 @@ fn matches_a_plain_loop_for_every_bucket_size_and_group_by() {
         BucketSize::M1,
         BucketSize::H1,
     ] {
-        for group_by in [None, Some(Field::Symbol), Some(Field::Dim(Dim::Category))] {
-            let mut engine = Engine::new(EngineSpec { bucket, group_by });
+        for group_by in group_bys() {
+            let mut engine = Engine::new(EngineSpec {
+                bucket,
+                group_by,
+                sketches: SketchSpec::NONE,
+            });
             engine.extend(&trades);
             check(&engine, &trades);
         }
@@ -220,13 +256,21 @@ fn out_of_order_arrival_gives_the_same_aggregates() {
     let trades = messy_trades(2, 2_000);
     let mut shuffled = trades.clone();
     Rng::with_seed(99).shuffle(&mut shuffled);
-    let spec = EngineSpec {
+    for group_by in group_bys() {
+        let mut engine = Engine::new(EngineSpec {
+            bucket: BucketSize::M1,
+            group_by,
+            sketches: SketchSpec::NONE,
+        });
+        engine.extend(&shuffled);
+        check(&engine, &trades);
+    }
+    let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
-    };
-    let mut engine = Engine::new(spec);
+        group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
+    });
     engine.extend(&shuffled);
-    check(&engine, &trades);
     // The totals also agree with a plain sum.
     let notional: f64 = trades.iter().map(|t| t.price * t.qty).sum();
     assert!(close_enough(engine.total().notional(), notional));
@@ -237,15 +281,19 @@ fn changing_the_spec_recomputes_from_stored_trades() {
     let trades = messy_trades(3, 1_500);
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::S1,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
-    let spec = EngineSpec {
-        bucket: BucketSize::M5,
-        group_by: Some(Field::Dim(Dim::Category)),
-    };
-    engine.set_spec(spec);
-    check(&engine, &trades);
+    // None -> one field -> a pair -> the other pair -> none, each from the stored trades.
+    for group_by in group_bys().into_iter().skip(1).chain([GroupBy::NONE]) {
+        engine.set_spec(EngineSpec {
+            bucket: BucketSize::M5,
+            group_by,
+            sketches: SketchSpec::NONE,
+        });
+        check(&engine, &trades);
+    }
 }
 
 #[test]
@@ -253,13 +301,14 @@ fn top_groups_rank_by_notional() {
     let trades = messy_trades(4, 1_000);
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
+        group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
     let top = engine.top_groups(3);
     assert_eq!(top.len(), 3);
-    for (id, agg) in &top {
-        let name = engine.label(*id).unwrap();
+    for (key, agg) in &top {
+        let name = engine.label(key[0]).unwrap();
         let expected: f64 = trades
             .iter()
             .filter(|t| &t.symbol == name)
@@ -270,6 +319,46 @@ fn top_groups_rank_by_notional() {
     assert!(top
         .windows(2)
         .all(|w| w[0].1.notional() >= w[1].1.notional()));
+}
+
+#[test]
+fn top_pairs_rank_by_notional_and_series_follow_one_pair() {
+    use tradelens_core::engine::Metric;
+    let trades = messy_trades(7, 2_000);
+    let region = Field::Dim(Dim::Region);
+    let mut engine = Engine::new(EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: GroupBy::two(Field::Symbol, region),
+        sketches: SketchSpec::NONE,
+    });
+    engine.extend(&trades);
+    // 3 symbols x (3 regions + none) = 12 pairs, all present in 2,000 trades.
+    let top = engine.top_groups(100);
+    assert_eq!(top.len(), 12);
+    assert!(top
+        .windows(2)
+        .all(|w| w[0].1.notional() >= w[1].1.notional()));
+    for (key, agg) in &top {
+        let labels = engine.group_labels(*key);
+        assert_eq!(labels.len(), 2);
+        let of_pair: Vec<&Trade> = trades
+            .iter()
+            .filter(|t| Some(&t.symbol) == labels[0] && t.field(region) == labels[1])
+            .collect();
+        assert_eq!(agg.count(), of_pair.len() as u64, "{labels:?}");
+        let notional: f64 = of_pair.iter().map(|t| t.price * t.qty).sum();
+        assert!(close_enough(agg.notional(), notional), "{labels:?}");
+        // The pair's series over the buckets counts the same trades.
+        let counted: f64 = engine
+            .series(Metric::Count, Some(*key), i64::MIN)
+            .into_iter()
+            .map(|(_, v)| v.unwrap_or(0.0))
+            .sum();
+        assert_eq!(counted, of_pair.len() as f64, "{labels:?}");
+    }
+    let (best, _) = top[0];
+    let name = engine.group_name(best, "(none)");
+    assert_eq!(name.split(" · ").count(), 2, "{name}");
 }
 
 #[test]
@@ -301,7 +390,8 @@ fn series_fill_empty_buckets_with_zero_for_sums_and_none_for_prices() {
     trades.remove(1);
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     engine.extend(&trades);
     let counts: Vec<Option<f64>> = engine

@@ -3,7 +3,9 @@
 //! to rounding, over trades arriving out of order in uneven batches.
 
 use fastrand::Rng;
-use tradelens_core::engine::{Agg, BucketSize, Columns, ColumnsError, Engine, EngineSpec};
+use tradelens_core::engine::{
+    Agg, BucketSize, Columns, ColumnsError, Engine, EngineSpec, GroupBy, GroupKey, SketchSpec,
+};
 use tradelens_core::model::{Dim, Field, Label, Side, Trade};
 
 /// Merging compensated sums rounds differently from pushing their terms one by one; both stay
@@ -81,8 +83,8 @@ fn assert_same_engine(one: &Engine, batch: &Engine) {
     for ((ka, ba), (kb, bb)) in a.iter().zip(&b) {
         assert_eq!(ka, kb);
         assert_same_agg(&ba.total, &bb.total, &format!("bucket {ka}"));
-        let names = |e: &Engine, g: &[(u32, Agg)]| -> Vec<Option<Label>> {
-            g.iter().map(|(id, _)| e.label(*id).cloned()).collect()
+        let names = |e: &Engine, g: &[(GroupKey, Agg)]| -> Vec<String> {
+            g.iter().map(|(key, _)| e.group_name(*key, "-")).collect()
         };
         assert_eq!(
             names(one, &ba.groups),
@@ -93,10 +95,10 @@ fn assert_same_engine(one: &Engine, batch: &Engine) {
             assert_same_agg(x, y, &format!("bucket {ka} group"));
         }
     }
-    let tops = |e: &Engine| -> Vec<(Option<Label>, u64)> {
+    let tops = |e: &Engine| -> Vec<(String, u64)> {
         e.top_groups(10)
             .into_iter()
-            .map(|(id, a)| (e.label(id).cloned(), a.count()))
+            .map(|(key, a)| (e.group_name(key, "-"), a.count()))
             .collect()
     };
     assert_eq!(tops(one), tops(batch));
@@ -148,21 +150,42 @@ fn batches_equal_pushing_trades_one_by_one() {
             1,
             EngineSpec {
                 bucket: BucketSize::M1,
-                group_by: Some(Field::Symbol),
+                group_by: GroupBy::one(Field::Symbol),
+                sketches: SketchSpec::NONE,
             },
         ),
         (
             2,
             EngineSpec {
                 bucket: BucketSize::S15,
-                group_by: None,
+                group_by: GroupBy::NONE,
+                sketches: SketchSpec::NONE,
             },
         ),
         (
             3,
             EngineSpec {
                 bucket: BucketSize::M5,
-                group_by: Some(Field::Dim(Dim::Category)),
+                group_by: GroupBy::one(Field::Dim(Dim::Category)),
+                sketches: SketchSpec::NONE,
+            },
+        ),
+        (
+            4,
+            EngineSpec {
+                bucket: BucketSize::M1,
+                group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
+                sketches: SketchSpec::NONE,
+            },
+        ),
+        // Columns carry no region: every trade has the same first label, so the groups of a
+        // run differ only in their second (the run's chain of groups per first label).
+        (
+            5,
+            EngineSpec {
+                bucket: BucketSize::M1,
+                group_by: GroupBy::two(Field::Dim(Dim::Region), Field::Symbol),
+                sketches: SketchSpec::NONE,
             },
         ),
     ] {
@@ -184,7 +207,8 @@ fn batches_equal_pushing_trades_one_by_one() {
         // Changing the spec recomputes from the stored columns: the batch stored them all.
         let other = EngineSpec {
             bucket: BucketSize::H1,
-            group_by: Some(Field::Symbol),
+            group_by: GroupBy::one(Field::Symbol),
+            sketches: SketchSpec::NONE,
         };
         one.set_spec(other);
         batch.set_spec(other);

@@ -6,7 +6,7 @@ use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::measure::{
     demand_points, paired, product_elasticities, revenue_series, Measure,
 };
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::{Dim, Field, Trade};
 
 /// A whole minute (28 333 333 · 60 000), so minute buckets start at T0.
@@ -28,7 +28,8 @@ fn trade(id: u64, time_ms: i64, price: f64, qty: f64, symbol: &str) -> Trade {
 fn minute_engine(trades: &[Trade]) -> Engine {
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     e.extend(trades);
     e
@@ -103,11 +104,16 @@ fn demand_points_match_a_plain_loop_whatever_the_group_by() {
         with_category(trade(5, T0 + MIN, 1.0, 1.0, "a"), "x"),
         with_category(trade(6, T0 + MIN, 1.0, 2.0, "c"), "y"),
     ];
-    for group_by in [None, Some(Field::Dim(Dim::Region))] {
+    for group_by in [
+        GroupBy::NONE,
+        GroupBy::one(Field::Dim(Dim::Region)),
+        GroupBy::two(Field::Dim(Dim::Category), Field::Symbol),
+    ] {
         let mut e = minute_engine(&trades);
         e.set_spec(EngineSpec {
             bucket: BucketSize::M1,
             group_by,
+            sketches: SketchSpec::NONE,
         });
         let mut got: Vec<(String, i64, f64, f64, f64)> = demand_points(&e)
             .iter()
@@ -151,7 +157,8 @@ fn demo_elasticity_of_the_t_shirt_is_recovered() {
     let mut feed = DemoFeed::new(DemoConfig::default_for(DemoMode::Orders), start);
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M15,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     e.extend(&feed.generate_until(NOW));
     let all = product_elasticities(&e, 0.95);

@@ -75,7 +75,8 @@ fn rollups_give_the_buckets_raw_trades_gave() {
 
     let spec = EngineSpec {
         bucket: BucketSize::D1,
-        group_by: Some(Field::Symbol),
+        group_by: Field::Symbol.into(),
+        ..EngineSpec::default()
     };
     let mut engine = Engine::new(spec);
     engine.set_zone(Arc::new(berlin()));
@@ -153,7 +154,8 @@ fn removing_a_source_leaves_what_the_other_sources_alone_give() {
     let (demo, other): (Vec<_>, Vec<_>) = all.iter().partition(|(t, _, _)| t.id % 3 == 0);
     let spec = EngineSpec {
         bucket: BucketSize::H1,
-        group_by: Some(Field::Symbol),
+        group_by: Field::Symbol.into(),
+        ..EngineSpec::default()
     };
     let old_demo: Vec<Trade> = demo.iter().map(|(t, _, _)| t.clone()).take(100).collect();
     let mut mixed = Engine::new(spec);

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use fastrand::Rng;
 use tradelens_core::clean::{CleanConfig, Cleaner, IdOrder};
 use tradelens_core::decode::Decoded;
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, Metric};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric, SketchSpec};
 use tradelens_core::model::{Field, Label, Side, Trade};
 
 const N: usize = 1_000_000;
@@ -104,7 +104,8 @@ fn a_million_messy_trades_match_exact_arithmetic() {
     cleaner.set_id_order("sim", IdOrder::Consecutive);
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
+        group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     for batch in arrivals.chunks(1_000) {
         let decoded = Decoded {
@@ -154,8 +155,8 @@ fn a_million_messy_trades_match_exact_arithmetic() {
 
     let mut checked = 0;
     for (start, bucket) in engine.buckets() {
-        for (id, agg) in &bucket.groups {
-            let name = engine.label(*id).unwrap();
+        for (key, agg) in &bucket.groups {
+            let name = engine.label(key[0]).unwrap();
             let s = symbols.iter().position(|l| l == name).unwrap();
             let e = &exact[&(start, s)];
             let what = format!("{name} at {start}");

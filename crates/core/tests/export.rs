@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use tradelens_core::clean::MAX_AMOUNT;
 use tradelens_core::decode::generic::{CsvDecoder, JsonDecoder, NdjsonStream};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, Metric};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric, SketchSpec};
 use tradelens_core::export::import::{own_mapping, OwnCsv};
 use tradelens_core::export::{self, engine_rows, rfc3339_ms, Format};
-use tradelens_core::model::{Field, Label, Side, Trade};
+use tradelens_core::model::{Dim, Field, Label, Side, Trade};
 
 /// Labels a hostile user could name a product or customer. None has whitespace at either end
 /// or is empty: the generic decoders trim fields and read empty as absent (documented).
@@ -215,7 +215,8 @@ fn aggregates_in_three_formats() {
     ];
     let mut e = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
-        group_by: Some(Field::Symbol),
+        group_by: GroupBy::one(Field::Symbol),
+        sketches: SketchSpec::NONE,
     });
     e.extend(&trades);
     let rows = engine_rows(&e);
@@ -268,12 +269,13 @@ fn the_export_filter_keeps_a_range_and_one_group() {
     assert_eq!(kept, (61..120).step_by(3).collect::<Vec<u64>>());
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::H1,
-        group_by: Some(Field::Symbol),
+        group_by: Field::Symbol.into(),
+        ..EngineSpec::default()
     });
     engine.extend(&trades);
     let rows: Vec<_> = engine_rows(&engine)
         .into_iter()
-        .filter(|r| filter.keeps_row(r, Some(Field::Symbol)))
+        .filter(|r| filter.keeps_row(r, Field::Symbol.into()))
         .collect();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].bucket_start_ms, 3_600_000);
@@ -281,7 +283,46 @@ fn the_export_filter_keeps_a_range_and_one_group() {
     // Grouped by another field, a symbol filter keeps no aggregate row.
     let none = engine_rows(&engine)
         .into_iter()
-        .filter(|r| filter.keeps_row(r, None))
+        .filter(|r| filter.keeps_row(r, tradelens_core::engine::GroupBy::NONE))
         .count();
     assert_eq!(none, 0);
+}
+
+#[test]
+fn aggregates_grouped_by_two_fields_have_two_group_columns() {
+    // Symbol x region: BTC in eu twice (count 2), BTC without a region once, ETH in us once.
+    let base = one_trade("BTC");
+    let mk = |id, symbol: &str, region: Option<&str>| {
+        let mut t = Trade {
+            id,
+            symbol: symbol.into(),
+            ..base.clone()
+        };
+        t.dims[Dim::Region.index()] = region.map(Label::from);
+        t
+    };
+    let trades = [
+        mk(1, "BTC", Some("eu")),
+        mk(2, "BTC", Some("eu")),
+        mk(3, "BTC", None),
+        mk(4, "ETH", Some("us")),
+    ];
+    let mut e = Engine::new(EngineSpec {
+        bucket: BucketSize::M1,
+        group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
+        sketches: SketchSpec::NONE,
+    });
+    e.extend(&trades);
+    let rows = engine_rows(&e);
+    assert_eq!(
+        export::aggregates(Format::Csv, &[Metric::Count], &rows),
+        "bucket_start,group,group_2,count\r\n\
+         2023-11-14T22:13:00.000Z,BTC,eu,2\r\n\
+         2023-11-14T22:13:00.000Z,BTC,,1\r\n\
+         2023-11-14T22:13:00.000Z,ETH,us,1\r\n"
+    );
+    let json = export::aggregates(Format::Json, &[Metric::Count], &rows);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[1]["group"], "BTC");
+    assert_eq!(v[1]["group_2"], serde_json::Value::Null);
 }

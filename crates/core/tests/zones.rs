@@ -5,7 +5,7 @@
 //! 02:00 local; Chile 2024: clocks back at 2024-04-07 00:00 local, forward at 2024-09-08
 //! 00:00 local). Instants: 2024-01-01T00:00Z is 1_704_067_200_000 ms; a day is 86_400_000.
 
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::Trade;
 use tradelens_core::zone::{Zone, ZoneError};
 
@@ -143,7 +143,8 @@ fn the_engine_counts_trades_per_local_day() {
         .collect();
     let mut engine = Engine::new(EngineSpec {
         bucket: BucketSize::D1,
-        group_by: None,
+        group_by: GroupBy::NONE,
+        sketches: SketchSpec::NONE,
     });
     engine.set_zone(berlin().into());
     engine.extend(&trades);

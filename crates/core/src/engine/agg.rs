@@ -1,6 +1,7 @@
 //! The per-bucket, per-group aggregate: count, volume, notional, VWAP, OHLC, price moments
-//! and volume by taker side.
+//! and volume by taker side; percentiles and a distinct count when sketches are kept.
 
+use super::sketch::{SketchSpec, Sketches};
 use crate::model::Side;
 use crate::stats::moments::Moments;
 use crate::store::rollup::Rollup;
@@ -38,13 +39,25 @@ pub struct Agg {
     /// Mean and spread of prices (each trade counts once, whatever its size).
     prices: Moments,
     /// Trades known only through one-minute rollups (their raw trades were deleted by
-    /// retention): counted in every sum and in OHLC, but not in the price moments, so the
-    /// mean and spread of prices are unknown while any are included.
+    /// retention): counted in every sum and in OHLC, but not in the price moments or the
+    /// sketches, so the mean, spread and percentiles of prices are unknown while any are
+    /// included.
     summarised: u64,
+    /// Percentile and distinct-count sketches, when asked for (see [`SketchSpec`]).
+    sketches: Option<Box<Sketches>>,
 }
 
 impl Agg {
-    /// Adds one trade.
+    /// An empty aggregate keeping the sketches `spec` asks for; with [`SketchSpec::NONE`] the
+    /// same as `Agg::default()`.
+    pub fn with_sketches(spec: SketchSpec) -> Agg {
+        Agg {
+            sketches: Sketches::new(spec),
+            ..Agg::default()
+        }
+    }
+
+    /// Adds one trade (its price and size to the percentile sketches, if kept).
     pub fn push(&mut self, time_ms: i64, id: u64, price: f64, qty: f64, side: Option<Side>) {
         let mark = Mark { time_ms, id, price };
         if self.count == 0 {
@@ -68,6 +81,17 @@ impl Agg {
             Some(Side::Buy) => self.buy.push(qty),
             Some(Side::Sell) => self.sell.push(qty),
             None => {}
+        }
+        if let Some(s) = &mut self.sketches {
+            s.push(price, qty);
+        }
+    }
+
+    /// Adds one trade's key to the distinct count, if kept: call it once per pushed trade
+    /// that has a key (its id, or `DistinctCount::hash_of` the counted label's text).
+    pub fn push_distinct(&mut self, key: u64) {
+        if let Some(s) = &mut self.sketches {
+            s.push_distinct(key);
         }
     }
 
@@ -95,6 +119,12 @@ impl Agg {
         self.buy.merge(&other.buy);
         self.sell.merge(&other.sell);
         self.summarised += other.summarised;
+        match (&mut self.sketches, &other.sketches) {
+            (Some(ours), Some(theirs)) => ours.merge(theirs),
+            // Our sketches would no longer cover every trade: no percentile beats a wrong one.
+            (Some(_), None) => self.sketches = None,
+            (None, _) => {}
+        }
     }
 
     /// The aggregate of the trades a one-minute rollup summarises: the same count, sums and
@@ -118,6 +148,7 @@ impl Agg {
             sell,
             prices: Moments::default(),
             summarised: r.count(),
+            sketches: None,
         }
     }
 
@@ -195,6 +226,23 @@ impl Agg {
     /// Buy volume minus sell volume (the bucket's contribution to cumulative volume delta).
     pub fn volume_delta(&self) -> f64 {
         self.buy.value() - self.sell.value()
+    }
+
+    /// The q-quantile of prices (0 <= q <= 1), within 1% of the exact order statistic of rank
+    /// ⌊q (n - 1)⌋; `None` when empty or without a price sketch.
+    pub fn price_quantile(&self, q: f64) -> Option<f64> {
+        self.sketches.as_ref()?.price.as_ref()?.quantile(q)
+    }
+
+    /// The q-quantile of sizes, as [`Agg::price_quantile`] is of prices.
+    pub fn size_quantile(&self, q: f64) -> Option<f64> {
+        self.sketches.as_ref()?.size.as_ref()?.quantile(q)
+    }
+
+    /// Estimated number of distinct keys (relative standard error 1.625%); `None` without a
+    /// distinct-count sketch.
+    pub fn distinct(&self) -> Option<f64> {
+        Some(self.sketches.as_ref()?.distinct.as_ref()?.estimate())
     }
 
     /// (buy - sell) / (buy + sell), from -1 (all sells) to 1 (all buys); `None` without sided

@@ -10,8 +10,8 @@
 //! the order of groups are exactly those of pushing the trades one by one; sums can differ in
 //! the last bits, as merging compensated sums rounds differently from pushing their terms.
 
-use super::{Agg, Engine, LabelId, NO_LABEL};
-use crate::model::{Field, Label, Side};
+use super::{pack, Agg, Bucket, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
+use crate::model::{Label, Side};
 
 /// Trades as columns for [`Engine::extend_columns`]: one entry per trade in every slice.
 #[derive(Clone, Copy, Debug)]
@@ -104,10 +104,16 @@ impl Columns<'_> {
 /// The per-group aggregates of a run of trades in one bucket.
 #[derive(Default)]
 struct Run {
+    /// Sketches each new aggregate keeps.
+    sketches: SketchSpec,
     start: Option<i64>,
     /// In order of first appearance, as the bucket keeps its groups.
-    groups: Vec<(LabelId, Agg)>,
-    /// Position + 1 in `groups` by slot (see [`slot`]); 0 when absent.
+    groups: Vec<(GroupKey, Agg)>,
+    /// Per entry of `groups`, position + 1 of the next group with the same first label; 0
+    /// ends the chain. Grouping by one field, every chain has one link.
+    next: Vec<u32>,
+    /// Position + 1 in `groups` of the first group with a first label, by slot (see
+    /// [`slot`]); 0 when absent.
     index: Vec<u32>,
 }
 
@@ -121,29 +127,47 @@ fn slot(key: LabelId) -> usize {
 }
 
 impl Run {
-    fn agg(&mut self, key: LabelId) -> &mut Agg {
-        let s = slot(key);
+    /// The aggregate of a group, added if new. A dense index on the first label and a short
+    /// chain over the second: no hashing and no allocation once the run's groups are known.
+    fn agg(&mut self, key: GroupKey) -> &mut Agg {
+        let s = slot(key[0]);
         if s >= self.index.len() {
             self.index.resize(s + 1, 0);
         }
-        if self.index[s] == 0 {
-            self.groups.push((key, Agg::default()));
-            self.index[s] = self.groups.len() as u32;
+        let mut link = self.index[s];
+        let mut last = None;
+        while link != 0 {
+            let at = link as usize - 1;
+            if self.groups[at].0 == key {
+                return &mut self.groups[at].1;
+            }
+            last = Some(at);
+            link = self.next[at];
         }
-        &mut self.groups[self.index[s] as usize - 1].1
+        self.groups.push((key, Agg::with_sketches(self.sketches)));
+        self.next.push(0);
+        let added = self.groups.len() as u32;
+        match last {
+            Some(at) => self.next[at] = added,
+            None => self.index[s] = added,
+        }
+        &mut self.groups[added as usize - 1].1
     }
 }
 
 impl Engine {
     /// Adds trades given as columns, in order: the same aggregates as pushing them one by one
     /// with [`Engine::push`] (sums to rounding), faster. Trades carry no dimensions, so
-    /// grouping by one puts them all in the "no value" group. Adds nothing on error.
+    /// grouping by one gives them "no value" for it. Adds nothing on error.
     pub fn extend_columns(&mut self, trades: Columns<'_>) -> Result<(), ColumnsError> {
         trades.check()?;
         let first = self.table.len();
         self.table.push_columns(&trades);
-        let field = self.spec.group_by.unwrap_or(Field::Symbol);
-        let mut run = Run::default();
+        let by = self.spec.group_by;
+        let mut run = Run {
+            sketches: self.spec.sketches,
+            ..Run::default()
+        };
         // Trades in one second are counted for the rate together: (second, first time, n).
         let mut second: Option<(i64, i64, u32)> = None;
         for row in first..self.table.len() {
@@ -154,14 +178,18 @@ impl Engine {
                 t.price[row],
                 t.qty[row],
                 t.side(row),
-                t.label_id(field, row),
+                by.key(t, row),
             );
             let start = self.spec.bucket.start_in(&self.zone, time);
             if run.start != Some(start) {
                 self.merge_run(&mut run);
                 run.start = Some(start);
             }
-            run.agg(key).push(time, id, price, qty, side);
+            let agg = run.agg(key);
+            agg.push(time, id, price, qty, side);
+            if let Some(k) = self.distinct_key(row) {
+                agg.push_distinct(k);
+            }
             match &mut second {
                 Some((sec, _, n)) if *sec == time.div_euclid(1000) => *n += 1,
                 _ => {
@@ -183,13 +211,17 @@ impl Engine {
         let Some(start) = run.start.take() else {
             return;
         };
-        let bucket = self.buckets.entry(start).or_default();
+        let bucket = self.buckets.entry(start).or_insert_with(|| Bucket {
+            total: Agg::with_sketches(self.spec.sketches),
+            groups: Vec::new(),
+        });
+        run.next.clear();
         for (key, agg) in run.groups.drain(..) {
-            run.index[slot(key)] = 0;
+            run.index[slot(key[0])] = 0;
             bucket.total.merge(&agg);
             self.total.merge(&agg);
-            self.group_totals.entry(key).or_default().merge(&agg);
-            if self.spec.group_by.is_some() {
+            self.group_totals.entry(pack(key)).or_default().merge(&agg);
+            if self.spec.group_by.is_grouping() {
                 match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
                     Some((_, a)) => a.merge(&agg),
                     None => bucket.groups.push((key, agg)),

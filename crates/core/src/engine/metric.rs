@@ -1,4 +1,9 @@
 //! Metrics by name: what a panel, a URL or the command line asks of an aggregate.
+//!
+//! Percentiles and the distinct count come from sketches the aggregate keeps only when asked
+//! ([`super::SketchSpec`]): price and size percentiles within 1% of the exact order statistic
+//! of rank ⌊q (n - 1)⌋ (DDSketch, α = 0.01), the distinct count with a relative standard error
+//! of 1.625% (HyperLogLog, p = 12). Without the sketch they are `None`.
 
 use std::fmt;
 
@@ -41,11 +46,29 @@ pub enum Metric {
     Imbalance,
     /// Notional per trade: average order value.
     AverageValue,
+    /// Median price (one value per trade), within 1%.
+    PriceP50,
+    /// 90th percentile of prices, within 1%.
+    PriceP90,
+    /// 95th percentile of prices, within 1%.
+    PriceP95,
+    /// 99th percentile of prices, within 1%.
+    PriceP99,
+    /// Median trade size (quantity), within 1%.
+    SizeP50,
+    /// 90th percentile of sizes, within 1%.
+    SizeP90,
+    /// 95th percentile of sizes, within 1%.
+    SizeP95,
+    /// 99th percentile of sizes, within 1%.
+    SizeP99,
+    /// Number of distinct trade ids or field values (customers, say), standard error 1.625%.
+    Distinct,
 }
 
 impl Metric {
     /// Every metric.
-    pub const ALL: [Metric; 17] = [
+    pub const ALL: [Metric; 26] = [
         Metric::Count,
         Metric::Volume,
         Metric::Notional,
@@ -63,6 +86,15 @@ impl Metric {
         Metric::VolumeDelta,
         Metric::Imbalance,
         Metric::AverageValue,
+        Metric::PriceP50,
+        Metric::PriceP90,
+        Metric::PriceP95,
+        Metric::PriceP99,
+        Metric::SizeP50,
+        Metric::SizeP90,
+        Metric::SizeP95,
+        Metric::SizeP99,
+        Metric::Distinct,
     ];
 
     /// Machine name (CSV headers, URLs, `--metrics`).
@@ -85,6 +117,37 @@ impl Metric {
             Metric::VolumeDelta => "volume_delta",
             Metric::Imbalance => "imbalance",
             Metric::AverageValue => "aov",
+            Metric::PriceP50 => "price_p50",
+            Metric::PriceP90 => "price_p90",
+            Metric::PriceP95 => "price_p95",
+            Metric::PriceP99 => "price_p99",
+            Metric::SizeP50 => "size_p50",
+            Metric::SizeP90 => "size_p90",
+            Metric::SizeP95 => "size_p95",
+            Metric::SizeP99 => "size_p99",
+            Metric::Distinct => "distinct",
+        }
+    }
+
+    /// The quantile q of prices this metric is, if it is one.
+    pub const fn price_quantile(self) -> Option<f64> {
+        match self {
+            Metric::PriceP50 => Some(0.5),
+            Metric::PriceP90 => Some(0.9),
+            Metric::PriceP95 => Some(0.95),
+            Metric::PriceP99 => Some(0.99),
+            _ => None,
+        }
+    }
+
+    /// The quantile q of sizes this metric is, if it is one.
+    pub const fn size_quantile(self) -> Option<f64> {
+        match self {
+            Metric::SizeP50 => Some(0.5),
+            Metric::SizeP90 => Some(0.9),
+            Metric::SizeP95 => Some(0.95),
+            Metric::SizeP99 => Some(0.99),
+            _ => None,
         }
     }
 
@@ -96,7 +159,8 @@ impl Metric {
         }
     }
 
-    /// Whether an empty bucket counts as zero for this metric (sums do, prices do not).
+    /// Whether an empty bucket counts as zero for this metric (sums do; prices, percentiles
+    /// and distinct counts, which do not add up over buckets, do not).
     pub const fn is_additive(self) -> bool {
         matches!(
             self,
@@ -127,6 +191,12 @@ impl Metric {
             Metric::VolumeDelta => Some(a.volume_delta()),
             Metric::Imbalance => a.imbalance(),
             Metric::AverageValue => a.mean_notional(),
+            Metric::Distinct => a.distinct(),
+            m => match (m.price_quantile(), m.size_quantile()) {
+                (Some(q), _) => a.price_quantile(q),
+                (_, Some(q)) => a.size_quantile(q),
+                _ => None,
+            },
         }
     }
 }

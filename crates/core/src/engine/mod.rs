@@ -4,15 +4,19 @@
 mod agg;
 mod batch;
 mod bucket;
+mod group;
 pub mod measure;
 mod metric;
 pub mod series;
+mod sketch;
 mod table;
 
 pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
+pub use group::{GroupBy, GroupKey};
 pub use metric::Metric;
+pub use sketch::{DistinctOf, SketchSpec};
 pub use table::{LabelId, Table, NO_LABEL};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -22,20 +26,24 @@ use crate::model::{Field, Label, Trade};
 use crate::store::rollup::{Rollup, MINUTE_MS};
 use crate::zone::Zone;
 
-/// What the engine aggregates by: a bucket width and an optional group-by field.
+/// What the engine aggregates by: a bucket width, up to two group-by fields, and the sketches
+/// every aggregate keeps (none by default: percentiles and distinct counts are opt-in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineSpec {
     /// Bucket width.
     pub bucket: BucketSize,
-    /// Group trades within each bucket by this field, if set.
-    pub group_by: Option<Field>,
+    /// Group trades within each bucket by these fields (none, one or a pair).
+    pub group_by: GroupBy,
+    /// Sketches kept per aggregate, for the percentile and distinct-count metrics.
+    pub sketches: SketchSpec,
 }
 
 impl Default for EngineSpec {
     fn default() -> Self {
         EngineSpec {
             bucket: BucketSize::M15,
-            group_by: Some(Field::Symbol),
+            group_by: GroupBy::one(Field::Symbol),
+            sketches: SketchSpec::NONE,
         }
     }
 }
@@ -46,13 +54,13 @@ pub struct Bucket {
     /// All trades of the bucket.
     pub total: Agg,
     /// Per group, in order of first appearance; few groups per bucket, so a vector beats a map.
-    pub groups: Vec<(LabelId, Agg)>,
+    pub groups: Vec<(GroupKey, Agg)>,
 }
 
 impl Bucket {
     /// The aggregate of one group, if the bucket has trades of it.
-    pub fn group(&self, id: LabelId) -> Option<&Agg> {
-        self.groups.iter().find(|(g, _)| *g == id).map(|(_, a)| a)
+    pub fn group(&self, key: GroupKey) -> Option<&Agg> {
+        self.groups.iter().find(|(g, _)| *g == key).map(|(_, a)| a)
     }
 }
 
@@ -67,8 +75,9 @@ pub struct Engine {
     zone: Arc<Zone>,
     table: Table,
     buckets: BTreeMap<i64, Bucket>,
-    /// Totals per value of the group-by field (the symbol when not grouping).
-    group_totals: HashMap<LabelId, Agg>,
+    /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
+    /// u64 hashes faster than an array, which also hashes its length.
+    group_totals: HashMap<u64, Agg>,
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
@@ -81,11 +90,12 @@ impl Engine {
     pub fn new(spec: EngineSpec) -> Self {
         Engine {
             spec,
+            total: Agg::with_sketches(spec.sketches),
             ..Engine::default()
         }
     }
 
-    /// The current bucket width and group-by.
+    /// The current bucket width, group-by and sketches.
     pub fn spec(&self) -> EngineSpec {
         self.spec
     }
@@ -103,12 +113,17 @@ impl Engine {
         }
     }
 
-    /// Changes the bucket width or group-by and recomputes every aggregate from the stored
-    /// trades (linear in their number).
+    /// Changes the bucket width, group-by or sketches and recomputes every aggregate from the
+    /// stored trades (linear in their number).
     pub fn set_spec(&mut self, spec: EngineSpec) {
         if spec != self.spec {
+            let resketch = spec.sketches != self.spec.sketches;
             self.spec = spec;
             self.rebuild();
+            if resketch {
+                // The total follows neither bucket nor group: only new sketches change it.
+                self.recount_total();
+            }
         }
     }
 
@@ -154,25 +169,25 @@ impl Engine {
         if gone == 0 && before == self.summaries.len() {
             return 0;
         }
-        self.total = Agg::default();
         self.per_second.clear();
         for row in 0..self.table.len() {
-            let t = &self.table;
-            let (time, id, price, qty, side) = (
-                t.time_ms[row],
-                t.id[row],
-                t.price[row],
-                t.qty[row],
-                t.side(row),
-            );
-            self.total.push(time, id, price, qty, side);
-            self.count_second(time);
+            self.count_second(self.table.time_ms[row]);
+        }
+        self.recount_total();
+        self.rebuild();
+        gone
+    }
+
+    /// Recomputes the total over every stored trade and rollup.
+    fn recount_total(&mut self) {
+        self.total = self.new_agg();
+        for row in 0..self.table.len() {
+            let distinct = self.distinct_key(row);
+            fold_row(&mut self.total, &self.table, row, distinct);
         }
         for s in &self.summaries {
             self.total.merge(&s.2);
         }
-        self.rebuild();
-        gone
     }
 
     /// Trades included only through rollups.
@@ -182,9 +197,14 @@ impl Engine {
 
     fn aggregate_summary(&mut self, i: usize) {
         let (minute, symbol, ref agg, _) = self.summaries[i];
-        let by_symbol = matches!(self.spec.group_by, None | Some(Field::Symbol));
+        // Rollups know only the symbol: they join groups keyed by the symbol alone.
+        let by_symbol = matches!(
+            (self.spec.group_by.first(), self.spec.group_by.then()),
+            (None | Some(Field::Symbol), None)
+        );
+        let key: GroupKey = [symbol, NO_LABEL];
         if by_symbol {
-            self.group_totals.entry(symbol).or_default().merge(agg);
+            self.group_totals.entry(pack(key)).or_default().merge(agg);
         }
         if self.spec.bucket.millis() < MINUTE_MS {
             return;
@@ -194,19 +214,24 @@ impl Engine {
             .entry(self.spec.bucket.start_in(&self.zone, minute))
             .or_default();
         bucket.total.merge(agg);
-        if self.spec.group_by == Some(Field::Symbol) {
-            match bucket.groups.iter_mut().find(|(g, _)| *g == symbol) {
+        if by_symbol && self.spec.group_by.is_grouping() {
+            match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
                 Some((_, a)) => a.merge(agg),
-                None => bucket.groups.push((symbol, agg.clone())),
+                None => bucket.groups.push((key, agg.clone())),
             }
         }
+    }
+
+    /// An empty aggregate with the sketches of the spec.
+    pub(crate) fn new_agg(&self) -> Agg {
+        Agg::with_sketches(self.spec.sketches)
     }
 
     /// Adds one trade.
     pub fn push(&mut self, trade: &Trade) {
         let row = self.table.push(trade);
-        self.total
-            .push(trade.time_ms, trade.id, trade.price, trade.qty, trade.side);
+        let distinct = self.distinct_key(row);
+        fold_row(&mut self.total, &self.table, row, distinct);
         self.count_second(trade.time_ms);
         self.aggregate_row(row);
     }
@@ -218,6 +243,8 @@ impl Engine {
         }
     }
 
+    /// Folds the stored trade at `row` into its bucket, its group in the bucket and its group's
+    /// total (the engine total is the caller's: a rebuild leaves it as it is).
     fn aggregate_row(&mut self, row: usize) {
         let t = &self.table;
         let (time, id, price, qty, side) = (
@@ -227,27 +254,44 @@ impl Engine {
             t.qty[row],
             t.side(row),
         );
+        let distinct = self.distinct_key(row);
+        let fold = |agg: &mut Agg| {
+            agg.push(time, id, price, qty, side);
+            if let Some(k) = distinct {
+                agg.push_distinct(k);
+            }
+        };
+        let empty = || Agg::with_sketches(self.spec.sketches);
         let bucket = self
             .buckets
             .entry(self.spec.bucket.start_in(&self.zone, time))
-            .or_default();
-        bucket.total.push(time, id, price, qty, side);
-        let field = self.spec.group_by.unwrap_or(Field::Symbol);
-        let key = t.label_id(field, row);
-        if self.spec.group_by.is_some() {
+            .or_insert_with(|| Bucket {
+                total: empty(),
+                groups: Vec::new(),
+            });
+        fold(&mut bucket.total);
+        let key = self.spec.group_by.key(t, row);
+        if self.spec.group_by.is_grouping() {
             match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
-                Some((_, agg)) => agg.push(time, id, price, qty, side),
+                Some((_, agg)) => fold(agg),
                 None => {
-                    let mut agg = Agg::default();
-                    agg.push(time, id, price, qty, side);
+                    let mut agg = empty();
+                    fold(&mut agg);
                     bucket.groups.push((key, agg));
                 }
             }
         }
-        self.group_totals
-            .entry(key)
-            .or_default()
-            .push(time, id, price, qty, side);
+        fold(self.group_totals.entry(pack(key)).or_insert_with(empty));
+    }
+
+    /// The key the distinct count counts for the trade at `row`, if one is kept and the trade
+    /// has a value: its id, or the stable hash of the field's text (computed once per label),
+    /// so sketches of different engines or runs merge.
+    pub(crate) fn distinct_key(&self, row: usize) -> Option<u64> {
+        match self.spec.sketches.distinct? {
+            DistinctOf::TradeId => Some(self.table.id[row]),
+            DistinctOf::Field(f) => self.table.label_hash(self.table.label_id(f, row)),
+        }
     }
 
     fn count_second(&mut self, time_ms: i64) {
@@ -319,7 +363,7 @@ impl Engine {
     pub fn series(
         &self,
         metric: Metric,
-        group: Option<LabelId>,
+        group: Option<GroupKey>,
         from_ms: i64,
     ) -> Vec<(i64, Option<f64>)> {
         let Some((&last, _)) = self.buckets.iter().next_back() else {
@@ -353,26 +397,70 @@ impl Engine {
     }
 
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
-    /// field (by symbol when not grouping). Ties are broken by label so the order is stable.
-    pub fn top_groups(&self, n: usize) -> Vec<(LabelId, &Agg)> {
-        let mut all: Vec<(LabelId, &Agg)> =
-            self.group_totals.iter().map(|(&k, v)| (k, v)).collect();
+    /// fields (by symbol when not grouping). Ties are broken by labels so the order is stable.
+    pub fn top_groups(&self, n: usize) -> Vec<(GroupKey, &Agg)> {
+        let mut all: Vec<(GroupKey, &Agg)> = self
+            .group_totals
+            .iter()
+            .map(|(&k, v)| (unpack(k), v))
+            .collect();
         all.sort_by(|a, b| {
             b.1.notional()
                 .total_cmp(&a.1.notional())
-                .then_with(|| self.label(a.0).cmp(&self.label(b.0)))
+                .then_with(|| self.label(a.0[0]).cmp(&self.label(b.0[0])))
+                .then_with(|| self.label(a.0[1]).cmp(&self.label(b.0[1])))
         });
         all.truncate(n);
         all
     }
 
-    /// The text of a label id (a group key), `None` for [`NO_LABEL`].
+    /// The text of a label id, `None` for [`NO_LABEL`].
     pub fn label(&self, id: LabelId) -> Option<&Label> {
         self.table.label(id)
+    }
+
+    /// The labels of a group key, one per group-by field (one, the symbol, when not
+    /// grouping); `None` where the group's trades lack the field.
+    pub fn group_labels(&self, key: GroupKey) -> Vec<Option<&Label>> {
+        let n = self.spec.group_by.len().max(1);
+        key[..n].iter().map(|&id| self.label(id)).collect()
+    }
+
+    /// A group's name for people: its labels joined by " · ", `missing` standing for an
+    /// absent value ("Berlin · (none)").
+    pub fn group_name(&self, key: GroupKey, missing: &str) -> String {
+        self.group_labels(key)
+            .into_iter()
+            .map(|l| l.map_or(missing, |l| &**l))
+            .collect::<Vec<&str>>()
+            .join(" · ")
     }
 
     /// The stored trades, column by column.
     pub fn table(&self) -> &Table {
         &self.table
+    }
+}
+
+/// A group key as one u64 (first label in the high half), for hashing.
+pub(crate) fn pack(key: GroupKey) -> u64 {
+    (u64::from(key[0]) << 32) | u64::from(key[1])
+}
+
+fn unpack(k: u64) -> GroupKey {
+    [(k >> 32) as LabelId, k as LabelId]
+}
+
+/// Folds the stored trade at `row` into `agg`, with its distinct-count key if one is kept.
+fn fold_row(agg: &mut Agg, t: &Table, row: usize, distinct: Option<u64>) {
+    agg.push(
+        t.time_ms[row],
+        t.id[row],
+        t.price[row],
+        t.qty[row],
+        t.side(row),
+    );
+    if let Some(k) = distinct {
+        agg.push_distinct(k);
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::{Field, Label, Side, Trade};
+use crate::stats::sketch::DistinctCount;
 
 /// Interned label id; [`NO_LABEL`] where a trade has no value for a field.
 pub type LabelId = u32;
@@ -18,6 +19,9 @@ const CACHE_SLOTS: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub struct Dictionary {
     labels: Vec<Label>,
+    /// Per label, the stable hash of its text ([`DistinctCount::hash_of`]): what distinct
+    /// counts of a field count, so that their sketches merge across engines and runs.
+    hashes: Vec<u64>,
     ids: HashMap<Label, LabelId>,
     /// Address of a label allocation the dictionary itself holds, and its id. Sources hand out
     /// the same `Arc` for every trade of a symbol, so most lookups end here without hashing
@@ -41,6 +45,7 @@ impl Dictionary {
             None => {
                 let id = LabelId::try_from(self.labels.len()).unwrap_or(NO_LABEL - 1);
                 self.labels.push(label.clone());
+                self.hashes.push(DistinctCount::hash_of(&**label));
                 self.ids.insert(label.clone(), id);
                 id
             }
@@ -60,6 +65,11 @@ impl Dictionary {
     /// The label behind an id.
     pub fn get(&self, id: LabelId) -> Option<&Label> {
         self.labels.get(id as usize)
+    }
+
+    /// The stable hash of the text of a label id.
+    pub fn hash(&self, id: LabelId) -> Option<u64> {
+        self.hashes.get(id as usize).copied()
     }
 }
 
@@ -201,6 +211,12 @@ impl Table {
     /// The text of a label id.
     pub fn label(&self, id: LabelId) -> Option<&Label> {
         self.dict.get(id)
+    }
+
+    /// `DistinctCount::hash_of` the text of a label id, kept from when it was interned;
+    /// `None` for [`NO_LABEL`].
+    pub fn label_hash(&self, id: LabelId) -> Option<u64> {
+        self.dict.hash(id)
     }
 }
 

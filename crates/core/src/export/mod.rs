@@ -17,9 +17,9 @@
 //!
 //! # Aggregates
 //!
-//! Columns `bucket_start, group`, then one per [`Metric`] asked for,
-//! named by [`Metric::name`]; an undefined metric (the VWAP of a
-//! bucket without volume) is an empty cell or `null`.
+//! Columns `bucket_start, group` (and `group_2` when grouping by two fields), then one per
+//! [`Metric`] asked for, named by [`Metric::name`]; an undefined metric (the VWAP of a
+//! bucket without volume) is an empty cell or `null`, as is a group's missing label.
 //!
 //! # CSV formula injection
 //!
@@ -39,7 +39,7 @@ mod json;
 
 pub use self::cell::{guard, unguard};
 
-use crate::engine::{Agg, Engine, Metric};
+use crate::engine::{Agg, Engine, GroupBy, Metric};
 use crate::format::UtcTime;
 use crate::model::{Field, Label, Trade};
 
@@ -186,24 +186,26 @@ impl ExportFilter {
     }
 
     /// Whether an aggregate row passes: its bucket starts in the range, and with a value
-    /// chosen, it is that value's group row (rows of the field `group_by` groups by).
-    pub fn keeps_row(&self, row: &AggRow<'_>, group_by: Option<Field>) -> bool {
+    /// chosen, it is a row of that value's group (`group_by`'s first field must be the
+    /// chosen field; with a second field, every row of the value's sub-groups passes).
+    pub fn keeps_row(&self, row: &AggRow<'_>, group_by: GroupBy) -> bool {
         self.in_range(row.bucket_start_ms)
             && match &self.only {
                 None => true,
-                Some((f, v)) => group_by == Some(*f) && row.group == Some(v),
+                Some((f, v)) => group_by.first() == Some(*f) && row.group.first() == Some(&Some(v)),
             }
     }
 }
 
 /// One row of aggregates: a bucket start, a group (none for a bucket's total) and its
 /// aggregate.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct AggRow<'a> {
     /// Start of the bucket, ms since the epoch (UTC).
     pub bucket_start_ms: i64,
-    /// The group's label; `None` for the bucket total.
-    pub group: Option<&'a Label>,
+    /// The group's labels, one per group-by field (`None` where its trades lack the field);
+    /// empty for the bucket total.
+    pub group: Vec<Option<&'a Label>>,
     /// The aggregate.
     pub agg: &'a Agg,
 }
@@ -212,18 +214,18 @@ pub struct AggRow<'a> {
 pub fn engine_rows(engine: &Engine) -> Vec<AggRow<'_>> {
     let mut out = Vec::new();
     for (start, bucket) in engine.buckets() {
-        if engine.spec().group_by.is_some() && !bucket.groups.is_empty() {
-            for (id, agg) in &bucket.groups {
+        if engine.spec().group_by.is_grouping() && !bucket.groups.is_empty() {
+            for (key, agg) in &bucket.groups {
                 out.push(AggRow {
                     bucket_start_ms: start,
-                    group: engine.label(*id),
+                    group: engine.group_labels(*key),
                     agg,
                 });
             }
         } else {
             out.push(AggRow {
                 bucket_start_ms: start,
-                group: None,
+                group: Vec::new(),
                 agg: &bucket.total,
             });
         }
@@ -231,13 +233,27 @@ pub fn engine_rows(engine: &Engine) -> Vec<AggRow<'_>> {
     out
 }
 
-/// Aggregates in `format`: `bucket_start, group`, then `metrics` by name.
+/// Names of the group columns: `group`, then `group_2` when grouping by two fields.
+const GROUP_COLUMNS: [&str; 2] = ["group", "group_2"];
+
+/// Aggregates in `format`: `bucket_start`, `group` (and `group_2` when rows are grouped by
+/// two fields), then `metrics` by name.
 pub fn aggregates(format: Format, metrics: &[Metric], rows: &[AggRow<'_>]) -> String {
-    let mut columns = vec!["bucket_start", "group"];
+    let groups = rows
+        .iter()
+        .map(|r| r.group.len())
+        .max()
+        .unwrap_or(0)
+        .clamp(1, GROUP_COLUMNS.len());
+    let mut columns = vec!["bucket_start"];
+    columns.extend(&GROUP_COLUMNS[..groups]);
     columns.extend(metrics.iter().map(|m| m.name()));
     let times: Vec<String> = rows.iter().map(|r| rfc3339_ms(r.bucket_start_ms)).collect();
     let cells = rows.iter().zip(&times).map(|(r, time)| {
-        let mut cells = vec![Cell::Text(Some(time)), Cell::Text(r.group.map(|g| &**g))];
+        let mut cells = vec![Cell::Text(Some(time))];
+        cells.extend(
+            (0..groups).map(|i| Cell::Text(r.group.get(i).copied().flatten().map(|g| &**g))),
+        );
         cells.extend(
             metrics
                 .iter()

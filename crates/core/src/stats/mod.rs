@@ -5,7 +5,8 @@
 //! Every accumulator here has `push` and `merge`, and merging partial results equals one pass.
 //! Data are shifted by a reference value (moments) or centred and scaled (regressions) before
 //! any arithmetic, because epoch-millisecond times and large prices otherwise lose digits.
-//! Least squares is solved by Householder QR on scaled columns, never through X'X. A
+//! Least squares is solved by Householder QR on scaled columns, never through X'X, then
+//! refined against the original columns in extended precision (`refine`). A
 //! statistic that is undefined is `None` or an error variant, never NaN.
 
 pub mod anomaly;
@@ -16,6 +17,7 @@ pub mod moments;
 pub mod ols;
 pub mod poly;
 mod qr;
+mod refine;
 pub mod rolling;
 pub mod sketch;
 pub mod tol;

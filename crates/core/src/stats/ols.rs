@@ -1,4 +1,5 @@
-//! Ordinary least squares by Householder QR on centred, unit-norm-scaled columns.
+//! Ordinary least squares by Householder QR on centred, unit-norm-scaled columns, refined in
+//! extended precision against the original columns (see `refine`).
 //!
 //! ```
 //! use tradelens_core::stats::ols;
@@ -12,8 +13,8 @@
 
 use thiserror::Error;
 
-use super::qr::{self, Qr};
 use super::{dist, shifted_mean, valid_level, Interval};
+use super::{qr, refine};
 use crate::sum::Sum;
 
 /// Name given to the intercept in [`OlsFit::coefficients`].
@@ -137,7 +138,8 @@ struct Model {
 ///
 /// Columns are centred by their means (when there is an intercept) and scaled to unit norm
 /// before the QR factorization, so their units and offsets (epoch milliseconds, prices in the
-/// tens of thousands) do not degrade the solution. Cost O(n p²).
+/// tens of thousands) do not degrade the solution; a few steps of iterative refinement then
+/// remove what the rounding of that data costs on nearly collinear designs. Cost O(n p²).
 pub fn fit(columns: &[(&str, &[f64])], y: &[f64], intercept: bool) -> Result<OlsFit, OlsError> {
     let n = y.len();
     let p = columns.len() + usize::from(intercept);
@@ -174,21 +176,38 @@ pub fn fit(columns: &[(&str, &[f64])], y: &[f64], intercept: bool) -> Result<Ols
         scales.push(s);
     }
 
-    let Qr { r, coef } = qr::solve(&scaled, &yc).map_err(|idx| OlsError::RankDeficient {
+    let factor = qr::solve(&scaled, &yc).map_err(|idx| OlsError::RankDeficient {
         columns: idx.iter().map(|&j| columns[j].0.to_string()).collect(),
     })?;
 
-    let mut residuals = Vec::with_capacity(n);
+    // The QR solution in original units, then refined against the original columns.
+    let raw: Vec<&[f64]> = columns.iter().map(|(_, c)| *c).collect();
+    let design = refine::Design {
+        columns: &raw,
+        intercept,
+        means: &means,
+        scales: &scales,
+    };
+    let mut phi = Vec::with_capacity(p);
+    if intercept {
+        phi.push(y_mean);
+    }
+    phi.extend(&factor.coef);
+    let (theta, residuals) = refine::refine(&design, y, &factor, refine::to_theta(&design, &phi));
+    let phi = refine::to_phi(&design, &theta);
+    let (fit_at_means, coef) = if intercept {
+        (phi[0], phi[1..].to_vec())
+    } else {
+        (0.0, phi)
+    };
+
     let mut fitted = Vec::with_capacity(n);
     let (mut rss, mut ess, mut tss) = (Sum::default(), Sum::default(), Sum::default());
     for i in 0..n {
-        let mut f = Sum::default();
-        for (col, b) in scaled.iter().zip(&coef) {
-            f.push(col[i] * b);
-        }
-        let fc = f.value();
-        let e = yc[i] - fc;
-        residuals.push(e);
+        let e = residuals[i];
+        // y - e exactly as y's deviation from the mean minus e, so the centred sums keep
+        // their digits when y has a large offset.
+        let fc = yc[i] - e;
         fitted.push(y_mean + fc);
         rss.push(e * e);
         ess.push(fc * fc);
@@ -215,11 +234,11 @@ pub fn fit(columns: &[(&str, &[f64])], y: &[f64], intercept: bool) -> Result<Ols
     let model = Model {
         n,
         intercept,
-        y_mean,
+        y_mean: fit_at_means,
         means,
         scales,
         scaled_coef: coef,
-        r,
+        r: factor.r,
         sigma,
     };
     let df = df_residual as f64;
@@ -234,15 +253,16 @@ pub fn fit(columns: &[(&str, &[f64])], y: &[f64], intercept: bool) -> Result<Ols
         }
     };
     let mut coefficients = Vec::with_capacity(p);
+    let slopes = &theta[usize::from(intercept)..];
     if intercept {
         let origin = vec![0.0; columns.len()];
-        let (estimate, se_unit) = model.mean_at(&origin);
-        coefficients.push(coefficient(INTERCEPT, estimate, sigma * se_unit));
+        let (_, se_unit) = model.mean_at(&origin);
+        coefficients.push(coefficient(INTERCEPT, theta[0], sigma * se_unit));
     }
     let gram_diag = qr::inverse_gram_diagonal(&model.r);
     for (j, (name, _)) in columns.iter().enumerate() {
         let s = model.scales[j];
-        let estimate = model.scaled_coef[j] / s;
+        let estimate = slopes[j];
         let std_error = sigma * gram_diag[j].sqrt() / s;
         coefficients.push(coefficient(name, estimate, std_error));
     }

@@ -11,6 +11,30 @@ pub(crate) struct Qr {
     pub r: Vec<Vec<f64>>,
     /// The solution b of R b = (Q'y)[..p].
     pub coef: Vec<f64>,
+    /// Q as Householder reflectors (v, beta), the i-th acting on rows i.., for refinement.
+    reflectors: Vec<(Vec<f64>, f64)>,
+}
+
+impl Qr {
+    /// The first p entries of Q'f: the coordinates of f in the columns' span.
+    pub(crate) fn qt_head(&self, f: &[f64]) -> Vec<f64> {
+        let mut x = f.to_vec();
+        for (i, (v, beta)) in self.reflectors.iter().enumerate() {
+            apply(v, *beta, &mut x[i..]);
+        }
+        x.truncate(self.reflectors.len());
+        x
+    }
+
+    /// Q [h; 0] for h of length p: the vector of the span with coordinates h (length n).
+    pub(crate) fn q_head(&self, h: &[f64], n: usize) -> Vec<f64> {
+        let mut x = vec![0.0; n];
+        x[..h.len()].copy_from_slice(h);
+        for (i, (v, beta)) in self.reflectors.iter().enumerate().rev() {
+            apply(v, *beta, &mut x[i..]);
+        }
+        x
+    }
 }
 
 /// Factorizes the columns (each of length n, already scaled to unit norm or zero) and solves
@@ -60,7 +84,11 @@ pub(crate) fn solve(columns: &[Vec<f64>], y: &[f64]) -> Result<Qr, Vec<usize>> {
         }
     }
     let coef = back_substitute(&r, &qty[..p]);
-    Ok(Qr { r, coef })
+    Ok(Qr {
+        r,
+        coef,
+        reflectors,
+    })
 }
 
 /// Applies H = I - beta v v' to x (same length as v).
