@@ -150,19 +150,24 @@ pub struct Gathered {
 }
 
 impl Gathered {
+    /// The index of `key`'s entry, added (empty, since `t`) if new.
+    fn slot(feeds: &mut Vec<(String, Vec<Trade>, f64)>, key: &str, t: f64) -> usize {
+        match feeds.iter().position(|(k, _, _)| k == key) {
+            Some(i) => i,
+            None => {
+                feeds.push((key.to_string(), Vec::new(), t));
+                feeds.len() - 1
+            }
+        }
+    }
+
     /// Puts back a batch the writer refused (busy, closed, aborted), ahead of what
     /// gathered since, so it is retried with the feed's next save (about a second later).
     /// Returns how many trades had to be given up to stay within [`MAX_WAITING`].
     pub fn requeue(&self, key: &str, mut batch: Vec<Trade>) -> usize {
         let t = js_sys::Date::now();
         let mut feeds = self.feeds.borrow_mut();
-        let i = match feeds.iter().position(|(k, _, _)| k == key) {
-            Some(i) => i,
-            None => {
-                feeds.push((key.to_string(), Vec::new(), t));
-                feeds.len() - 1
-            }
-        };
+        let i = Self::slot(&mut feeds, key, t);
         let (_, waiting, since) = &mut feeds[i];
         if waiting.is_empty() {
             *since = t;
@@ -178,13 +183,7 @@ impl Gathered {
     pub fn add(&self, key: &str, trades: Vec<Trade>, now: bool) -> Option<Vec<Trade>> {
         let t = js_sys::Date::now();
         let mut feeds = self.feeds.borrow_mut();
-        let i = match feeds.iter().position(|(k, _, _)| k == key) {
-            Some(i) => i,
-            None => {
-                feeds.push((key.to_string(), Vec::new(), t));
-                feeds.len() - 1
-            }
-        };
+        let i = Self::slot(&mut feeds, key, t);
         let (_, batch, since) = &mut feeds[i];
         if batch.is_empty() {
             *since = t;

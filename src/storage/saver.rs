@@ -587,10 +587,7 @@ impl Shared {
             Job::Clear { feed, reply } => {
                 let r = async {
                     let db = self.db().await?;
-                    match &feed {
-                        Some(f) => super::store::clear_feed(&db, f).await?,
-                        None => super::store::clear_all(&db).await?,
-                    }
+                    super::store::clear(&db, feed.as_deref()).await?;
                     match &feed {
                         Some(f) => {
                             self.feeds.borrow_mut().remove(f);

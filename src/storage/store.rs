@@ -84,21 +84,30 @@ pub fn feed_range(feed: &str) -> KeyRange<JsValue> {
     )
 }
 
+/// Every record of `store` in key `range`, in key order (one readonly transaction).
+async fn records_in(
+    db: &Database,
+    store: &str,
+    range: KeyRange<JsValue>,
+) -> Result<Vec<JsValue>, StorageError> {
+    let tx = db.transaction(store).build().map_err(StorageError::from)?;
+    let rows: Vec<JsValue> = tx
+        .object_store(store)?
+        .get_all::<JsValue>()
+        .with_query::<JsValue, _>(range)
+        .primitive()?
+        .await?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// Every record of `feed` in `store`, in key order.
 pub async fn feed_records(
     db: &Database,
     store: &str,
     feed: &str,
 ) -> Result<Vec<JsValue>, StorageError> {
-    let tx = db.transaction(store).build().map_err(StorageError::from)?;
-    let s = tx.object_store(store)?;
-    let rows: Vec<JsValue> = s
-        .get_all::<JsValue>()
-        .with_query::<JsValue, _>(feed_range(feed))
-        .primitive()?
-        .await?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    records_in(db, store, feed_range(feed)).await
 }
 
 /// Loads `feed`'s metas and rebuilds its dedup index (reading the id columns it wants).
@@ -372,19 +381,19 @@ pub async fn delete_chunks(
 /// Writes the configuration record `key` (its JSON text) with strict durability: settings
 /// must survive a crash as surely as a deletion.
 pub async fn put_config(db: &Db, key: &str, json: &str) -> Result<(), StorageError> {
+    put_strict(db, META, record::config_record(key, json)).await
+}
+
+/// Puts one record in `store` in its own transaction with strict durability.
+async fn put_strict(db: &Db, store: &str, record: JsValue) -> Result<(), StorageError> {
     let database = db.database()?;
-    let (tx, raw) = readwrite(database, META, TransactionDurability::Strict)?;
+    let (tx, raw) = readwrite(database, store, TransactionDurability::Strict)?;
     let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
     let body = async {
-        tx.object_store(META)?
-            .put(record::config_record(key, json))
-            .primitive()?
-            .await?;
+        tx.object_store(store)?.put(record).primitive()?.await?;
         Ok::<(), indexed_db_futures::error::Error>(())
     };
-    if let Err(e) = body.await {
-        return Err(fail(e));
-    }
+    body.await.map_err(fail)?;
     tx.commit().await.map_err(fail)
 }
 
@@ -418,19 +427,7 @@ pub async fn chunks_after(
         record::key(feed, f64::INFINITY),
         false,
     );
-    let tx = db
-        .database()?
-        .transaction(CHUNKS)
-        .build()
-        .map_err(StorageError::from)?;
-    let rows: Vec<JsValue> = tx
-        .object_store(CHUNKS)?
-        .get_all::<JsValue>()
-        .with_query::<JsValue, _>(range)
-        .primitive()?
-        .await?
-        .collect::<Result<Vec<_>, _>>()?;
-    drop(tx);
+    let rows = records_in(db.database()?, CHUNKS, range).await?;
     let mut trades = Vec::new();
     let mut last = after;
     for row in &rows {
@@ -456,19 +453,7 @@ pub async fn rollups_before(
         record::key(feed, upper),
         false,
     );
-    let tx = db
-        .database()?
-        .transaction(ROLLUPS)
-        .build()
-        .map_err(StorageError::from)?;
-    let rows: Vec<JsValue> = tx
-        .object_store(ROLLUPS)?
-        .get_all::<JsValue>()
-        .with_query::<JsValue, _>(range)
-        .primitive()?
-        .await?
-        .collect::<Result<Vec<_>, _>>()?;
-    drop(tx);
+    let rows = records_in(db.database()?, ROLLUPS, range).await?;
     let mut out = Vec::new();
     for row in &rows {
         match record::record_data(row).map(|b| decode_rollups(&b)) {
@@ -522,9 +507,10 @@ pub async fn delete_rollups_before(
     Ok(n)
 }
 
-/// Deletes every record of `feed` (chunks, rollups, its state record) in one transaction
-/// with strict durability. Its retention setting stays.
-pub async fn clear_feed(db: &Db, feed: &str) -> Result<(), StorageError> {
+/// Deletes the stored records of `feed`, or of every feed (`None`): chunks, rollups and
+/// state records, in one transaction with strict durability. Configuration (the feed list)
+/// and retention settings stay.
+pub async fn clear(db: &Db, feed: Option<&str>) -> Result<(), StorageError> {
     let database = db.database()?;
     let (tx, raw) = readwrite(
         database,
@@ -532,43 +518,31 @@ pub async fn clear_feed(db: &Db, feed: &str) -> Result<(), StorageError> {
         TransactionDurability::Strict,
     )?;
     let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
-    let body = async {
-        for store in [CHUNKS, ROLLUPS] {
-            tx.object_store(store)?
-                .delete::<JsValue, _>(feed_range(feed))
-                .primitive()?
-                .await?;
+    let states = match feed {
+        Some(f) => {
+            let key = JsValue::from_str(&record::feed_meta_key(f));
+            KeyRange::Bound(key.clone(), false, key, false)
         }
-        tx.object_store(META)?
-            .delete(JsValue::from_str(&record::feed_meta_key(feed)))
-            .primitive()?
-            .await?;
-        Ok::<(), indexed_db_futures::error::Error>(())
-    };
-    body.await.map_err(fail)?;
-    tx.commit().await.map_err(fail)
-}
-
-/// Deletes every feed's chunks, rollups and state records in one transaction with strict
-/// durability. Configuration (the feed list) and retention settings stay.
-pub async fn clear_all(db: &Db) -> Result<(), StorageError> {
-    let database = db.database()?;
-    let (tx, raw) = readwrite(
-        database,
-        [CHUNKS, ROLLUPS, META],
-        TransactionDurability::Strict,
-    )?;
-    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
-    let body = async {
-        for store in [CHUNKS, ROLLUPS] {
-            tx.object_store(store)?.clear()?.await?;
-        }
-        let states = KeyRange::Bound(
+        None => KeyRange::Bound(
             JsValue::from_str(&record::feed_meta_key("")),
             false,
             JsValue::from_str(&record::feed_meta_key("\u{10FFFF}")),
             false,
-        );
+        ),
+    };
+    let body = async {
+        for store in [CHUNKS, ROLLUPS] {
+            let store = tx.object_store(store)?;
+            match feed {
+                Some(f) => {
+                    store
+                        .delete::<JsValue, _>(feed_range(f))
+                        .primitive()?
+                        .await?
+                }
+                None => store.clear()?.await?,
+            }
+        }
         tx.object_store(META)?
             .delete::<JsValue, _>(states)
             .primitive()?
@@ -608,18 +582,7 @@ pub async fn stored_feeds(db: &Db) -> Result<Vec<String>, StorageError> {
 
 /// Writes `feed`'s retention setting (its JSON text), strict durability.
 pub async fn put_policy(db: &Db, feed: &str, json: &str) -> Result<(), StorageError> {
-    let database = db.database()?;
-    let (tx, raw) = readwrite(database, POLICIES, TransactionDurability::Strict)?;
-    let fail = |e: indexed_db_futures::error::Error| StorageError::from_transaction(&raw, e);
-    let body = async {
-        tx.object_store(POLICIES)?
-            .put(record::policy_record(feed, json))
-            .primitive()?
-            .await?;
-        Ok::<(), indexed_db_futures::error::Error>(())
-    };
-    body.await.map_err(fail)?;
-    tx.commit().await.map_err(fail)
+    put_strict(db, POLICIES, record::policy_record(feed, json)).await
 }
 
 /// Every feed's retention setting: (feed, JSON text).
