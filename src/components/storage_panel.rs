@@ -261,7 +261,7 @@ pub fn StoragePanel() -> impl IntoView {
                                 <tr>
                                     <th scope="col">"Feed"</th>
                                     <th scope="col">"Trades"</th>
-                                    <th scope="col">"Size"</th>
+                                    <th scope="col" title="Bytes of the stored chunks before the browser compresses them">"Encoded size"</th>
                                     <th scope="col">"Dates (UTC)"</th>
                                     <th scope="col">"Keeps"</th>
                                     <th scope="col">"Actions"</th>
