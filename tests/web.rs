@@ -3,6 +3,8 @@
 //! Each test mounts into a fresh element and waits for conditions (animation frames), never
 //! for a fixed time.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use tradelens::app::Dashboard;
 use tradelens::live::{history_ms, Live};
@@ -368,4 +370,77 @@ async fn use_feed_reports_errors_to_on_error_and_reconnects() {
         ) && status.get_untracked().errors >= 1
     })
     .await;
+}
+
+/// The `t=v` pairs a line chart exposes in `data-values`.
+fn shown_values(c: &HtmlCanvasElement) -> Vec<(i64, f64)> {
+    c.get_attribute("data-values")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (t, v) = p.split_once('=').unwrap();
+            (t.parse().unwrap(), v.parse().unwrap())
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn median_price_is_within_the_sketch_bound_of_exact_medians() {
+    // The orders demo's opening bucket, 15 minutes, starts on quarter hours (see
+    // tests/analysis.rs), so flooring UTC times gives the app's buckets.
+    const BUCKET_MS: i64 = 900_000;
+    let (root, live) = mount_dashboard(DemoMode::Orders);
+    assert!(!live.spec.get_untracked().sketches.price);
+    let c = canvas(&root, "chart-revenue");
+    choose(&root, "chart-metric", "price_p50");
+    wait_for("the median chart", || {
+        c.get_attribute("data-metric").as_deref() == Some("price_p50")
+            && !shown_values(&c).is_empty()
+    })
+    .await;
+    assert!(live.spec.get_untracked().sketches.price);
+    let title = query(&root, "figure:has([data-testid=chart-revenue]) figcaption")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        title.starts_with("Median price per") && title.contains("within 1%"),
+        "{title:?}"
+    );
+    // Exact medians: the order statistic of rank ⌊(n − 1) / 2⌋ of each bucket's prices, the
+    // rank the sketch promises to be within 1% of.
+    let mut feed = DemoFeed::new(
+        DemoConfig::default_for(DemoMode::Orders),
+        NOW - history_ms(DemoMode::Orders),
+    );
+    let mut prices: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+    for t in feed.generate_until(NOW) {
+        prices
+            .entry(t.time_ms - t.time_ms.rem_euclid(BUCKET_MS))
+            .or_default()
+            .push(t.price);
+    }
+    let shown = shown_values(&c);
+    assert!(shown.len() >= 90, "{} buckets shown", shown.len());
+    for (t, v) in shown {
+        let mut p = prices
+            .remove(&t)
+            .unwrap_or_else(|| panic!("bucket {t} has no trades"));
+        p.sort_by(f64::total_cmp);
+        let exact = p[(p.len() - 1) / 2];
+        // 1% relative, plus a hair for the rounding of the bound itself.
+        assert!(
+            (v - exact).abs() <= 0.01 * exact * (1.0 + 1e-9),
+            "bucket {t}: {v} vs exact median {exact} of {} prices",
+            p.len()
+        );
+    }
+    // Back to revenue: the sketch is turned off again.
+    choose(&root, "chart-metric", "notional");
+    wait_for("the revenue chart", || {
+        c.get_attribute("data-metric").as_deref() == Some("notional")
+    })
+    .await;
+    assert!(live.spec.get_untracked().sketches.is_none());
 }
