@@ -3,14 +3,14 @@
 //! Each test mounts into a fresh element and waits for conditions (animation frames), never
 //! for a fixed time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use tradelens::app::Dashboard;
 use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
+use tradelens_core::engine::{BucketSize, DistinctOf, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::{Dim, Field};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -442,5 +442,64 @@ async fn median_price_is_within_the_sketch_bound_of_exact_medians() {
         c.get_attribute("data-metric").as_deref() == Some("notional")
     })
     .await;
+    assert!(live.spec.get_untracked().sketches.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn distinct_customers_are_offered_for_orders_only_and_near_exact_counts() {
+    const BUCKET_MS: i64 = 900_000;
+    let (root, live) = mount_dashboard(DemoMode::Orders);
+    let c = canvas(&root, "chart-revenue");
+    choose(&root, "chart-metric", "distinct");
+    wait_for("the distinct chart", || {
+        c.get_attribute("data-metric").as_deref() == Some("distinct")
+            && !shown_values(&c).is_empty()
+    })
+    .await;
+    assert_eq!(
+        live.spec.get_untracked().sketches.distinct,
+        Some(DistinctOf::Field(Field::Dim(Dim::Customer)))
+    );
+    let title = query(&root, "figure:has([data-testid=chart-revenue]) figcaption")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        title.starts_with("Distinct customers per") && title.contains("1.6%"),
+        "{title:?}"
+    );
+    let mut feed = DemoFeed::new(
+        DemoConfig::default_for(DemoMode::Orders),
+        NOW - history_ms(DemoMode::Orders),
+    );
+    let mut customers: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    for t in feed.generate_until(NOW) {
+        let set = customers
+            .entry(t.time_ms - t.time_ms.rem_euclid(BUCKET_MS))
+            .or_default();
+        if let Some(c) = &t.dims[Dim::Customer.index()] {
+            set.insert(c.to_string());
+        }
+    }
+    let shown = shown_values(&c);
+    assert!(shown.len() >= 90, "{} buckets shown", shown.len());
+    for (t, v) in shown {
+        let exact = customers.get(&t).map_or(0, BTreeSet::len) as f64;
+        // Four standard errors of 1.625% (HyperLogLog, p = 12); at these small counts the
+        // sketch counts empty registers and is nearly exact.
+        assert!(
+            (v - exact).abs() <= 4.0 * 0.01625 * exact.max(1.0),
+            "bucket {t}: {v} vs {exact} customers"
+        );
+    }
+    // Exchange trades have no customer: no distinct count is offered, and the chart goes
+    // back to notional.
+    live.set_mode(DemoMode::Exchange, NOW);
+    wait_for("notional again", || {
+        c.get_attribute("data-metric").as_deref() == Some("notional")
+    })
+    .await;
+    assert!(query(&root, "[data-testid=chart-metric] option[value=distinct]").is_none());
+    assert!(query(&root, "[data-testid=chart-metric] option[value=price_p50]").is_some());
     assert!(live.spec.get_untracked().sketches.is_none());
 }

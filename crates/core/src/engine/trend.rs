@@ -130,8 +130,9 @@ impl RollingTrend {
         self.feed_closed(&series);
     }
 
-    /// Feeds all but the last (open) bucket of `series` to the window. Starting over, every
-    /// slope the history can show is fitted; in steady state only the newest one is.
+    /// Feeds all but the last (open) bucket of `series` to the window, fitting after each
+    /// closed bucket the history can show (usually the one that just closed; starting over,
+    /// up to [`HISTORY`] of them). Counts as one refit however many buckets closed.
     fn feed_closed(&mut self, series: &[(i64, Option<f64>)]) {
         let Some(((open, _), closed)) = series.split_last() else {
             return;
