@@ -2,13 +2,15 @@
 //! day (`Live::new(mode, NOW)`), checked against numbers computed here without the app.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use tradelens::app::Dashboard;
 use tradelens::components::AnalysisPage;
 use tradelens::live::{history_ms, Live};
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, Metric, SketchSpec};
+use tradelens_core::model::Trade;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlCanvasElement, HtmlElement};
@@ -292,4 +294,122 @@ async fn heavy_views_follow_the_feed_at_most_once_a_second() {
         signal.get_untracked() == live.version.get_untracked()
     })
     .await;
+}
+
+/// Slope, its standard error and R² of `y` on 0, 1, 2, ... in closed form: with x centred,
+/// slope = Sxy / Sxx, s² = SSR / (n − 2), SE = √(s² / Sxx), R² = 1 − SSR / Syy. The app
+/// goes through the rolling window and Householder QR instead.
+fn line_fit(y: &[f64]) -> (f64, f64, f64) {
+    let n = y.len() as f64;
+    let mx = (n - 1.0) / 2.0;
+    let my = y.iter().sum::<f64>() / n;
+    let sxx: f64 = (0..y.len()).map(|i| (i as f64 - mx).powi(2)).sum();
+    let sxy: f64 = y
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as f64 - mx) * (v - my))
+        .sum();
+    let syy: f64 = y.iter().map(|v| (v - my).powi(2)).sum();
+    let slope = sxy / sxx;
+    let ssr = syy - slope * sxy;
+    (slope, (ssr / (n - 2.0) / sxx).sqrt(), 1.0 - ssr / syy)
+}
+
+/// Revenue of the last `n` closed buckets (the last bucket is still open), from the engine.
+fn closed_revenue(live: &Live, n: usize) -> Vec<f64> {
+    let series = live.with_engine_untracked(|e| e.series(Metric::Notional, None, i64::MIN));
+    let closed = &series[..series.len() - 1];
+    closed[closed.len() - n..]
+        .iter()
+        .map(|(_, v)| v.expect("revenue is a sum: every bucket has one"))
+        .collect()
+}
+
+fn order_line(id: u64, time_ms: i64, price: f64, qty: f64) -> Trade {
+    Trade {
+        id,
+        time_ms,
+        price,
+        qty,
+        side: None,
+        symbol: Arc::from("Test line"),
+        dims: [None, None, None, None],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn rolling_trend_refits_only_when_a_bucket_closes() {
+    let (root, live) = mount(DemoMode::Orders, || view! { <AnalysisPage /> });
+    let slope_cell = "[data-testid=trend-slope]";
+    let table = "[data-testid=trend-table]";
+    wait_for("the rolling trend", || {
+        attr(&root, slope_cell, "data-value").is_some()
+    })
+    .await;
+    let refits = number(&root, table, "data-refits");
+    let open = number(&root, table, "data-open-bucket") as i64;
+    let first = number(&root, slope_cell, "data-value");
+    assert_eq!(
+        number(&root, "[data-testid=trend-n]", "data-value") as usize,
+        24
+    );
+    let (want, _, _) = line_fit(&closed_revenue(&live, 24));
+    assert!(
+        (first - want).abs() <= 1e-9 * want.abs(),
+        "{first} vs {want}"
+    );
+
+    // A large order in the open bucket: the bucket is still filling, so nothing is refitted.
+    let version = live.version.get_untracked();
+    live.ingest(&[order_line(u64::MAX - 1, open + 1_000, 5_000.0, 3.0)]);
+    assert!(live.version.get_untracked() > version);
+    for _ in 0..3 {
+        next_frame().await;
+    }
+    assert_eq!(number(&root, table, "data-refits"), refits);
+    assert_eq!(number(&root, slope_cell, "data-value"), first);
+
+    // An order in the next bucket closes the open one, with the large order in it.
+    live.ingest(&[order_line(u64::MAX, open + BUCKET_MS + 1_000, 10.0, 1.0)]);
+    wait_for("the refit", || {
+        attr(&root, table, "data-refits").and_then(|r| r.parse::<f64>().ok()) == Some(refits + 1.0)
+    })
+    .await;
+    assert_eq!(
+        number(&root, table, "data-open-bucket") as i64,
+        open + BUCKET_MS
+    );
+    assert_eq!(number(&root, slope_cell, "data-bucket") as i64, open);
+    let y = closed_revenue(&live, 24);
+    // The closed bucket carries the large order's 15 000.
+    assert!(y[23] > 15_000.0, "{y:?}");
+    let (slope, se, r2) = line_fit(&y);
+    let shown = number(&root, slope_cell, "data-value");
+    assert!(
+        (shown - slope).abs() <= 1e-9 * slope.abs(),
+        "{shown} vs {slope}"
+    );
+    let shown_se = number(&root, "[data-testid=trend-se]", "data-value");
+    assert!((shown_se - se).abs() <= 1e-9 * se, "{shown_se} vs {se}");
+    let shown_r2 = number(&root, "[data-testid=trend-r2]", "data-value");
+    assert!((shown_r2 - r2).abs() <= 1e-9, "{shown_r2} vs {r2}");
+    assert_ne!(shown, first);
+
+    // A shorter window starts over on the same buckets.
+    choose(&root, "trend-window", "12");
+    wait_for("a 12-bucket fit", || {
+        attr(&root, "[data-testid=trend-n]", "data-value").as_deref() == Some("12")
+    })
+    .await;
+    let (slope, _, _) = line_fit(&closed_revenue(&live, 12));
+    let shown = number(&root, slope_cell, "data-value");
+    assert!(
+        (shown - slope).abs() <= 1e-9 * slope.abs(),
+        "{shown} vs {slope}"
+    );
+    let c: HtmlCanvasElement = query(&root, "[data-testid=chart-trend]")
+        .unwrap()
+        .unchecked_into();
+    wait_for("the slope chart", || c.has_attribute("data-plot-area")).await;
+    assert!(drawn_pixels(&c) > 100);
 }

@@ -3,12 +3,14 @@
 //! Each test mounts into a fresh element and waits for conditions (animation frames), never
 //! for a fixed time.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use leptos::prelude::*;
 use tradelens::app::Dashboard;
 use tradelens::live::{history_ms, Live};
 use tradelens::theme::parse_hex;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, SketchSpec};
+use tradelens_core::engine::{BucketSize, DistinctOf, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::{Dim, Field};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -368,4 +370,136 @@ async fn use_feed_reports_errors_to_on_error_and_reconnects() {
         ) && status.get_untracked().errors >= 1
     })
     .await;
+}
+
+/// The `t=v` pairs a line chart exposes in `data-values`.
+fn shown_values(c: &HtmlCanvasElement) -> Vec<(i64, f64)> {
+    c.get_attribute("data-values")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (t, v) = p.split_once('=').unwrap();
+            (t.parse().unwrap(), v.parse().unwrap())
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn median_price_is_within_the_sketch_bound_of_exact_medians() {
+    // The orders demo's opening bucket, 15 minutes, starts on quarter hours (see
+    // tests/analysis.rs), so flooring UTC times gives the app's buckets.
+    const BUCKET_MS: i64 = 900_000;
+    let (root, live) = mount_dashboard(DemoMode::Orders);
+    assert!(!live.spec.get_untracked().sketches.price);
+    let c = canvas(&root, "chart-revenue");
+    choose(&root, "chart-metric", "price_p50");
+    wait_for("the median chart", || {
+        c.get_attribute("data-metric").as_deref() == Some("price_p50")
+            && !shown_values(&c).is_empty()
+    })
+    .await;
+    assert!(live.spec.get_untracked().sketches.price);
+    let title = query(&root, "figure:has([data-testid=chart-revenue]) figcaption")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        title.starts_with("Median price per") && title.contains("within 1%"),
+        "{title:?}"
+    );
+    // Exact medians: the order statistic of rank ⌊(n − 1) / 2⌋ of each bucket's prices, the
+    // rank the sketch promises to be within 1% of.
+    let mut feed = DemoFeed::new(
+        DemoConfig::default_for(DemoMode::Orders),
+        NOW - history_ms(DemoMode::Orders),
+    );
+    let mut prices: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+    for t in feed.generate_until(NOW) {
+        prices
+            .entry(t.time_ms - t.time_ms.rem_euclid(BUCKET_MS))
+            .or_default()
+            .push(t.price);
+    }
+    let shown = shown_values(&c);
+    assert!(shown.len() >= 90, "{} buckets shown", shown.len());
+    for (t, v) in shown {
+        let mut p = prices
+            .remove(&t)
+            .unwrap_or_else(|| panic!("bucket {t} has no trades"));
+        p.sort_by(f64::total_cmp);
+        let exact = p[(p.len() - 1) / 2];
+        // 1% relative, plus a hair for the rounding of the bound itself.
+        assert!(
+            (v - exact).abs() <= 0.01 * exact * (1.0 + 1e-9),
+            "bucket {t}: {v} vs exact median {exact} of {} prices",
+            p.len()
+        );
+    }
+    // Back to revenue: the sketch is turned off again.
+    choose(&root, "chart-metric", "notional");
+    wait_for("the revenue chart", || {
+        c.get_attribute("data-metric").as_deref() == Some("notional")
+    })
+    .await;
+    assert!(live.spec.get_untracked().sketches.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn distinct_customers_are_offered_for_orders_only_and_near_exact_counts() {
+    const BUCKET_MS: i64 = 900_000;
+    let (root, live) = mount_dashboard(DemoMode::Orders);
+    let c = canvas(&root, "chart-revenue");
+    choose(&root, "chart-metric", "distinct");
+    wait_for("the distinct chart", || {
+        c.get_attribute("data-metric").as_deref() == Some("distinct")
+            && !shown_values(&c).is_empty()
+    })
+    .await;
+    assert_eq!(
+        live.spec.get_untracked().sketches.distinct,
+        Some(DistinctOf::Field(Field::Dim(Dim::Customer)))
+    );
+    let title = query(&root, "figure:has([data-testid=chart-revenue]) figcaption")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        title.starts_with("Distinct customers per") && title.contains("1.6%"),
+        "{title:?}"
+    );
+    let mut feed = DemoFeed::new(
+        DemoConfig::default_for(DemoMode::Orders),
+        NOW - history_ms(DemoMode::Orders),
+    );
+    let mut customers: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    for t in feed.generate_until(NOW) {
+        let set = customers
+            .entry(t.time_ms - t.time_ms.rem_euclid(BUCKET_MS))
+            .or_default();
+        if let Some(c) = &t.dims[Dim::Customer.index()] {
+            set.insert(c.to_string());
+        }
+    }
+    let shown = shown_values(&c);
+    assert!(shown.len() >= 90, "{} buckets shown", shown.len());
+    for (t, v) in shown {
+        let exact = customers.get(&t).map_or(0, BTreeSet::len) as f64;
+        // Four standard errors of 1.625% (HyperLogLog, p = 12); at these small counts the
+        // sketch counts empty registers and is nearly exact.
+        assert!(
+            (v - exact).abs() <= 4.0 * 0.01625 * exact.max(1.0),
+            "bucket {t}: {v} vs {exact} customers"
+        );
+    }
+    // Exchange trades have no customer: no distinct count is offered, and the chart goes
+    // back to notional.
+    live.set_mode(DemoMode::Exchange, NOW);
+    wait_for("notional again", || {
+        c.get_attribute("data-metric").as_deref() == Some("notional")
+    })
+    .await;
+    assert!(query(&root, "[data-testid=chart-metric] option[value=distinct]").is_none());
+    assert!(query(&root, "[data-testid=chart-metric] option[value=price_p50]").is_some());
+    assert!(live.spec.get_untracked().sketches.is_none());
 }

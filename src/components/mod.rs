@@ -1,6 +1,7 @@
 //! The dashboard's and the Analysis page's building blocks.
 
 pub mod analysis;
+pub mod chart_metric;
 mod chart_panel;
 mod controls;
 mod export;

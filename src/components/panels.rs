@@ -1,11 +1,12 @@
-//! Chart panels: revenue over time and the top groups.
+//! Chart panels: a chosen metric (revenue to begin with) over time and the top groups.
 
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
-use tradelens_core::engine::{Engine, GroupBy};
+use tradelens_core::engine::{Engine, GroupBy, Metric};
 use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 
+use super::chart_metric::{chart_metrics, error_note, metric_label, spec_for};
 use super::chart_panel::chart_panel;
 use super::controls::groups_plural;
 use crate::charts::{draw_bars, draw_lines, Bar, LineChart, Series};
@@ -18,7 +19,10 @@ const MAX_LINES: usize = 5;
 /// Bars drawn.
 const MAX_BARS: usize = 8;
 
-fn revenue_series(e: &Engine) -> LineChart {
+/// Points of a series drawn into the canvas's `data-values` (tests and tools read them).
+const EXPOSED_POINTS: usize = 120;
+
+fn metric_series(e: &Engine, metric: Metric) -> LineChart {
     let spec = e.spec();
     let width = spec.bucket.millis();
     let from = e
@@ -30,7 +34,7 @@ fn revenue_series(e: &Engine) -> LineChart {
             name: "Total".to_owned(),
             points: e
                 .buckets_from(from)
-                .map(|(k, b)| (k, b.total.notional()))
+                .filter_map(|(k, b)| metric.of(&b.total).map(|v| (k, v)))
                 .collect(),
         }]
     } else {
@@ -40,7 +44,11 @@ fn revenue_series(e: &Engine) -> LineChart {
                 name: e.group_name(key, "(none)"),
                 points: e
                     .buckets_from(from)
-                    .map(|(k, b)| (k, b.group(key).map_or(0.0, |a| a.notional())))
+                    .filter_map(|(k, b)| match b.group(key) {
+                        Some(a) => metric.of(a).map(|v| (k, v)),
+                        None if metric.is_additive() => Some((k, 0.0)),
+                        None => None,
+                    })
                     .collect(),
             })
             .collect()
@@ -79,26 +87,56 @@ fn describe_revenue(chart: &LineChart, what: &str) -> String {
     )
 }
 
-/// Revenue (or notional) per bucket as a line chart; one line per top group when grouping.
+/// `(bucket start, value)` pairs of the first series' last points, `t=v` comma-separated,
+/// values printed exactly (Rust's shortest round-trip form).
+fn exposed_values(chart: &LineChart) -> String {
+    chart.series.first().map_or(String::new(), |s| {
+        let skip = s.points.len().saturating_sub(EXPOSED_POINTS);
+        s.points[skip..]
+            .iter()
+            .map(|(t, v)| format!("{t}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// A chosen metric per bucket as a line chart (revenue, or notional, to begin with); one line
+/// per top group when grouping. Choosing a percentile or distinct count turns on the sketch it
+/// needs in the engine, and the title states the estimate's error bound.
 #[component]
 pub fn RevenuePanel() -> impl IntoView {
     let live = expect_context::<Live>();
-    let chart = Memo::new(move |_| live.with_engine(revenue_series));
+    let metric = RwSignal::new(Metric::Notional);
+    // Keeps the engine's sketches in step with the metric, also after a mode switch (which
+    // resets the spec) or when distinct counts are not offered in the new mode.
+    Effect::new(move |_| {
+        let mode = live.mode.get();
+        let m = metric.get();
+        if !chart_metrics(mode).iter().any(|(o, _)| *o == m) {
+            metric.set(Metric::Notional);
+            return;
+        }
+        if let Some(spec) = spec_for(live.spec.get(), m) {
+            live.set_spec(spec);
+        }
+    });
+    let chart = Memo::new(move |_| {
+        let m = metric.get();
+        live.with_engine(|e| metric_series(e, m))
+    });
     let title = Signal::derive(move || {
         let spec = live.spec.get();
-        let what = if live.mode.get() == DemoMode::Orders {
-            "Revenue"
-        } else {
-            "Notional"
-        };
+        let m = metric.get();
+        let what = metric_label(m, live.mode.get());
+        let note = error_note(m).map_or(String::new(), |n| format!(" ({n})"));
         if spec.group_by.is_grouping() {
             format!(
-                "{what} per {} by {}",
+                "{what} per {} by {}{note}",
                 spec.bucket,
                 groups_plural(spec.group_by, live.mode.get())
             )
         } else {
-            format!("{what} per {}", spec.bucket)
+            format!("{what} per {}{note}", spec.bucket)
         }
     });
     let summary = Signal::derive(move || describe_revenue(&chart.get(), &title.get()));
@@ -110,7 +148,30 @@ pub fn RevenuePanel() -> impl IntoView {
             Vec::new()
         }
     });
-    chart_panel(
+    let picker = view! {
+        <label class="chart-metric">
+            "Metric "
+            <select
+                data-testid="chart-metric"
+                prop:value=move || metric.get().name()
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    let offered = chart_metrics(live.mode.get_untracked());
+                    if let Some((m, _)) = offered.into_iter().find(|(m, _)| m.name() == name) {
+                        metric.set(m);
+                    }
+                }
+            >
+                {move || {
+                    chart_metrics(live.mode.get())
+                        .into_iter()
+                        .map(|(m, l)| view! { <option value=m.name()>{l}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    };
+    let chart = chart_panel(
         title,
         "chart-revenue",
         summary,
@@ -118,9 +179,12 @@ pub fn RevenuePanel() -> impl IntoView {
         move |canvas, palette| {
             let c = chart.get();
             let _ = canvas.set_attribute("data-bucket", &c.bucket_ms.to_string());
+            let _ = canvas.set_attribute("data-metric", metric.get_untracked().name());
+            let _ = canvas.set_attribute("data-values", &exposed_values(&c));
             draw_lines(canvas, &c, palette)
         },
-    )
+    );
+    view! { <div class="metric-chart">{picker}{chart}</div> }
 }
 
 /// The groups (products, when not grouping) with the highest revenue, as bars.

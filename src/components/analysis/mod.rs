@@ -1,9 +1,11 @@
 //! The Analysis page: a regression of one per-bucket measure on another (or on time) with its
-//! table, scatter and residuals, and the price elasticity of each product.
+//! table, scatter and residuals, a rolling trend refitted as buckets close, and the price
+//! elasticity of each product.
 
 mod elasticity;
 mod fit;
 mod fit_table;
+mod rolling;
 
 use std::time::Duration;
 
@@ -16,6 +18,7 @@ use tradelens_core::stats::poly::MAX_DEGREE;
 pub use elasticity::ElasticityTable;
 pub use fit::{analyse, measure_label, Analysis, FitChoice, FitView, LEVEL};
 pub use fit_table::FitTable;
+pub use rolling::{RollingTrendPanel, DEFAULT_WINDOW, TREND_METRICS, WINDOWS};
 
 use super::chart_panel::chart_panel;
 use crate::charts::{draw_band_chart, BandChart, XAxis};
@@ -234,6 +237,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 "Dots: buckets. Line: the fit. Dark band: 95% confidence interval of the mean; light band: 95% prediction interval of a new bucket."
             </p>
         </section>
+        <RollingTrendPanel />
         <section class="panel elasticity" aria-label="Price elasticity">
             <h2>"Price elasticity per product"</h2>
             <Show

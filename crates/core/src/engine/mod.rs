@@ -10,6 +10,7 @@ mod metric;
 pub mod series;
 mod sketch;
 mod table;
+pub mod trend;
 
 pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};

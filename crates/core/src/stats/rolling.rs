@@ -83,6 +83,11 @@ impl RollingOls {
         self.rows.is_empty()
     }
 
+    /// The window's length N.
+    pub fn window(&self) -> usize {
+        self.window
+    }
+
     /// Whether the window holds its full N rows.
     pub fn is_full(&self) -> bool {
         self.rows.len() == self.window
