@@ -85,58 +85,41 @@ fn ingest(c: &mut Criterion) {
     let price: Vec<f64> = trades.iter().map(|t| t.price).collect();
     let qty: Vec<f64> = trades.iter().map(|t| t.qty).collect();
     let side: Vec<Option<Side>> = trades.iter().map(|t| t.side).collect();
-    group.bench_function("engine_1m_by_symbol_columns", |b| {
-        b.iter_batched(
-            || {
-                Engine::new(EngineSpec {
-                    bucket: BucketSize::M1,
-                    group_by: GroupBy::one(Field::Symbol),
-                    sketches: SketchSpec::NONE,
-                })
-            },
-            |mut engine| {
-                engine
-                    .extend_columns(Columns {
-                        id: &id,
-                        time_ms: &time_ms,
-                        price: &price,
-                        qty: &qty,
-                        side: &side,
-                        symbol: &symbol,
-                        labels: &labels,
+    let columns = || Columns {
+        id: &id,
+        time_ms: &time_ms,
+        price: &price,
+        qty: &qty,
+        side: &side,
+        symbol: &symbol,
+        labels: &labels,
+    };
+    for (name, sketches) in [
+        ("engine_1m_by_symbol_columns", SketchSpec::NONE),
+        (
+            "engine_1m_by_symbol_columns_sketches",
+            SketchSpec::all(DistinctOf::TradeId),
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    Engine::new(EngineSpec {
+                        bucket: BucketSize::M1,
+                        group_by: GroupBy::one(Field::Symbol),
+                        sketches,
                     })
-                    .expect("columns of equal length");
-                black_box(engine.len())
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("engine_1m_by_symbol_columns_sketches", |b| {
-        b.iter_batched(
-            || {
-                Engine::new(EngineSpec {
-                    bucket: BucketSize::M1,
-                    group_by: GroupBy::one(Field::Symbol),
-                    sketches: SketchSpec::all(DistinctOf::TradeId),
-                })
-            },
-            |mut engine| {
-                engine
-                    .extend_columns(Columns {
-                        id: &id,
-                        time_ms: &time_ms,
-                        price: &price,
-                        qty: &qty,
-                        side: &side,
-                        symbol: &symbol,
-                        labels: &labels,
-                    })
-                    .expect("columns of equal length");
-                black_box(engine.len())
-            },
-            BatchSize::LargeInput,
-        )
-    });
+                },
+                |mut engine| {
+                    engine
+                        .extend_columns(columns())
+                        .expect("columns of equal length");
+                    black_box(engine.len())
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     let mut full = Engine::new(EngineSpec {
         bucket: BucketSize::M1,
         group_by: GroupBy::one(Field::Symbol),
