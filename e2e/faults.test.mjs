@@ -3,11 +3,11 @@
 // twenty times per venue. At the end the trade ids the app holds for each venue are exactly
 // the ids the venue emitted over that span: none missing (gaps refilled from REST history),
 // none twice (replays and snapshots deduplicated), and the engine counts each trade once.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, openPage, until } from './harness.mjs';
-import { startFeedsim } from './feedsim.mjs';
+import { openPage, until } from './harness.mjs';
+import { simulatorAndBrowser } from './feedsim.mjs';
 
 const FAULTS = 20;
 const VENUES = [
@@ -36,20 +36,11 @@ function faultOf(r, venue) {
   }
 }
 
-let env;
-let sim;
-before(async () => {
-  sim = await startFeedsim(['--rate', '60', '--max-seconds', '900']);
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-  await sim?.close();
-});
+const ctx = simulatorAndBrowser(['--rate', '60', '--max-seconds', '900']);
 
 test('20 disconnects and stalls per venue: the app holds exactly the emitted ids', { timeout: 300_000 }, async (t) => {
-  await sim.control('clear-sent');
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  await ctx.sim.control('clear-sent');
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   await page.click('[data-testid="pause"]');
   await until(page, () => document.querySelector('[data-testid="pause"]').getAttribute('aria-pressed') === 'true');
@@ -57,7 +48,7 @@ test('20 disconnects and stalls per venue: the app holds exactly the emitted ids
   for (const v of VENUES) {
     await page.selectOption('[data-testid="venue-select"]', v.venue);
     await page.fill('[data-testid="venue-symbol"]', 'eth-usd');
-    await page.fill('[data-testid="venue-ws-base"]', v.base(sim));
+    await page.fill('[data-testid="venue-ws-base"]', v.base(ctx.sim));
     // The default 60 s ceiling would make twenty reconnections take many minutes; the
     // doubling and the jitter are the same, only capped lower.
     await page.fill('[data-testid="venue-max-wait"]', '2');
@@ -75,15 +66,15 @@ test('20 disconnects and stalls per venue: the app holds exactly the emitted ids
     const before = await snapshot();
     for (const v of VENUES) {
       const f = faultOf(r, v.venue);
-      await sim.control(f.action, f.query);
+      await ctx.sim.control(f.action, f.query);
       if (f.reconnects) expectedReconnects[v.key] += 1;
     }
     // Messages lost in flight and messages sent twice, while the feeds carry on.
     if (r % 4 === 2) {
-      for (const v of VENUES) await sim.control('gap', `venue=${v.venue}&symbol=ETH-USD&n=3`);
+      for (const v of VENUES) await ctx.sim.control('gap', `venue=${v.venue}&symbol=ETH-USD&n=3`);
     }
     if (r % 4 === 0) {
-      for (const v of VENUES) await sim.control('replay', `venue=${v.venue}&n=5`);
+      for (const v of VENUES) await ctx.sim.control('replay', `venue=${v.venue}&n=5`);
     }
     // The round is over when every feed has reconnected as often as it was cut off, is
     // connected, and has taken new trades since the fault.
@@ -112,7 +103,7 @@ test('20 disconnects and stalls per venue: the app holds exactly the emitted ids
   // Every trade the app holds, as it would export them.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-trades-ndjson"]')]);
   const held = (await readFile(await download.path(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-  const sentAll = await sim.sent('ids=1');
+  const sentAll = await ctx.sim.sent('ids=1');
   for (const v of VENUES) {
     const d = rows[v.key];
     const [first, last, accepted] = [d.firstId, d.lastId, d.accepted].map(Number);
@@ -145,24 +136,24 @@ test('20 disconnects and stalls per venue: the app holds exactly the emitted ids
 });
 
 test('with REST history refused by CORS, each venue shows its gap unfilled, with its size', async (t) => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   for (const v of VENUES) {
     await page.selectOption('[data-testid="venue-select"]', v.venue);
     await page.fill('[data-testid="venue-symbol"]', 'eth-usd');
-    await page.fill('[data-testid="venue-ws-base"]', v.base(sim));
+    await page.fill('[data-testid="venue-ws-base"]', v.base(ctx.sim));
     await page.click('[data-testid="venue-add"]');
     await until(page, (sel) => {
       const d = document.querySelector(sel)?.dataset;
       return d?.state === 'connected' && Number(d.accepted) >= 3;
     }, row(v.key), 15_000);
   }
-  await sim.control('cors', 'enabled=false');
+  await ctx.sim.control('cors', 'enabled=false');
   try {
-    for (const v of VENUES) await sim.control('gap', `venue=${v.venue}&symbol=ETH-USD&n=4`);
+    for (const v of VENUES) await ctx.sim.control('gap', `venue=${v.venue}&symbol=ETH-USD&n=4`);
     await until(page, (keys) => keys.every((k) => Number(document.querySelector(`[data-testid="feed-row"][data-feed-key="${k}"]`).dataset.gapsUnfilled) >= 4), VENUES.map((v) => v.key), 15_000);
   } finally {
-    await sim.control('cors', 'enabled=true');
+    await ctx.sim.control('cors', 'enabled=true');
   }
   for (const v of VENUES) {
     const status = await page.textContent(`${row(v.key)} [data-testid="feed-status"]`);

@@ -66,13 +66,14 @@ export async function addBinanceFeed(page, sim) {
 }
 
 /**
- * For a test file: starts the simulator and the browser (with the served dist/) before its
- * tests and stops both after. The returned object gets `sim` and `env` once started.
+ * For a test file: starts the simulator (with `args`, if given) and the browser (with the
+ * served dist/) before its tests and stops both after. The returned object gets `sim` and
+ * `env` once started.
  */
-export function simulatorAndBrowser() {
+export function simulatorAndBrowser(args) {
   const started = {};
   before(async () => {
-    started.sim = await startFeedsim();
+    started.sim = await startFeedsim(args);
     started.env = await launch();
   });
   after(async () => {

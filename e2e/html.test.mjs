@@ -2,23 +2,14 @@
 // polled from the loopback simulator (crates/feedsim `/orders.html`), each mapped with CSS
 // selectors and previewed before anything is stored; plus polled CSV, which shares the
 // polling decoder. Every test asserts zero console errors and CSP violations.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, openPage, until } from './harness.mjs';
-import { startFeedsim } from './feedsim.mjs';
+import { openPage, until } from './harness.mjs';
+import { simulatorAndBrowser } from './feedsim.mjs';
 
 const FIXTURE = 'crates/core/tests/fixtures/orders_page.html';
-let env;
-let sim;
-before(async () => {
-  sim = await startFeedsim();
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-  await sim?.close();
-});
+const ctx = simulatorAndBrowser();
 
 /** The quality panel's counts for `feed`: accepted, skipped and each reason. */
 function quality(page, feed) {
@@ -33,7 +24,7 @@ function quality(page, feed) {
 }
 
 test('a saved HTML page is previewed with its selectors, then imported', async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   const form = '[data-testid="add-file"]';
   await until(page, () => document.querySelector('[data-testid="file-input"]'));
   const scriptsBefore = await page.evaluate(() => document.scripts.length);
@@ -89,9 +80,9 @@ test('a saved HTML page is previewed with its selectors, then imported', async (
 });
 
 test("feedsim's /orders.html is polled with CORS, mapped by selectors, and ingested", async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   const form = '[data-testid="add-http"]';
-  const url = `${sim.http}/orders.html?limit=20`;
+  const url = `${ctx.sim.http}/orders.html?limit=20`;
   await until(page, () => document.querySelector('[data-testid="http-url"]'));
   await page.fill('[data-testid="http-url"]', url);
   await page.selectOption('[data-testid="http-format"]', 'html');
@@ -124,8 +115,8 @@ test("feedsim's /orders.html is polled with CORS, mapped by selectors, and inges
 });
 
 test('a polled CSV endpoint is decoded as CSV (it went through the JSON decoder before)', async () => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
-  const url = `${sim.http}/orders.csv?limit=20`;
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
+  const url = `${ctx.sim.http}/orders.csv?limit=20`;
   await until(page, () => document.querySelector('[data-testid="http-url"]'));
   await page.fill('[data-testid="http-url"]', url);
   await page.selectOption('[data-testid="http-format"]', 'csv');

@@ -1,32 +1,23 @@
 // End-to-end: live feeds kept in IndexedDB. A feed added once comes back after a reload with
 // its saved trades, connects again, and backfills what the venue published while the page
 // was away, so the ids it holds stay one unbroken run.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, openPageIn, until } from './harness.mjs';
-import { startFeedsim } from './feedsim.mjs';
+import { openPage, openPageIn, until } from './harness.mjs';
+import { simulatorAndBrowser } from './feedsim.mjs';
 
 const KEY = 'binance:BTCUSDT';
 const ROW = `[data-testid="feed-row"][data-feed-key="${KEY}"]`;
-let env;
-let sim;
-before(async () => {
-  sim = await startFeedsim(['--rate', '60', '--max-seconds', '900']);
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-  await sim?.close();
-});
+const ctx = simulatorAndBrowser(['--rate', '60', '--max-seconds', '900']);
 
 const rowData = (page) => page.evaluate((sel) => ({ ...document.querySelector(sel)?.dataset }), ROW);
 
 test('a feed comes back after a reload with its saved trades, and the time away is backfilled', async (t) => {
-  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url);
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   await page.selectOption('[data-testid="venue-select"]', 'binance');
   await page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
-  await page.fill('[data-testid="venue-ws-base"]', sim.ws);
+  await page.fill('[data-testid="venue-ws-base"]', ctx.sim.ws);
   await page.click('[data-testid="venue-add"]');
   await until(page, (sel) => Number(document.querySelector(sel)?.dataset.accepted) >= 40, ROW, 15_000);
   const before = await rowData(page);
@@ -49,21 +40,21 @@ test('a feed comes back after a reload with its saved trades, and the time away 
 });
 
 test('two tabs on one feed: one connection; closing the holder moves it to the other within 2 s', async (t) => {
-  await sim.control('clear-sent');
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const a = await openPageIn(context, env.server.url);
+  await ctx.sim.control('clear-sent');
+  const context = await ctx.env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const a = await openPageIn(context, ctx.env.server.url);
   await until(a.page, () => document.querySelector('[data-testid="venue-add"]'));
   await a.page.selectOption('[data-testid="venue-select"]', 'binance');
   await a.page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
-  await a.page.fill('[data-testid="venue-ws-base"]', sim.ws);
+  await a.page.fill('[data-testid="venue-ws-base"]', ctx.sim.ws);
   await a.page.click('[data-testid="venue-add"]');
   await until(a.page, (sel) => Number(document.querySelector(sel)?.dataset.saved) > 0, ROW, 15_000);
   // The second tab lists the feed, waits in standby, and shows what the first one saves.
-  const b = await openPageIn(context, env.server.url);
+  const b = await openPageIn(context, ctx.env.server.url);
   await until(b.page, (sel) => document.querySelector(sel)?.dataset.state === 'standby', ROW, 15_000);
   const shown = Number(await b.page.getAttribute(ROW, 'data-restored'));
   await until(b.page, ([sel, n]) => Number(document.querySelector(sel).dataset.restored) > n, [ROW, shown], 15_000);
-  const open = async () => (await sim.sent('venue=binance')).connections.filter((c) => c.open).length;
+  const open = async () => (await ctx.sim.sent('venue=binance')).connections.filter((c) => c.open).length;
   assert.equal(await open(), 1, 'the simulator sees one connection for two tabs');
   // Closing the holder: the other tab connects within 2 s.
   const closed = Date.now();

@@ -1,23 +1,14 @@
 // End-to-end: a browser storage quota far too small (set through the DevTools protocol).
 // When a batch does not fit, the writer deletes the feed's oldest chunks, says so in the
 // banner, and saves the batch again; ingest goes on; every stored chunk is whole.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, until } from './harness.mjs';
-import { startFeedsim } from './feedsim.mjs';
+import { until } from './harness.mjs';
+import { simulatorAndBrowser } from './feedsim.mjs';
 
 const KEY = 'binance:BTCUSDT';
 const ROW = `[data-testid="feed-row"][data-feed-key="${KEY}"]`;
-let env;
-let sim;
-before(async () => {
-  sim = await startFeedsim(['--rate', '5000', '--max-seconds', '600']);
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-  await sim?.close();
-});
+const ctx = simulatorAndBrowser(['--rate', '5000', '--max-seconds', '600']);
 
 /** Runs in the page: per stored chunk of `feed`, its trade count in the record and in its data. */
 function chunks(feed) {
@@ -41,7 +32,7 @@ function chunks(feed) {
 }
 
 test('with a tiny quota the banner says so, old chunks make room, and ingest resumes', async (t) => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await ctx.env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
@@ -50,13 +41,13 @@ test('with a tiny quota the banner says so, old chunks make room, and ingest res
   // a minute. (navigator.storage.estimate() goes on reporting the disk's quota: the override
   // shows only in writes failing.)
   const cdp = await context.newCDPSession(page);
-  const origin = new URL(env.server.url).origin;
+  const origin = new URL(ctx.env.server.url).origin;
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1.5 * 2 ** 20 });
-  await page.goto(env.server.url);
+  await page.goto(ctx.env.server.url);
   await until(page, () => document.querySelector('[data-testid="venue-add"]'));
   await page.selectOption('[data-testid="venue-select"]', 'binance');
   await page.fill('[data-testid="venue-symbol"]', 'BTC-USD');
-  await page.fill('[data-testid="venue-ws-base"]', sim.ws);
+  await page.fill('[data-testid="venue-ws-base"]', ctx.sim.ws);
   await page.click('[data-testid="venue-add"]');
   const banner = await until(page, () => {
     const text = document.querySelector('[data-testid="storage-banner"]')?.textContent ?? '';
