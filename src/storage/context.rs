@@ -8,6 +8,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use tradelens_core::format::grouped;
 use tradelens_core::model::Trade;
 
 use super::db::DB_NAME;
@@ -61,6 +62,9 @@ pub struct Storage {
     pub message: RwSignal<Option<String>>,
     /// Share of saved trades restored, while a restore runs.
     pub restore_progress: RwSignal<Option<f64>>,
+    /// The orders demo's saved orders, once restored (or 0 when there were none and its
+    /// history was saved instead): until then the dashboard shows a freshly generated day.
+    pub demo_restored: RwSignal<Option<usize>>,
     /// The origin's usage and quota, refreshed after saves (at most every [`USAGE_EVERY_MS`]).
     pub usage: RwSignal<Option<Estimate>>,
     usage_at: StoredValue<f64>,
@@ -85,6 +89,7 @@ impl Storage {
             status,
             message,
             restore_progress: RwSignal::new(None),
+            demo_restored: RwSignal::new(None),
             usage: RwSignal::new(None),
             usage_at: StoredValue::new(f64::NEG_INFINITY),
         };
@@ -215,8 +220,19 @@ pub fn StorageBanner() -> impl IntoView {
                 </Show>
             </div>
         </Show>
-        <p class="storage-usage" data-testid="storage-usage">
+        <p
+            class="storage-usage"
+            data-testid="storage-usage"
+            data-demo-restored=move || storage.demo_restored.get().map(|n| n.to_string())
+        >
             {move || storage.usage.get().map(|u| format!("Saved on this device: {}", u.describe()))}
+            {move || {
+                storage
+                    .demo_restored
+                    .get()
+                    .filter(|n| *n > 0)
+                    .map(|n| format!(" · {} saved demo orders restored", grouped(n as f64, 0)))
+            }}
         </p>
         <Show when=move || progress().is_some()>
             <div class="storage-progress" role="status" data-testid="storage-progress">

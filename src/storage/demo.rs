@@ -166,6 +166,7 @@ async fn resume(
         return;
     }
     buffer.active.set(true);
+    let n = restored.len();
     if restored.is_empty() {
         // First visit (or storage cleared): the demo's history is in memory already; save it
         // rather than generate it again.
@@ -176,6 +177,7 @@ async fn resume(
         live.resume(restored, clock());
         add_history_rollups(live, storage, &saver, DEMO_FEED).await;
     }
+    storage.demo_restored.set(Some(n));
     // The demo keeps a week unless the user set otherwise (storage panel); a setting is
     // applied after each save, this default once now.
     if saver.retention(DEMO_FEED).is_none() {
