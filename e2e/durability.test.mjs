@@ -27,7 +27,7 @@ let server;
 let dir;
 let chrome;
 before(async () => {
-  sim = await startFeedsim(['--rate', '5000', '--max-seconds', '1800', '--history', '400000']);
+  sim = await startFeedsim(['--rate', '5000', '--max-seconds', '1800', '--history', '1500000']);
   server = await startServer({ dir: 'dist' });
   dir = await mkdtemp(join(tmpdir(), 'tl-durability-'));
 });
