@@ -51,7 +51,9 @@ const rows = (page) =>
 /**
  * Waits until every feed is connected, has caught up (what it missed while the page was away
  * is backfilled: its ids are one run), and this page has saved `n` new trades of it: a moment
- * in the middle of ingest, as a user's reload would be.
+ * in the middle of ingest, as a user's reload would be. Late in the test each page restores
+ * over two million trades and backfills the restart's gap beside 5,000 live trades a second:
+ * on a busy 2-core machine that takes minutes, hence the long wait (a condition, not a sleep).
  */
 const ingesting = async (page, n) => {
   try {
@@ -59,14 +61,14 @@ const ingesting = async (page, n) => {
       const d = document.querySelector(`[data-testid="feed-row"][data-feed-key="${k}"]`)?.dataset;
       return d?.state === 'connected' && Number(d.saved) >= n &&
         Number(d.restored) + Number(d.accepted) === Number(d.lastId) - Number(d.firstId) + 1;
-    }), [KEYS, n], 120_000);
+    }), [KEYS, n], 240_000);
   } catch (e) {
     const status = await page.evaluate(() => [...document.querySelectorAll('[data-testid="feed-status"]')].map((s) => s.textContent));
     throw new Error(`${e.message}\nfeeds: ${JSON.stringify(await rows(page))}\nstatus: ${JSON.stringify(status)}`);
   }
 };
 
-test('20 reloads and 10 browser kills during ingest at 5,000 trades/s lose and double nothing', { timeout: 900_000 }, async (t) => {
+test('20 reloads and 10 browser kills during ingest at 5,000 trades/s lose and double nothing', { timeout: 1_500_000 }, async (t) => {
   await sim.control('clear-sent');
   chrome = await startKillableChromium(dir);
   let { page, problems } = await openPageIn(chrome.context, server.url);

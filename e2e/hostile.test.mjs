@@ -85,11 +85,13 @@ async function importChosen(page, name, timeout = 10_000) {
  * The quarantined rows of `feed`, oldest first, once the quality panel counts `accepted`
  * trades for it (both refresh on the same tick, so the quarantine is then complete).
  */
-async function quarantined(page, feed, accepted) {
-  await until(page, ([f, n]) => {
-    const tr = [...document.querySelectorAll('[data-testid="quality-row"]')].find((r) => r.dataset.feed === f);
-    return tr && Number(tr.querySelector('td').textContent.replace(/,/g, '')) === n;
-  }, [feed, accepted]);
+async function quarantined(page, feed, accepted, rejected = 0) {
+  // The quality counts and the quarantine list refresh at separate ticks: wait for both.
+  await until(page, ([f, n, r]) => {
+    const tr = [...document.querySelectorAll('[data-testid="quality-row"]')].find((row) => row.dataset.feed === f);
+    const held = [...document.querySelectorAll('[data-testid="quarantine-row"]')].filter((row) => row.dataset.feed === f).length;
+    return tr && Number(tr.querySelector('td').textContent.replace(/,/g, '')) === n && held >= r;
+  }, [feed, accepted, rejected]);
   return page.evaluate((f) =>
     [...document.querySelectorAll('[data-testid="quarantine-row"]')]
       .filter((r) => r.dataset.feed === f)
@@ -108,7 +110,7 @@ async function importFixture(page, name) {
   const row = await importChosen(page, name);
   assert.equal(row.state, 'done', `${name}: ${row.status}`);
   assert.equal(Number(row.accepted), want.accepted, name);
-  const rows = await quarantined(page, `file:${name}`, want.accepted);
+  const rows = await quarantined(page, `file:${name}`, want.accepted, want.messages.length);
   assert.deepEqual(rows.map((r) => r.detail), want.messages, name);
   return rows;
 }

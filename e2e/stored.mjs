@@ -49,11 +49,11 @@ function storedMoreThan([min, upTo]) {
 }
 
 /**
- * Waits (frame by frame, up to `timeout` ms) until more than `min` trades are stored; resolves
+ * Waits (frame by frame, up to `timeout` ms: the first save of a day of orders takes seconds on a busy machine) until more than `min` trades are stored; resolves
  * to the summary. With `upTo` (an id, as a string), it also counts and sums the stored ids up
  * to it: what was stored before stays stored exactly when both are unchanged.
  */
-export async function waitStored(page, min, { upTo, timeout = 15_000 } = {}) {
+export async function waitStored(page, min, { upTo, timeout = 60_000 } = {}) {
   const end = Date.now() + timeout;
   while (Date.now() < end) {
     const s = await page.evaluate(storedMoreThan, [min, upTo]);
