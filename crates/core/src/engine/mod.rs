@@ -303,6 +303,13 @@ impl Engine {
     /// trades within one second at once).
     fn count_seconds(&mut self, time_ms: i64, n: u32) {
         let sec = time_ms.div_euclid(1000);
+        // Most trades arrive in the newest second: no search, and nothing falls out.
+        if let Some((newest, count)) = self.per_second.back_mut() {
+            if *newest == sec {
+                *count += n;
+                return;
+            }
+        }
         let newest = self.per_second.back().map_or(sec, |&(s, _)| s.max(sec));
         if sec <= newest - RATE_HORIZON_S {
             return;
