@@ -15,12 +15,13 @@ pub mod trend;
 pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
+use group::GroupMap;
 pub use group::{GroupBy, GroupKey};
 pub use metric::Metric;
 pub use sketch::{DistinctOf, SketchSpec};
 pub use table::{LabelId, Table, NO_LABEL};
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::model::{Field, Label, Trade};
@@ -78,7 +79,7 @@ pub struct Engine {
     buckets: BTreeMap<i64, Bucket>,
     /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
     /// u64 hashes faster than an array, which also hashes its length.
-    group_totals: HashMap<u64, Agg>,
+    group_totals: GroupMap<Agg>,
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
