@@ -180,7 +180,7 @@ impl Engine {
                 t.side(row),
                 by.key(t, row),
             );
-            let start = self.spec.bucket.start_in(&self.zone, time);
+            let start = self.bucket_start(time);
             if run.start != Some(start) {
                 self.merge_run(&mut run);
                 run.start = Some(start);

@@ -15,6 +15,7 @@ pub mod trend;
 pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
+use bucket::BucketSpan;
 use group::GroupMap;
 pub use group::{GroupBy, GroupKey};
 pub use metric::Metric;
@@ -77,6 +78,10 @@ pub struct Engine {
     zone: Arc<Zone>,
     table: Table,
     buckets: BTreeMap<i64, Bucket>,
+    /// The bucket of the last trade folded, and the instants sharing it: trades mostly come
+    /// in time order, so most skip the zone and the division of [`BucketSize::start_in`].
+    /// Cleared whenever the bucket size or zone changes.
+    last_span: Option<BucketSpan>,
     /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
     /// u64 hashes faster than an array, which also hashes its length.
     group_totals: GroupMap<Agg>,
@@ -130,6 +135,7 @@ impl Engine {
     }
 
     fn rebuild(&mut self) {
+        self.last_span = None;
         self.buckets.clear();
         self.group_totals.clear();
         for row in 0..self.table.len() {
@@ -251,14 +257,10 @@ impl Engine {
     /// Folds the stored trade at `row` into its bucket, its group in the bucket and its group's
     /// total (the engine total is the caller's: a rebuild leaves it as it is).
     fn aggregate_row(&mut self, row: usize) {
+        let time = self.table.time_ms[row];
+        let start = self.bucket_start(time);
         let t = &self.table;
-        let (time, id, price, qty, side) = (
-            t.time_ms[row],
-            t.id[row],
-            t.price[row],
-            t.qty[row],
-            t.side(row),
-        );
+        let (id, price, qty, side) = (t.id[row], t.price[row], t.qty[row], t.side(row));
         let distinct = self.distinct_key(row);
         let fold = |agg: &mut Agg| {
             agg.push(time, id, price, qty, side);
@@ -267,13 +269,14 @@ impl Engine {
             }
         };
         let empty = || Agg::with_sketches(self.spec.sketches);
-        let bucket = self
-            .buckets
-            .entry(self.spec.bucket.start_in(&self.zone, time))
-            .or_insert_with(|| Bucket {
+        // The newest bucket is at the end of the map's rightmost path: no key comparisons.
+        let bucket = match self.buckets.last_entry() {
+            Some(last) if *last.key() == start => last.into_mut(),
+            _ => self.buckets.entry(start).or_insert_with(|| Bucket {
                 total: empty(),
                 groups: Vec::new(),
-            });
+            }),
+        };
         fold(&mut bucket.total);
         let key = self.spec.group_by.key(t, row);
         if self.spec.group_by.is_grouping() {
@@ -287,6 +290,19 @@ impl Engine {
             }
         }
         fold(self.group_totals.entry(pack(key)).or_insert_with(empty));
+    }
+
+    /// Start of the bucket holding `time_ms`: [`BucketSize::start_in`], remembering the
+    /// instants that share the bucket for the next call.
+    fn bucket_start(&mut self, time_ms: i64) -> i64 {
+        match self.last_span {
+            Some(span) if span.contains(time_ms) => span.start,
+            _ => {
+                let span = self.spec.bucket.span_in(&self.zone, time_ms);
+                self.last_span = Some(span);
+                span.start
+            }
+        }
     }
 
     /// The key the distinct count counts for the trade at `row`, if one is kept and the trade
