@@ -32,14 +32,21 @@ pub struct Dictionary {
 
 impl Dictionary {
     /// The id of `label`, adding it if new.
+    #[inline]
     pub fn intern(&mut self, label: &Label) -> LabelId {
         let addr = std::sync::Arc::as_ptr(label) as *const u8 as usize;
         let slot = (addr >> 4) & (CACHE_SLOTS - 1);
-        if let Some(&(cached, id)) = self.cache.get(slot) {
-            if cached == addr {
-                return id;
-            }
+        match self.cache.get(slot) {
+            Some(&(cached, id)) if cached == addr => id,
+            _ => self.intern_uncached(label, addr, slot),
         }
+    }
+
+    /// [`Dictionary::intern`] past the address cache: kept out of line, so that the cache
+    /// hit, nearly every call, is a few instructions inlined into the caller.
+    #[cold]
+    #[inline(never)]
+    fn intern_uncached(&mut self, label: &Label, addr: usize, slot: usize) -> LabelId {
         let id = match self.ids.get(label) {
             Some(&id) => id,
             None => {
