@@ -10,7 +10,7 @@
 //! the order of groups are exactly those of pushing the trades one by one; sums can differ in
 //! the last bits, as merging compensated sums rounds differently from pushing their terms.
 
-use super::{pack, Agg, Bucket, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
+use super::{pack, Agg, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
 use crate::model::{Label, Side};
 
 /// Trades as columns for [`Engine::extend_columns`]: one entry per trade in every slice.
@@ -106,7 +106,8 @@ impl Columns<'_> {
 struct Run {
     /// Sketches each new aggregate keeps.
     sketches: SketchSpec,
-    start: Option<i64>,
+    /// Position of the run's bucket in the engine's.
+    bucket: Option<usize>,
     /// In order of first appearance, as the bucket keeps its groups.
     groups: Vec<(GroupKey, Agg)>,
     /// Per entry of `groups`, position + 1 of the next group with the same first label; 0
@@ -180,10 +181,10 @@ impl Engine {
                 t.side(row),
                 by.key(t, row),
             );
-            let start = self.bucket_start(time);
-            if run.start != Some(start) {
+            let at = self.bucket_of(time);
+            if run.bucket != Some(at) {
                 self.merge_run(&mut run);
-                run.start = Some(start);
+                run.bucket = Some(at);
             }
             let agg = run.agg(key);
             agg.push(time, id, price, qty, side);
@@ -208,13 +209,10 @@ impl Engine {
     }
 
     fn merge_run(&mut self, run: &mut Run) {
-        let Some(start) = run.start.take() else {
+        let Some(at) = run.bucket.take() else {
             return;
         };
-        let bucket = self.buckets.entry(start).or_insert_with(|| Bucket {
-            total: Agg::with_sketches(self.spec.sketches),
-            groups: Vec::new(),
-        });
+        let bucket = &mut self.buckets[at];
         run.next.clear();
         for (key, agg) in run.groups.drain(..) {
             run.index[slot(key[0])] = 0;

@@ -77,11 +77,14 @@ pub struct Engine {
     /// Buckets follow this zone's local time.
     zone: Arc<Zone>,
     table: Table,
-    buckets: BTreeMap<i64, Bucket>,
-    /// The bucket of the last trade folded, and the instants sharing it: trades mostly come
-    /// in time order, so most skip the zone and the division of [`BucketSize::start_in`].
-    /// Cleared whenever the bucket size or zone changes.
-    last_span: Option<BucketSpan>,
+    /// Every bucket, in the order they were made (removed only all at once).
+    buckets: Vec<Bucket>,
+    /// Position in `buckets` by bucket start.
+    bucket_starts: BTreeMap<i64, usize>,
+    /// The bucket of the last trade folded (its position in `buckets`) and the instants that
+    /// share it: trades mostly come in time order, so most skip the zone, the division of
+    /// [`BucketSize::start_in`] and the map. Cleared whenever the buckets are.
+    last_bucket: Option<(BucketSpan, usize)>,
     /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
     /// u64 hashes faster than an array, which also hashes its length.
     group_totals: GroupMap<Agg>,
@@ -135,8 +138,9 @@ impl Engine {
     }
 
     fn rebuild(&mut self) {
-        self.last_span = None;
+        self.last_bucket = None;
         self.buckets.clear();
+        self.bucket_starts.clear();
         self.group_totals.clear();
         for row in 0..self.table.len() {
             self.aggregate_row(row);
@@ -217,10 +221,13 @@ impl Engine {
         if self.spec.bucket.millis() < MINUTE_MS {
             return;
         }
-        let bucket = self
-            .buckets
-            .entry(self.spec.bucket.start_in(&self.zone, minute))
-            .or_default();
+        let start = self.spec.bucket.start_in(&self.zone, minute);
+        // Not bucket_at: `agg` borrows the summaries, so only the bucket fields may be taken.
+        let at = *self.bucket_starts.entry(start).or_insert_with(|| {
+            self.buckets.push(Bucket::default());
+            self.buckets.len() - 1
+        });
+        let bucket = &mut self.buckets[at];
         bucket.total.merge(agg);
         if by_symbol && self.spec.group_by.is_grouping() {
             match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
@@ -258,7 +265,7 @@ impl Engine {
     /// total (the engine total is the caller's: a rebuild leaves it as it is).
     fn aggregate_row(&mut self, row: usize) {
         let time = self.table.time_ms[row];
-        let start = self.bucket_start(time);
+        let at = self.bucket_of(time);
         let t = &self.table;
         let (id, price, qty, side) = (t.id[row], t.price[row], t.qty[row], t.side(row));
         let distinct = self.distinct_key(row);
@@ -269,14 +276,7 @@ impl Engine {
             }
         };
         let empty = || Agg::with_sketches(self.spec.sketches);
-        // The newest bucket is at the end of the map's rightmost path: no key comparisons.
-        let bucket = match self.buckets.last_entry() {
-            Some(last) if *last.key() == start => last.into_mut(),
-            _ => self.buckets.entry(start).or_insert_with(|| Bucket {
-                total: empty(),
-                groups: Vec::new(),
-            }),
-        };
+        let bucket = &mut self.buckets[at];
         fold(&mut bucket.total);
         let key = self.spec.group_by.key(t, row);
         if self.spec.group_by.is_grouping() {
@@ -292,17 +292,30 @@ impl Engine {
         fold(self.group_totals.entry(pack(key)).or_insert_with(empty));
     }
 
-    /// Start of the bucket holding `time_ms`: [`BucketSize::start_in`], remembering the
-    /// instants that share the bucket for the next call.
-    fn bucket_start(&mut self, time_ms: i64) -> i64 {
-        match self.last_span {
-            Some(span) if span.contains(time_ms) => span.start,
-            _ => {
-                let span = self.spec.bucket.span_in(&self.zone, time_ms);
-                self.last_span = Some(span);
-                span.start
+    /// Position in `buckets` of the bucket holding `time_ms` ([`BucketSize::start_in`]),
+    /// made empty if new; the instants sharing it are remembered for the next call.
+    fn bucket_of(&mut self, time_ms: i64) -> usize {
+        if let Some((span, at)) = self.last_bucket {
+            if span.contains(time_ms) {
+                return at;
             }
         }
+        let span = self.spec.bucket.span_in(&self.zone, time_ms);
+        let sketches = self.spec.sketches;
+        let at = self.bucket_at(span.start, || Bucket {
+            total: Agg::with_sketches(sketches),
+            groups: Vec::new(),
+        });
+        self.last_bucket = Some((span, at));
+        at
+    }
+
+    /// Position in `buckets` of the bucket starting at `start`, made by `new` if there is none.
+    fn bucket_at(&mut self, start: i64, new: impl FnOnce() -> Bucket) -> usize {
+        *self.bucket_starts.entry(start).or_insert_with(|| {
+            self.buckets.push(new());
+            self.buckets.len() - 1
+        })
     }
 
     /// The key the distinct count counts for the trade at `row`, if one is kept and the trade
@@ -378,12 +391,16 @@ impl Engine {
 
     /// Buckets in time order, keyed by their start (ms since the epoch).
     pub fn buckets(&self) -> impl DoubleEndedIterator<Item = (i64, &Bucket)> {
-        self.buckets.iter().map(|(&k, v)| (k, v))
+        self.bucket_starts
+            .iter()
+            .map(|(&start, &at)| (start, &self.buckets[at]))
     }
 
     /// Buckets starting at or after `from_ms`.
     pub fn buckets_from(&self, from_ms: i64) -> impl DoubleEndedIterator<Item = (i64, &Bucket)> {
-        self.buckets.range(from_ms..).map(|(&k, v)| (k, v))
+        self.bucket_starts
+            .range(from_ms..)
+            .map(|(&start, &at)| (start, &self.buckets[at]))
     }
 
     /// One value per bucket from `from_ms` to the last bucket, empty buckets included (zero for
@@ -394,10 +411,10 @@ impl Engine {
         group: Option<GroupKey>,
         from_ms: i64,
     ) -> Vec<(i64, Option<f64>)> {
-        let Some((&last, _)) = self.buckets.iter().next_back() else {
+        let Some((&last, _)) = self.bucket_starts.iter().next_back() else {
             return Vec::new();
         };
-        let first = match self.buckets.range(from_ms..).next() {
+        let first = match self.bucket_starts.range(from_ms..).next() {
             Some((&k, _)) => k,
             None => return Vec::new(),
         };
@@ -409,7 +426,8 @@ impl Engine {
         let mut out = Vec::new();
         let mut start = first;
         while start <= last {
-            let agg = self.buckets.get(&start).and_then(|b| match group {
+            let bucket = self.bucket_starts.get(&start).map(|&at| &self.buckets[at]);
+            let agg = bucket.and_then(|b| match group {
                 None => Some(&b.total),
                 Some(g) => b.group(g),
             });
