@@ -10,7 +10,8 @@
 //! the order of groups are exactly those of pushing the trades one by one; sums can differ in
 //! the last bits, as merging compensated sums rounds differently from pushing their terms.
 
-use super::{pack, Agg, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
+use super::group_totals::slot;
+use super::{Agg, Engine, GroupKey, SketchSpec};
 use crate::model::{Label, Side};
 
 /// Trades as columns for [`Engine::extend_columns`]: one entry per trade in every slice.
@@ -118,15 +119,6 @@ struct Run {
     index: Vec<u32>,
 }
 
-/// A dense index for a label id ([`NO_LABEL`] first).
-fn slot(key: LabelId) -> usize {
-    if key == NO_LABEL {
-        0
-    } else {
-        key as usize + 1
-    }
-}
-
 impl Run {
     /// The aggregate of a group, added if new. A dense index on the first label and a short
     /// chain over the second: no hashing and no allocation once the run's groups are known.
@@ -218,7 +210,8 @@ impl Engine {
             run.index[slot(key[0])] = 0;
             bucket.total.merge(&agg);
             self.total.merge(&agg);
-            self.group_totals.entry(pack(key)).or_default().merge(&agg);
+            let g = self.group_totals.id(key, Agg::default);
+            self.group_totals.total_mut(g).merge(&agg);
             if self.spec.group_by.is_grouping() {
                 match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
                     Some((_, a)) => a.merge(&agg),

@@ -1,9 +1,7 @@
 //! What trades are grouped by within a bucket: nothing, one field, or a pair of fields
 //! (product x region, symbol x customer), and the key of one group.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{LabelId, Table, NO_LABEL};
 use crate::model::Field;
@@ -11,34 +9,6 @@ use crate::model::Field;
 /// The key of a group: the label ids of the grouped fields at a trade, in the order of
 /// [`GroupBy::fields`]. Unused places hold [`NO_LABEL`], as does a field the trade lacks.
 pub type GroupKey = [LabelId; 2];
-
-/// A map keyed by packed group keys ([`super::pack`]), hashed with [`KeyHasher`].
-pub(crate) type GroupMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
-
-/// Hashes a packed group key with one 64 x 64 -> 128-bit multiplication, folding the halves
-/// so that the low bits (the table's slot) and the high bits (its tag) both depend on every
-/// bit of the key. The standard map's SipHash took a twentieth of per-trade ingest; its
-/// resistance to chosen keys is not needed here, as keys are label ids the engine numbers
-/// itself in order of first appearance.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        let product = u128::from(self.0 ^ n) * 0x9e37_79b9_7f4a_7c15;
-        self.0 = (product as u64) ^ ((product >> 64) as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// Up to two fields to group by, outermost first. Built only through [`GroupBy::new`] and its
 /// shorthands, so the second field is set only after a first, and never equals it.

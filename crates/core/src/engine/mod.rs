@@ -5,6 +5,7 @@ mod agg;
 mod batch;
 mod bucket;
 mod group;
+mod group_totals;
 pub mod measure;
 mod metric;
 pub mod series;
@@ -16,8 +17,8 @@ pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
 use bucket::BucketSpan;
-use group::GroupMap;
 pub use group::{GroupBy, GroupKey};
+use group_totals::GroupTotals;
 pub use metric::Metric;
 pub use sketch::{DistinctOf, SketchSpec};
 pub use table::{LabelId, Table, NO_LABEL};
@@ -85,9 +86,8 @@ pub struct Engine {
     /// share it: trades mostly come in time order, so most skip the zone, the division of
     /// [`BucketSize::start_in`] and the map. Cleared whenever the buckets are.
     last_bucket: Option<(BucketSpan, usize)>,
-    /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
-    /// u64 hashes faster than an array, which also hashes its length.
-    group_totals: GroupMap<Agg>,
+    /// Totals per group (per symbol when not grouping).
+    group_totals: GroupTotals,
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
@@ -216,7 +216,8 @@ impl Engine {
         );
         let key: GroupKey = [symbol, NO_LABEL];
         if by_symbol {
-            self.group_totals.entry(pack(key)).or_default().merge(agg);
+            let g = self.group_totals.id(key, Agg::default);
+            self.group_totals.total_mut(g).merge(agg);
         }
         if self.spec.bucket.millis() < MINUTE_MS {
             return;
@@ -279,17 +280,25 @@ impl Engine {
         let bucket = &mut self.buckets[at];
         fold(&mut bucket.total);
         let key = self.spec.group_by.key(t, row);
+        let g = self.group_totals.id(key, empty);
         if self.spec.group_by.is_grouping() {
-            match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
-                Some((_, agg)) => fold(agg),
-                None => {
-                    let mut agg = empty();
-                    fold(&mut agg);
-                    bucket.groups.push((key, agg));
+            let i = match self.group_totals.place(g) {
+                (b, i) if b == at => i,
+                _ => {
+                    let i = match bucket.groups.iter().position(|(k, _)| *k == key) {
+                        Some(i) => i,
+                        None => {
+                            bucket.groups.push((key, empty()));
+                            bucket.groups.len() - 1
+                        }
+                    };
+                    self.group_totals.set_place(g, (at, i));
+                    i
                 }
-            }
+            };
+            fold(&mut bucket.groups[i].1);
         }
-        fold(self.group_totals.entry(pack(key)).or_insert_with(empty));
+        fold(self.group_totals.total_mut(g));
     }
 
     /// Position in `buckets` of the bucket holding `time_ms` ([`BucketSize::start_in`]),
@@ -445,11 +454,7 @@ impl Engine {
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
     /// fields (by symbol when not grouping). Ties are broken by labels so the order is stable.
     pub fn top_groups(&self, n: usize) -> Vec<(GroupKey, &Agg)> {
-        let mut all: Vec<(GroupKey, &Agg)> = self
-            .group_totals
-            .iter()
-            .map(|(&k, v)| (unpack(k), v))
-            .collect();
+        let mut all: Vec<(GroupKey, &Agg)> = self.group_totals.iter().collect();
         all.sort_by(|a, b| {
             b.1.notional()
                 .total_cmp(&a.1.notional())
@@ -486,15 +491,6 @@ impl Engine {
     pub fn table(&self) -> &Table {
         &self.table
     }
-}
-
-/// A group key as one u64 (first label in the high half), for hashing.
-pub(crate) fn pack(key: GroupKey) -> u64 {
-    (u64::from(key[0]) << 32) | u64::from(key[1])
-}
-
-fn unpack(k: u64) -> GroupKey {
-    [(k >> 32) as LabelId, k as LabelId]
 }
 
 /// Folds the stored trade at `row` into `agg`, with its distinct-count key if one is kept.
