@@ -82,10 +82,13 @@ pub struct Engine {
     buckets: Vec<Bucket>,
     /// Position in `buckets` by bucket start.
     bucket_starts: BTreeMap<i64, usize>,
-    /// The bucket of the last trade folded (its position in `buckets`) and the instants that
-    /// share it: trades mostly come in time order, so most skip the zone, the division of
-    /// [`BucketSize::start_in`] and the map. Cleared whenever the buckets are.
-    last_bucket: Option<(BucketSpan, usize)>,
+    /// The bucket of the last trade folded (its position in `buckets`, and whether it was
+    /// older than the newest then) and the instants that share it: trades mostly come in time
+    /// order, so most skip the zone, the division of [`BucketSize::start_in`] and the map.
+    /// Cleared whenever a bucket may have been made out of its sight.
+    last_bucket: Option<(BucketSpan, usize, bool)>,
+    /// See [`Engine::late_folds`].
+    late_folds: u64,
     /// Totals per group (per symbol when not grouping).
     group_totals: GroupTotals,
     total: Agg,
@@ -138,6 +141,7 @@ impl Engine {
     }
 
     fn rebuild(&mut self) {
+        self.late_folds += 1;
         self.last_bucket = None;
         self.buckets.clear();
         self.bucket_starts.clear();
@@ -223,6 +227,15 @@ impl Engine {
             return;
         }
         let start = self.spec.bucket.start_in(&self.zone, minute);
+        if self
+            .bucket_starts
+            .last_key_value()
+            .is_some_and(|(&newest, _)| start < newest)
+        {
+            self.late_folds += 1;
+        }
+        // The bucket may be new and the newest: the next trade looks again.
+        self.last_bucket = None;
         // Not bucket_at: `agg` borrows the summaries, so only the bucket fields may be taken.
         let at = *self.bucket_starts.entry(start).or_insert_with(|| {
             self.buckets.push(Bucket::default());
@@ -302,20 +315,28 @@ impl Engine {
     }
 
     /// Position in `buckets` of the bucket holding `time_ms` ([`BucketSize::start_in`]),
-    /// made empty if new; the instants sharing it are remembered for the next call.
+    /// made empty if new, for one trade to be folded into it (counted in
+    /// [`Engine::late_folds`] if the bucket is older than the newest); the instants sharing it
+    /// are remembered for the next call.
     fn bucket_of(&mut self, time_ms: i64) -> usize {
-        if let Some((span, at)) = self.last_bucket {
-            if span.contains(time_ms) {
-                return at;
+        let (at, late) = match self.last_bucket {
+            Some((span, at, late)) if span.contains(time_ms) => (at, late),
+            _ => {
+                let span = self.spec.bucket.span_in(&self.zone, time_ms);
+                let sketches = self.spec.sketches;
+                let at = self.bucket_at(span.start, || Bucket {
+                    total: Agg::with_sketches(sketches),
+                    groups: Vec::new(),
+                });
+                let late = self
+                    .bucket_starts
+                    .last_key_value()
+                    .is_some_and(|(&newest, _)| span.start < newest);
+                self.last_bucket = Some((span, at, late));
+                (at, late)
             }
-        }
-        let span = self.spec.bucket.span_in(&self.zone, time_ms);
-        let sketches = self.spec.sketches;
-        let at = self.bucket_at(span.start, || Bucket {
-            total: Agg::with_sketches(sketches),
-            groups: Vec::new(),
-        });
-        self.last_bucket = Some((span, at));
+        };
+        self.late_folds += u64::from(late);
         at
     }
 
@@ -367,6 +388,13 @@ impl Engine {
         {
             self.per_second.pop_front();
         }
+    }
+
+    /// How many trades (and rollups) have been folded into a bucket older than the newest,
+    /// plus one for each time the buckets were computed again: while it stays the same, no
+    /// closed bucket has changed. The rolling trend watches it to refit after late trades.
+    pub fn late_folds(&self) -> u64 {
+        self.late_folds
     }
 
     /// Trades per second over the `window_s` whole seconds ending with the one holding `now_ms`
@@ -427,6 +455,18 @@ impl Engine {
             Some((&k, _)) => k,
             None => return Vec::new(),
         };
+        self.series_between(metric, group, first, last)
+    }
+
+    /// [`Engine::series`] from the bucket starting at `first`, which need not hold trades, to
+    /// the one starting at `last`.
+    pub(crate) fn series_between(
+        &self,
+        metric: Metric,
+        group: Option<GroupKey>,
+        first: i64,
+        last: i64,
+    ) -> Vec<(i64, Option<f64>)> {
         let empty = if metric.is_additive() {
             Some(0.0)
         } else {
