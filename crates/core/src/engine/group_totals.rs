@@ -23,7 +23,8 @@ pub(crate) struct GroupTotals {
     /// went; [`NOWHERE`] before one did. Buckets only ever gain groups at the end, and are
     /// cleared only with these totals, so a place stays right once found.
     places: Vec<(usize, usize)>,
-    /// Id + 1 by [`slot`] of the first label, for keys without a second; 0 where none.
+    /// Id + 1 by [`slot`] of the first label, for keys without a second; 0 where none. At
+    /// most four bytes per label of the table's dictionary, which holds far more per label.
     singles: Vec<u32>,
     /// Ids of keys with a second label, by [`pack`]ed key.
     pairs: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
