@@ -58,9 +58,19 @@ e2e: build
 ## Chromium (bench/web): bench/results.json and the README table.
 bench: tools browser bench-native bench-browser bench-storage
 
-## Native benchmarks, each against a plain baseline measured in the same run.
+## Native benchmarks, each against a plain baseline measured in the same run. Every ingest
+## benchmark runs in a process of its own: in a shared process a benchmark's figure depended
+## on the heap the earlier ones (even the filter's regex) left behind, glibc then returning
+## freed pages to the system and faulting them in again on every iteration (the batch path
+## measured 35 M trades/s alone and half that after another benchmark).
+ENGINE_BENCH := cargo bench --locked -q -p tradelens-bench --bench engine --
 bench-native: tools
-	cargo bench --locked -p tradelens-bench
+	cargo bench --locked -p tradelens-bench --no-run
+	for b in $$($(ENGINE_BENCH) --list 'ingest/' | sed -n 's/: benchmark$$//p'); do \
+	  $(ENGINE_BENCH) --exact "$$b"; \
+	done
+	$(ENGINE_BENCH) 'demo/'
+	cargo bench --locked -p tradelens-bench --bench decode --bench stats
 
 ## Fuzz every decoder (and stored-chunk decoding) for FUZZ_SECONDS each, seeded from
 ## fuzz/seeds. Needs the nightly toolchain rustup has on this kind of machine.

@@ -103,6 +103,19 @@ impl Zone {
         }
     }
 
+    /// The offset in force at a UTC instant and the UTC interval [from, until) it holds over
+    /// unchanged: from the transition before the instant to the one after it (`i64::MIN` and
+    /// `i64::MAX` where there is none).
+    pub fn offset_span(&self, utc_ms: i64) -> (i64, i64, i64) {
+        let i = self.transitions.partition_point(|&(t, _)| t <= utc_ms);
+        let (offset, from) = match i {
+            0 => (self.initial_ms, i64::MIN),
+            i => (self.transitions[i - 1].1, self.transitions[i - 1].0),
+        };
+        let until = self.transitions.get(i).map_or(i64::MAX, |&(t, _)| t);
+        (offset, from, until)
+    }
+
     /// Local wall-clock time (as milliseconds on a UTC-like axis) of a UTC instant.
     pub fn to_local(&self, utc_ms: i64) -> i64 {
         utc_ms + self.offset_at(utc_ms)

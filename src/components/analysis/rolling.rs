@@ -1,6 +1,6 @@
 //! The rolling trend panel: slope per bucket of one metric over the last N closed buckets,
-//! refitted when a bucket closes (see `tradelens_core::engine::trend`), with the slope over
-//! time.
+//! refitted when a bucket closes or a late trade changes one in the window (see
+//! `tradelens_core::engine::trend`), with the slope over time.
 
 use leptos::prelude::*;
 use tradelens_core::engine::trend::{RollingTrend, TrendPoint};
@@ -155,7 +155,7 @@ pub fn RollingTrendPanel() -> impl IntoView {
                 </label>
             </div>
             <p class="note">
-                "Least-squares line through the last closed buckets (the bucket still filling is left out), refitted each time a bucket closes."
+                "Least-squares line through the last closed buckets (the bucket still filling is left out), refitted each time a bucket closes or a late trade changes one in the window."
             </p>
             <table
                 data-testid="trend-table"

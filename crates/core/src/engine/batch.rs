@@ -10,7 +10,8 @@
 //! the order of groups are exactly those of pushing the trades one by one; sums can differ in
 //! the last bits, as merging compensated sums rounds differently from pushing their terms.
 
-use super::{pack, Agg, Bucket, Engine, GroupKey, LabelId, SketchSpec, NO_LABEL};
+use super::group_totals::slot;
+use super::{Agg, Engine, GroupKey, SketchSpec};
 use crate::model::{Label, Side};
 
 /// Trades as columns for [`Engine::extend_columns`]: one entry per trade in every slice.
@@ -106,7 +107,8 @@ impl Columns<'_> {
 struct Run {
     /// Sketches each new aggregate keeps.
     sketches: SketchSpec,
-    start: Option<i64>,
+    /// Position of the run's bucket in the engine's.
+    bucket: Option<usize>,
     /// In order of first appearance, as the bucket keeps its groups.
     groups: Vec<(GroupKey, Agg)>,
     /// Per entry of `groups`, position + 1 of the next group with the same first label; 0
@@ -115,15 +117,6 @@ struct Run {
     /// Position + 1 in `groups` of the first group with a first label, by slot (see
     /// [`slot`]); 0 when absent.
     index: Vec<u32>,
-}
-
-/// A dense index for a label id ([`NO_LABEL`] first).
-fn slot(key: LabelId) -> usize {
-    if key == NO_LABEL {
-        0
-    } else {
-        key as usize + 1
-    }
 }
 
 impl Run {
@@ -180,10 +173,10 @@ impl Engine {
                 t.side(row),
                 by.key(t, row),
             );
-            let start = self.spec.bucket.start_in(&self.zone, time);
-            if run.start != Some(start) {
+            let at = self.bucket_of(time);
+            if run.bucket != Some(at) {
                 self.merge_run(&mut run);
-                run.start = Some(start);
+                run.bucket = Some(at);
             }
             let agg = run.agg(key);
             agg.push(time, id, price, qty, side);
@@ -208,19 +201,17 @@ impl Engine {
     }
 
     fn merge_run(&mut self, run: &mut Run) {
-        let Some(start) = run.start.take() else {
+        let Some(at) = run.bucket.take() else {
             return;
         };
-        let bucket = self.buckets.entry(start).or_insert_with(|| Bucket {
-            total: Agg::with_sketches(self.spec.sketches),
-            groups: Vec::new(),
-        });
+        let bucket = &mut self.buckets[at];
         run.next.clear();
         for (key, agg) in run.groups.drain(..) {
             run.index[slot(key[0])] = 0;
             bucket.total.merge(&agg);
             self.total.merge(&agg);
-            self.group_totals.entry(pack(key)).or_default().merge(&agg);
+            let g = self.group_totals.id(key, Agg::default);
+            self.group_totals.total_mut(g).merge(&agg);
             if self.spec.group_by.is_grouping() {
                 match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
                     Some((_, a)) => a.merge(&agg),

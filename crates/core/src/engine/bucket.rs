@@ -14,6 +14,27 @@ const SECOND: i64 = 1_000;
 const MINUTE: i64 = 60 * SECOND;
 const HOUR: i64 = 60 * MINUTE;
 
+/// The bucket holding an instant, and the UTC interval around the instant where every instant
+/// falls in that same bucket: the zone's offset is unchanged and local time stays within the
+/// bucket's local bounds. The engine keeps the last one, so a trade in the same bucket as the
+/// one before it costs two comparisons instead of a zone lookup and a division.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BucketSpan {
+    /// Start of the bucket ([`BucketSize::start_in`]).
+    pub(crate) start: i64,
+    /// First instant of the interval.
+    pub(crate) from: i64,
+    /// First instant after the interval.
+    pub(crate) until: i64,
+}
+
+impl BucketSpan {
+    /// Whether `utc_ms` lies in the interval, so its bucket starts at `start`.
+    pub(crate) fn contains(&self, utc_ms: i64) -> bool {
+        self.from <= utc_ms && utc_ms < self.until
+    }
+}
+
 /// A bucket width, from one second to one day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BucketSize {
@@ -119,22 +140,48 @@ impl BucketSize {
         }
     }
 
+    /// The bucket holding `utc_ms` in `zone`, with the interval around `utc_ms` that shares
+    /// it. Its start is [`BucketSize::start_in`]'s, by the same arithmetic: within the
+    /// interval the offset and the local floor are those of `utc_ms`, and the start depends
+    /// on nothing else.
+    pub(crate) fn span_in(self, zone: &Zone, utc_ms: i64) -> BucketSpan {
+        let (offset, from, until) = zone.offset_span(utc_ms);
+        let floor = self.local_floor(utc_ms + offset);
+        let start = match self {
+            BucketSize::H4 | BucketSize::D1 | BucketSize::W1 | BucketSize::Mo1 => {
+                zone.first_at_or_after(floor)
+            }
+            // utc - (local - floor), as start_in computes it.
+            _ => floor - offset,
+        };
+        BucketSpan {
+            start,
+            from: from.max(floor.saturating_sub(offset)),
+            until: until.min(self.local_next(floor).saturating_sub(offset)),
+        }
+    }
+
     /// Start of the bucket after the one starting at `start_utc_ms` in `zone`.
     pub fn next_start_in(self, zone: &Zone, start_utc_ms: i64) -> i64 {
         match self {
             BucketSize::H4 | BucketSize::D1 | BucketSize::W1 | BucketSize::Mo1 => {
                 let local = self.local_floor(zone.to_local(start_utc_ms));
-                let next = match self {
-                    BucketSize::Mo1 => {
-                        let (y, m, _) = civil_from_days(local.div_euclid(DAY_MS));
-                        let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                        days_from_civil(y, m, 1) * DAY_MS
-                    }
-                    _ => local + self.millis(),
-                };
-                zone.first_at_or_after(next)
+                zone.first_at_or_after(self.local_next(local))
             }
             _ => start_utc_ms + self.millis(),
+        }
+    }
+
+    /// The local time at which the bucket after the one beginning at local time `floor`
+    /// begins.
+    fn local_next(self, floor: i64) -> i64 {
+        match self {
+            BucketSize::Mo1 => {
+                let (y, m, _) = civil_from_days(floor.div_euclid(DAY_MS));
+                let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                days_from_civil(y, m, 1) * DAY_MS
+            }
+            _ => floor.saturating_add(self.millis()),
         }
     }
 
@@ -173,6 +220,47 @@ mod tests {
             BucketSize::H1.start_of(1_710_080_625_678),
             1_710_079_200_000
         );
+    }
+
+    #[test]
+    fn every_instant_of_a_span_has_the_spans_bucket() {
+        const H: i64 = 3_600_000;
+        // 2024-01-01T00:00Z; the zones change at whole hours, at a half hour and at an odd
+        // minute, by an hour and by half an hour, forward and back, and once a month apart
+        // so that week and month buckets straddle a change.
+        let t0: i64 = 1_704_067_200_000;
+        let zones = [
+            Zone::utc(),
+            Zone::fixed("+05:45", 5 * H + 45 * 60_000).unwrap(),
+            Zone::with_transitions(
+                "test",
+                H,
+                vec![
+                    (t0 + 3 * H, 2 * H),
+                    (t0 + 27 * H + 30 * 60_000, 3 * H / 2),
+                    (t0 + 50 * H + 7 * 60_000, -10 * H),
+                    (t0 + 30 * 24 * H, 11 * H),
+                ],
+            )
+            .unwrap(),
+        ];
+        let step = 7 * 60_000 + 13_001;
+        for zone in &zones {
+            for b in BucketSize::ALL {
+                let mut t = t0 - 40 * 24 * H;
+                while t < t0 + 80 * 24 * H {
+                    let span = b.span_in(zone, t);
+                    assert_eq!(span.start, b.start_in(zone, t), "{b} at {t}");
+                    assert!(span.contains(t), "{b} at {t}: {span:?}");
+                    let last = span.until.min(t + 40 * 24 * H) - 1;
+                    let first = span.from.max(t - 40 * 24 * H);
+                    for u in [first, (first + t) / 2, (t + last) / 2, last] {
+                        assert_eq!(b.start_in(zone, u), span.start, "{b}: {u} in {span:?}");
+                    }
+                    t += if b.millis() < H { step } else { step * 11 };
+                }
+            }
+        }
     }
 
     #[test]

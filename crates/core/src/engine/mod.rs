@@ -5,6 +5,7 @@ mod agg;
 mod batch;
 mod bucket;
 mod group;
+mod group_totals;
 pub mod measure;
 mod metric;
 pub mod series;
@@ -15,12 +16,14 @@ pub mod trend;
 pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
+use bucket::BucketSpan;
 pub use group::{GroupBy, GroupKey};
+use group_totals::GroupTotals;
 pub use metric::Metric;
 pub use sketch::{DistinctOf, SketchSpec};
 pub use table::{LabelId, Table, NO_LABEL};
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::model::{Field, Label, Trade};
@@ -75,10 +78,19 @@ pub struct Engine {
     /// Buckets follow this zone's local time.
     zone: Arc<Zone>,
     table: Table,
-    buckets: BTreeMap<i64, Bucket>,
-    /// Totals per group (per symbol when not grouping), keyed by [`pack`]ed group keys: one
-    /// u64 hashes faster than an array, which also hashes its length.
-    group_totals: HashMap<u64, Agg>,
+    /// Every bucket, in the order they were made (removed only all at once).
+    buckets: Vec<Bucket>,
+    /// Position in `buckets` by bucket start.
+    bucket_starts: BTreeMap<i64, usize>,
+    /// The bucket of the last trade folded (its position in `buckets`, and whether it was
+    /// older than the newest then) and the instants that share it: trades mostly come in time
+    /// order, so most skip the zone, the division of [`BucketSize::start_in`] and the map.
+    /// Cleared whenever a bucket may have been made out of its sight.
+    last_bucket: Option<(BucketSpan, usize, bool)>,
+    /// See [`Engine::late_folds`].
+    late_folds: u64,
+    /// Totals per group (per symbol when not grouping).
+    group_totals: GroupTotals,
     total: Agg,
     /// (second, trades in it), ascending, the last [`RATE_HORIZON_S`] seconds of event time.
     per_second: VecDeque<(i64, u32)>,
@@ -129,7 +141,10 @@ impl Engine {
     }
 
     fn rebuild(&mut self) {
+        self.late_folds += 1;
+        self.last_bucket = None;
         self.buckets.clear();
+        self.bucket_starts.clear();
         self.group_totals.clear();
         for row in 0..self.table.len() {
             self.aggregate_row(row);
@@ -205,15 +220,28 @@ impl Engine {
         );
         let key: GroupKey = [symbol, NO_LABEL];
         if by_symbol {
-            self.group_totals.entry(pack(key)).or_default().merge(agg);
+            let g = self.group_totals.id(key, Agg::default);
+            self.group_totals.total_mut(g).merge(agg);
         }
         if self.spec.bucket.millis() < MINUTE_MS {
             return;
         }
-        let bucket = self
-            .buckets
-            .entry(self.spec.bucket.start_in(&self.zone, minute))
-            .or_default();
+        let start = self.spec.bucket.start_in(&self.zone, minute);
+        if self
+            .bucket_starts
+            .last_key_value()
+            .is_some_and(|(&newest, _)| start < newest)
+        {
+            self.late_folds += 1;
+        }
+        // The bucket may be new and the newest: the next trade looks again.
+        self.last_bucket = None;
+        // Not bucket_at: `agg` borrows the summaries, so only the bucket fields may be taken.
+        let at = *self.bucket_starts.entry(start).or_insert_with(|| {
+            self.buckets.push(Bucket::default());
+            self.buckets.len() - 1
+        });
+        let bucket = &mut self.buckets[at];
         bucket.total.merge(agg);
         if by_symbol && self.spec.group_by.is_grouping() {
             match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
@@ -239,6 +267,9 @@ impl Engine {
 
     /// Adds trades in order.
     pub fn extend<'a>(&mut self, trades: impl IntoIterator<Item = &'a Trade>) {
+        let trades = trades.into_iter();
+        // Grown once rather than doubling as it goes: every doubling copies the columns.
+        self.table.reserve(trades.size_hint().0);
         for t in trades {
             self.push(t);
         }
@@ -247,14 +278,10 @@ impl Engine {
     /// Folds the stored trade at `row` into its bucket, its group in the bucket and its group's
     /// total (the engine total is the caller's: a rebuild leaves it as it is).
     fn aggregate_row(&mut self, row: usize) {
+        let time = self.table.time_ms[row];
+        let at = self.bucket_of(time);
         let t = &self.table;
-        let (time, id, price, qty, side) = (
-            t.time_ms[row],
-            t.id[row],
-            t.price[row],
-            t.qty[row],
-            t.side(row),
-        );
+        let (id, price, qty, side) = (t.id[row], t.price[row], t.qty[row], t.side(row));
         let distinct = self.distinct_key(row);
         let fold = |agg: &mut Agg| {
             agg.push(time, id, price, qty, side);
@@ -263,26 +290,62 @@ impl Engine {
             }
         };
         let empty = || Agg::with_sketches(self.spec.sketches);
-        let bucket = self
-            .buckets
-            .entry(self.spec.bucket.start_in(&self.zone, time))
-            .or_insert_with(|| Bucket {
-                total: empty(),
-                groups: Vec::new(),
-            });
+        let bucket = &mut self.buckets[at];
         fold(&mut bucket.total);
         let key = self.spec.group_by.key(t, row);
+        let g = self.group_totals.id(key, empty);
         if self.spec.group_by.is_grouping() {
-            match bucket.groups.iter_mut().find(|(g, _)| *g == key) {
-                Some((_, agg)) => fold(agg),
-                None => {
-                    let mut agg = empty();
-                    fold(&mut agg);
-                    bucket.groups.push((key, agg));
+            let i = match self.group_totals.place(g) {
+                (b, i) if b == at => i,
+                _ => {
+                    let i = match bucket.groups.iter().position(|(k, _)| *k == key) {
+                        Some(i) => i,
+                        None => {
+                            bucket.groups.push((key, empty()));
+                            bucket.groups.len() - 1
+                        }
+                    };
+                    self.group_totals.set_place(g, (at, i));
+                    i
                 }
-            }
+            };
+            fold(&mut bucket.groups[i].1);
         }
-        fold(self.group_totals.entry(pack(key)).or_insert_with(empty));
+        fold(self.group_totals.total_mut(g));
+    }
+
+    /// Position in `buckets` of the bucket holding `time_ms` ([`BucketSize::start_in`]),
+    /// made empty if new, for one trade to be folded into it (counted in
+    /// [`Engine::late_folds`] if the bucket is older than the newest); the instants sharing it
+    /// are remembered for the next call.
+    fn bucket_of(&mut self, time_ms: i64) -> usize {
+        let (at, late) = match self.last_bucket {
+            Some((span, at, late)) if span.contains(time_ms) => (at, late),
+            _ => {
+                let span = self.spec.bucket.span_in(&self.zone, time_ms);
+                let sketches = self.spec.sketches;
+                let at = self.bucket_at(span.start, || Bucket {
+                    total: Agg::with_sketches(sketches),
+                    groups: Vec::new(),
+                });
+                let late = self
+                    .bucket_starts
+                    .last_key_value()
+                    .is_some_and(|(&newest, _)| span.start < newest);
+                self.last_bucket = Some((span, at, late));
+                (at, late)
+            }
+        };
+        self.late_folds += u64::from(late);
+        at
+    }
+
+    /// Position in `buckets` of the bucket starting at `start`, made by `new` if there is none.
+    fn bucket_at(&mut self, start: i64, new: impl FnOnce() -> Bucket) -> usize {
+        *self.bucket_starts.entry(start).or_insert_with(|| {
+            self.buckets.push(new());
+            self.buckets.len() - 1
+        })
     }
 
     /// The key the distinct count counts for the trade at `row`, if one is kept and the trade
@@ -303,6 +366,13 @@ impl Engine {
     /// trades within one second at once).
     fn count_seconds(&mut self, time_ms: i64, n: u32) {
         let sec = time_ms.div_euclid(1000);
+        // Most trades arrive in the newest second: no search, and nothing falls out.
+        if let Some((newest, count)) = self.per_second.back_mut() {
+            if *newest == sec {
+                *count += n;
+                return;
+            }
+        }
         let newest = self.per_second.back().map_or(sec, |&(s, _)| s.max(sec));
         if sec <= newest - RATE_HORIZON_S {
             return;
@@ -318,6 +388,13 @@ impl Engine {
         {
             self.per_second.pop_front();
         }
+    }
+
+    /// How many trades (and rollups) have been folded into a bucket older than the newest,
+    /// plus one for each time the buckets were computed again: while it stays the same, no
+    /// closed bucket has changed. The rolling trend watches it to refit after late trades.
+    pub fn late_folds(&self) -> u64 {
+        self.late_folds
     }
 
     /// Trades per second over the `window_s` whole seconds ending with the one holding `now_ms`
@@ -351,12 +428,16 @@ impl Engine {
 
     /// Buckets in time order, keyed by their start (ms since the epoch).
     pub fn buckets(&self) -> impl DoubleEndedIterator<Item = (i64, &Bucket)> {
-        self.buckets.iter().map(|(&k, v)| (k, v))
+        self.bucket_starts
+            .iter()
+            .map(|(&start, &at)| (start, &self.buckets[at]))
     }
 
     /// Buckets starting at or after `from_ms`.
     pub fn buckets_from(&self, from_ms: i64) -> impl DoubleEndedIterator<Item = (i64, &Bucket)> {
-        self.buckets.range(from_ms..).map(|(&k, v)| (k, v))
+        self.bucket_starts
+            .range(from_ms..)
+            .map(|(&start, &at)| (start, &self.buckets[at]))
     }
 
     /// One value per bucket from `from_ms` to the last bucket, empty buckets included (zero for
@@ -367,13 +448,25 @@ impl Engine {
         group: Option<GroupKey>,
         from_ms: i64,
     ) -> Vec<(i64, Option<f64>)> {
-        let Some((&last, _)) = self.buckets.iter().next_back() else {
+        let Some((&last, _)) = self.bucket_starts.iter().next_back() else {
             return Vec::new();
         };
-        let first = match self.buckets.range(from_ms..).next() {
+        let first = match self.bucket_starts.range(from_ms..).next() {
             Some((&k, _)) => k,
             None => return Vec::new(),
         };
+        self.series_between(metric, group, first, last)
+    }
+
+    /// [`Engine::series`] from the bucket starting at `first`, which need not hold trades, to
+    /// the one starting at `last`.
+    pub(crate) fn series_between(
+        &self,
+        metric: Metric,
+        group: Option<GroupKey>,
+        first: i64,
+        last: i64,
+    ) -> Vec<(i64, Option<f64>)> {
         let empty = if metric.is_additive() {
             Some(0.0)
         } else {
@@ -382,7 +475,8 @@ impl Engine {
         let mut out = Vec::new();
         let mut start = first;
         while start <= last {
-            let agg = self.buckets.get(&start).and_then(|b| match group {
+            let bucket = self.bucket_starts.get(&start).map(|&at| &self.buckets[at]);
+            let agg = bucket.and_then(|b| match group {
                 None => Some(&b.total),
                 Some(g) => b.group(g),
             });
@@ -400,11 +494,7 @@ impl Engine {
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
     /// fields (by symbol when not grouping). Ties are broken by labels so the order is stable.
     pub fn top_groups(&self, n: usize) -> Vec<(GroupKey, &Agg)> {
-        let mut all: Vec<(GroupKey, &Agg)> = self
-            .group_totals
-            .iter()
-            .map(|(&k, v)| (unpack(k), v))
-            .collect();
+        let mut all: Vec<(GroupKey, &Agg)> = self.group_totals.iter().collect();
         all.sort_by(|a, b| {
             b.1.notional()
                 .total_cmp(&a.1.notional())
@@ -441,15 +531,6 @@ impl Engine {
     pub fn table(&self) -> &Table {
         &self.table
     }
-}
-
-/// A group key as one u64 (first label in the high half), for hashing.
-pub(crate) fn pack(key: GroupKey) -> u64 {
-    (u64::from(key[0]) << 32) | u64::from(key[1])
-}
-
-fn unpack(k: u64) -> GroupKey {
-    [(k >> 32) as LabelId, k as LabelId]
 }
 
 /// Folds the stored trade at `row` into `agg`, with its distinct-count key if one is kept.

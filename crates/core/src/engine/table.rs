@@ -32,14 +32,21 @@ pub struct Dictionary {
 
 impl Dictionary {
     /// The id of `label`, adding it if new.
+    #[inline]
     pub fn intern(&mut self, label: &Label) -> LabelId {
         let addr = std::sync::Arc::as_ptr(label) as *const u8 as usize;
         let slot = (addr >> 4) & (CACHE_SLOTS - 1);
-        if let Some(&(cached, id)) = self.cache.get(slot) {
-            if cached == addr {
-                return id;
-            }
+        match self.cache.get(slot) {
+            Some(&(cached, id)) if cached == addr => id,
+            _ => self.intern_uncached(label, addr, slot),
         }
+    }
+
+    /// [`Dictionary::intern`] past the address cache: kept out of line, so that the cache
+    /// hit, nearly every call, is a few instructions inlined into the caller.
+    #[cold]
+    #[inline(never)]
+    fn intern_uncached(&mut self, label: &Label, addr: usize, slot: usize) -> LabelId {
         let id = match self.ids.get(label) {
             Some(&id) => id,
             None => {
@@ -90,6 +97,8 @@ pub struct Table {
     pub qty: Vec<f64>,
     side: Vec<u8>,
     symbol: Vec<LabelId>,
+    /// One column per dimension, cut short after the last row with a value: rows past its
+    /// end have none. Exchange trades carry no dimensions, so they store nothing here.
     dims: [Vec<LabelId>; 4],
     /// Where each trade came from (see [`super::Engine::set_source`]).
     source: Vec<u8>,
@@ -102,6 +111,17 @@ impl Table {
     /// The id of `label` in this table's dictionary, adding it if new.
     pub fn intern_label(&mut self, label: &Label) -> LabelId {
         self.dict.intern(label)
+    }
+
+    /// Makes room for `additional` more rows in every column a trade always fills.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.id.reserve(additional);
+        self.time_ms.reserve(additional);
+        self.price.reserve(additional);
+        self.qty.reserve(additional);
+        self.side.reserve(additional);
+        self.symbol.reserve(additional);
+        self.source.reserve(additional);
     }
 
     /// Appends a trade and returns its row.
@@ -119,7 +139,10 @@ impl Table {
         let symbol = self.dict.intern(&t.symbol);
         self.symbol.push(symbol);
         for (col, value) in self.dims.iter_mut().zip(&t.dims) {
-            col.push(value.as_ref().map_or(NO_LABEL, |l| self.dict.intern(l)));
+            if let Some(l) = value {
+                col.resize(row, NO_LABEL);
+                col.push(self.dict.intern(l));
+            }
         }
         self.source.push(self.current_source);
         row
@@ -151,7 +174,7 @@ impl Table {
         retain(&mut self.side, &keep);
         retain(&mut self.symbol, &keep);
         for col in &mut self.dims {
-            retain(col, &keep);
+            retain(col, &keep[..col.len()]);
         }
         retain(&mut self.source, &keep);
         gone
@@ -174,9 +197,6 @@ impl Table {
             let id =
                 *ids[s as usize].get_or_insert_with(|| self.dict.intern(&c.labels[s as usize]));
             self.symbol.push(id);
-        }
-        for col in &mut self.dims {
-            col.resize(self.id.len(), NO_LABEL);
         }
         self.source.resize(self.id.len(), self.current_source);
     }
@@ -204,7 +224,7 @@ impl Table {
     pub fn label_id(&self, field: Field, row: usize) -> LabelId {
         match field {
             Field::Symbol => self.symbol[row],
-            Field::Dim(d) => self.dims[d.index()][row],
+            Field::Dim(d) => self.dims[d.index()].get(row).copied().unwrap_or(NO_LABEL),
         }
     }
 

@@ -1,5 +1,5 @@
 //! A rolling straight-line trend of one metric over the last N closed buckets, refitted only
-//! when a bucket closes.
+//! when a bucket closes or a late trade changes one in the window.
 //!
 //! The last bucket of the engine is still filling, so it never enters the fit. The state
 //! remembers which bucket was open at the previous update; when a later bucket appears, every
@@ -7,9 +7,14 @@
 //! to the window, and the line is refitted once. A change of the view (bucket size, group-by,
 //! sketches, zone), of the metric or of N, or trades vanishing from the engine, starts over.
 //!
-//! Late trades landing in an already closed bucket are not refitted: a closed bucket's value is
-//! taken as final, which is what lets a tick inside the open bucket cost one map lookup.
+//! Late trades landing in an already closed bucket are noticed through the engine's count of
+//! them ([`Engine::late_folds`]), so a tick without any still costs one map lookup and a
+//! comparison. After some, the update reads again the buckets the window can hold; if any of
+//! their values changed, it rebuilds the window and refits once, however many late trades
+//! there were, and the fit replaces the latest point of the history (earlier points stay as
+//! they were fitted). Late trades in buckets older than the window change nothing.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::stats::ols::OlsFit;
@@ -68,6 +73,13 @@ pub struct RollingTrend {
     next_x: f64,
     /// Trades in the engine at the last update: fewer means trades were replaced.
     trades: usize,
+    /// The engine's [`Engine::late_folds`] at the last update.
+    late_folds: u64,
+    /// (bucket start, x, y) of each row in the window, oldest first.
+    rows: VecDeque<(i64, f64, f64)>,
+    /// (bucket start, x) of the first bucket fed since starting over: while the window is not
+    /// full, a late trade in any bucket from there can add a row.
+    first_fed: Option<(i64, f64)>,
     history: Vec<TrendPoint>,
     refits: u64,
     resets: u64,
@@ -80,9 +92,10 @@ impl RollingTrend {
         Self::default()
     }
 
-    /// Brings the trend up to date with `engine`: feeds the buckets closed since the last call
-    /// and refits once if there were any; starts over if the view, `metric` or `window`
-    /// changed. Returns whether anything changed.
+    /// Brings the trend up to date with `engine`: takes in late trades in the window's buckets
+    /// and feeds the buckets closed since the last call, refitting once if either changed the
+    /// window; starts over if the view, `metric` or `window` changed. Returns whether anything
+    /// changed.
     pub fn update(&mut self, engine: &Engine, metric: Metric, window: usize) -> bool {
         let key = Key {
             metric,
@@ -93,15 +106,32 @@ impl RollingTrend {
         let open = engine.buckets().next_back().map(|(k, _)| k);
         let unchanged = self.key.as_ref().is_some_and(|k| k.same(&key)) && self.ols.is_some();
         if unchanged && engine.len() >= self.trades {
-            if open == self.open_ms {
+            let late = engine.late_folds() != self.late_folds;
+            if open == self.open_ms && !late {
                 return false;
             }
             if let Some(from) = self.open_ms {
                 let series = engine.series(metric, None, from);
                 if series.first().map(|(k, _)| *k) == Some(from) {
                     self.trades = engine.len();
-                    self.feed_closed(&series);
-                    return true;
+                    self.late_folds = engine.late_folds();
+                    let revised = match late.then(|| self.revise_window(engine, metric, from)) {
+                        None => false,
+                        Some(Some(revised)) => revised,
+                        // Buckets lost values (history taken out): start over.
+                        Some(None) => {
+                            self.reset(engine, key);
+                            return true;
+                        }
+                    };
+                    if open != self.open_ms {
+                        self.feed_closed(&series);
+                        return true;
+                    }
+                    if revised {
+                        self.refit_latest();
+                    }
+                    return revised;
                 }
             }
         }
@@ -114,6 +144,9 @@ impl RollingTrend {
         self.history.clear();
         self.next_x = 0.0;
         self.trades = engine.len();
+        self.late_folds = engine.late_folds();
+        self.rows.clear();
+        self.first_fed = None;
         self.open_ms = None;
         self.last_error = None;
         match RollingOls::new(&[BUCKET_REGRESSOR], key.window, true) {
@@ -145,6 +178,7 @@ impl RollingTrend {
         for (i, &(start, value)) in closed.iter().enumerate().skip(skip) {
             let x = self.next_x;
             self.next_x += 1.0;
+            self.first_fed.get_or_insert((start, x));
             // An empty bucket of a price-like metric has no value: it keeps its ordinal.
             let Some(y) = value.filter(|y| y.is_finite()) else {
                 continue;
@@ -153,6 +187,10 @@ impl RollingTrend {
             if ols.push(&[x], y).is_err() {
                 continue;
             }
+            if self.rows.len() == ols.window() {
+                self.rows.pop_front();
+            }
+            self.rows.push_back((start, x, y));
             let last = i + 1 == closed.len();
             if !last && closed.len() - i > HISTORY {
                 continue;
@@ -172,6 +210,73 @@ impl RollingTrend {
         }
     }
 
+    /// After late trades: reads again the closed buckets (before `open`) the window can hold
+    /// and, if that changes its rows, rebuilds it from them. Trades only add to buckets, so a
+    /// bucket with a value keeps one: the window's rows are still among the buckets from its
+    /// oldest row on (from the first bucket fed, while it is not full). Fits nothing; returns
+    /// whether the rows changed, or `None` if there are fewer (values were taken out, as when
+    /// the engine drops a source's rollups), which only starting over gets right.
+    fn revise_window(&mut self, engine: &Engine, metric: Metric, open: i64) -> Option<bool> {
+        let Some(window) = self.ols.as_ref().map(RollingOls::window) else {
+            return Some(false);
+        };
+        let from = match self.rows.front() {
+            Some(&(start, x, _)) if self.rows.len() == window => Some((start, x)),
+            _ => self.first_fed,
+        };
+        let Some((from, x0)) = from else {
+            return Some(false);
+        };
+        let series = engine.series_between(metric, None, from, open);
+        let mut rows: VecDeque<(i64, f64, f64)> = series
+            .iter()
+            .take_while(|(start, _)| *start < open)
+            .enumerate()
+            .filter_map(|(i, &(start, value))| {
+                let y = value.filter(|y| y.is_finite())?;
+                Some((start, x0 + i as f64, y))
+            })
+            .collect();
+        rows.drain(..rows.len().saturating_sub(window));
+        if rows.len() < self.rows.len() {
+            return None;
+        }
+        if rows == self.rows {
+            return Some(false);
+        }
+        let Ok(mut ols) = RollingOls::new(&[BUCKET_REGRESSOR], window, true) else {
+            return Some(false);
+        };
+        for &(_, x, y) in &rows {
+            // One regressor per row, as the window was built with: cannot fail.
+            let _ = ols.push(&[x], y);
+        }
+        self.ols = Some(ols);
+        self.rows = rows;
+        Some(true)
+    }
+
+    /// Fits the window again after [`RollingTrend::revise_window`]; the fit takes the place of
+    /// the latest point if that was fitted at the same newest bucket. Counts as one refit.
+    fn refit_latest(&mut self) {
+        let (Some(ols), Some(&(start, _, _))) = (self.ols.as_ref(), self.rows.back()) else {
+            return;
+        };
+        match ols.fit() {
+            Ok(f) => {
+                self.last_error = None;
+                if let Some(p) = point(start, &f) {
+                    if self.history.last().is_some_and(|l| l.bucket_ms == start) {
+                        self.history.pop();
+                    }
+                    push_point(&mut self.history, p);
+                }
+            }
+            Err(e) => self.last_error = Some(e.to_string()),
+        }
+        self.refits += 1;
+    }
+
     /// The latest fit, if any bucket has closed with enough data.
     pub fn latest(&self) -> Option<&TrendPoint> {
         self.history.last()
@@ -182,7 +287,7 @@ impl RollingTrend {
         &self.history
     }
 
-    /// Updates that fed newly closed buckets and refitted.
+    /// Updates that fed newly closed buckets, or took in late trades, and refitted.
     pub fn refits(&self) -> u64 {
         self.refits
     }

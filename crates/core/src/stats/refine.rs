@@ -14,7 +14,7 @@
 //! scaled columns, the intercept column orthogonal to them): no new factorization.
 
 use super::qr::{back_substitute, forward_substitute_transpose, Qr};
-use crate::sum::Sum;
+use crate::sum::{two_sum, Sum};
 
 /// Most refinement steps taken; each costs O(n p), against O(n p²) for the factorization.
 const MAX_STEPS: usize = 4;
@@ -77,7 +77,7 @@ fn plain_residual(d: &Design<'_>, y: &[f64], theta: &[f64], i: usize) -> f64 {
 
 /// y_i - r - (X theta)_i in extended precision: products split exactly, sums compensated.
 fn residual(d: &Design<'_>, y: &[f64], theta: &[f64], r: f64, i: usize) -> f64 {
-    let mut s = Acc::default();
+    let mut s = Sum::default();
     s.push(y[i]);
     s.push(-r);
     let slopes = if d.intercept {
@@ -99,12 +99,12 @@ fn residual(d: &Design<'_>, y: &[f64], theta: &[f64], r: f64, i: usize) -> f64 {
 fn normal_residual(d: &Design<'_>, r: &[f64]) -> Vec<f64> {
     let mut g = Vec::with_capacity(d.columns.len() + 1);
     if d.intercept {
-        let mut s = Acc::default();
+        let mut s = Sum::default();
         r.iter().for_each(|&v| s.push(v));
         g.push(-s.value());
     }
     for ((col, &m), &scale) in d.columns.iter().zip(d.means).zip(d.scales) {
-        let mut s = Acc::default();
+        let mut s = Sum::default();
         for (&x, &ri) in col.iter().zip(r) {
             let (c, c_err) = two_sum(x, -m);
             let (p, e) = two_product(c, ri);
@@ -184,36 +184,8 @@ pub(crate) fn to_phi(d: &Design<'_>, theta: &[f64]) -> Vec<f64> {
     out
 }
 
-/// A sum carried as an unevaluated pair (sum, error), each addition exact by TwoSum: about
-/// twice the working precision, and no branch (Neumaier's [`Sum`] branches on magnitudes,
-/// which costs more here, where every term goes through it).
-#[derive(Default)]
-struct Acc {
-    sum: f64,
-    err: f64,
-}
-
-impl Acc {
-    fn push(&mut self, x: f64) {
-        let (s, e) = two_sum(self.sum, x);
-        self.sum = s;
-        self.err += e;
-    }
-
-    fn value(&self) -> f64 {
-        self.sum + self.err
-    }
-}
-
 fn norm(v: &[f64]) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-/// a + b = s + e exactly (Knuth's TwoSum).
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    let bb = s - a;
-    (s, (a - (s - bb)) + (b - bb))
 }
 
 /// a · b = p + e exactly (Dekker's product with Veltkamp's split; no fused multiply-add, which
