@@ -24,6 +24,7 @@
 //! # Ok::<(), tradelens_core::share::ShareError>(())
 //! ```
 
+pub mod base64;
 mod check;
 mod error;
 mod wire;
@@ -118,6 +119,14 @@ pub fn decode_json(json: &[u8]) -> Result<SharedDashboard, ShareError> {
         return Err(ShareError::TooLarge);
     }
     wire::decode(json)
+}
+
+/// What opens a link's payload in the URL's fragment: `#s1=<payload>`.
+pub const FRAGMENT_PREFIX: &str = "#s1=";
+
+/// The payload of a shared-dashboard fragment (`location.hash`), if it is one.
+pub fn fragment_payload(hash: &str) -> Option<&str> {
+    hash.strip_prefix(FRAGMENT_PREFIX)
 }
 
 /// The distinct hosts (`host` or `host:port`) the feeds of `dash` will contact, in order of
