@@ -183,6 +183,14 @@ pub fn ShareLink() -> impl IntoView {
     // Set while a state from history is applied: its fragment is replaced, not pushed.
     let from_history = StoredValue::new(false);
     let sequence = StoredValue::new(0u64);
+    // Feeds added from a link hold signals: they must belong to this component (which lives
+    // as long as the page), not to the dialog whose button added them, nor to no owner at
+    // all in a task.
+    let owner = StoredValue::new_local(Owner::current());
+    let apply = move |dash: SharedDashboard| match owner.get_value() {
+        Some(o) => o.with(|| apply(live, feeds, dash)),
+        None => apply(live, feeds, dash),
+    };
 
     // Reads a link's fragment: `ask` shows the dialog even when it contacts no new host.
     let open = move |hash: String, ask: bool| {
@@ -205,7 +213,7 @@ pub fn ShareLink() -> impl IntoView {
                         pending.set(Some(Pending { dash, hosts }));
                     } else {
                         from_history.set_value(true);
-                        apply(live, feeds, dash);
+                        apply(dash);
                         ready.set(true);
                     }
                 }
@@ -264,9 +272,9 @@ pub fn ShareLink() -> impl IntoView {
     };
     let accept = move || {
         if let Some(p) = pending.get_untracked() {
-            pending.set(None);
             from_history.set_value(true);
-            apply(live, feeds, p.dash);
+            apply(p.dash);
+            pending.set(None);
         }
         ready.set(true);
     };
