@@ -5,8 +5,8 @@ use tradelens_core::demo::DemoMode;
 
 use crate::components::StoragePanel;
 use crate::components::{
-    tab_id, AnalysisPage, Controls, ExportBar, ForecastPanel, KpiRow, RevenuePanel, Tab, TabBar,
-    TopPanel,
+    tab_id, AnalysisPage, Controls, ExportBar, ForecastPanel, KpiRow, RevenuePanel, ShareLink, Tab,
+    TabBar, TopPanel,
 };
 use crate::feeds::provide_feeds_context;
 use crate::live::{provide_live_context, Live};
@@ -75,6 +75,7 @@ pub fn Dashboard() -> impl IntoView {
             <h1>"TradeLens"</h1>
             <TabBar label="Pages" tabs=&PAGES selected=selected />
             <Controls />
+            <ShareLink />
         </header>
         <main
             role="tabpanel"

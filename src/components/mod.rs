@@ -9,6 +9,7 @@ pub mod feeds;
 mod forecast;
 mod kpi;
 mod panels;
+mod share_link;
 pub mod storage_panel;
 mod tabs;
 
@@ -18,5 +19,6 @@ pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use kpi::{KpiCard, KpiRow};
 pub use panels::{RevenuePanel, TopPanel};
+pub use share_link::ShareLink;
 pub use storage_panel::StoragePanel;
 pub use tabs::{tab_id, Tab, TabBar};

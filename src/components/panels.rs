@@ -106,7 +106,7 @@ fn exposed_values(chart: &LineChart) -> String {
 #[component]
 pub fn RevenuePanel() -> impl IntoView {
     let live = expect_context::<Live>();
-    let metric = RwSignal::new(Metric::Notional);
+    let metric = live.chart_metric;
     // Keeps the engine's sketches in step with the metric, also after a mode switch (which
     // resets the spec) or when distinct counts are not offered in the new mode.
     Effect::new(move |_| {

@@ -1,0 +1,371 @@
+//! The JSON shape of a link (format 1): names as text, every object closed to unknown fields,
+//! read into the typed [`SharedDashboard`] only after each field is checked.
+
+use serde::{Deserialize, Serialize};
+
+use super::check::{self, unknown};
+use super::{ShareError, SharedDashboard, SharedFeed, FORMAT, MAX_FEEDS, MAX_TEXT};
+use crate::decode::generic::{Mapping, TimeFormat};
+use crate::decode::time::EpochUnit;
+use crate::demo::DemoMode;
+use crate::engine::{BucketSize, GroupBy, Metric};
+use crate::feed::preview::SampleFormat;
+use crate::feed::venue::{Preset, Venue};
+use crate::model::{Dim, Field};
+
+/// Longest symbol in a venue's spelling.
+const MAX_SYMBOL: usize = 32;
+/// Longest SSE event type.
+const MAX_EVENT: usize = 64;
+/// Slowest poll a link may ask for: a day.
+const MAX_INTERVAL_MS: i64 = 86_400_000;
+/// Largest default offset of times without one: ±18 hours, in minutes.
+const MAX_OFFSET_MIN: i64 = 18 * 60;
+
+/// Only the format number, read before anything else: a newer format may have fields this
+/// page does not know, and its reader must hear "newer", not "unknown field".
+#[derive(Deserialize)]
+struct Version {
+    v: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Wire {
+    v: u64,
+    mode: String,
+    bucket: String,
+    #[serde(default)]
+    group_by: Vec<String>,
+    metric: String,
+    #[serde(default)]
+    feeds: Vec<WireFeed>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+enum WireFeed {
+    Venue {
+        venue: String,
+        symbol: String,
+        ws: String,
+        rest: String,
+        max_backoff_ms: u64,
+    },
+    Poll {
+        url: String,
+        format: String,
+        mapping: WireMapping,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rows: Option<String>,
+        interval_ms: u64,
+    },
+    Sse {
+        url: String,
+        event: String,
+        mapping: WireMapping,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireMapping {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    time: String,
+    price: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    qty: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    side: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    symbol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    customer: Option<String>,
+    time_format: WireTime,
+    #[serde(default)]
+    decimal_comma: bool,
+    default_symbol: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum WireTime {
+    /// `s`, `ms`, `us` or `ns` since the epoch.
+    Epoch(String),
+    DateTime {
+        default_offset_min: Option<i32>,
+    },
+}
+
+const UNITS: [(EpochUnit, &str); 4] = [
+    (EpochUnit::Seconds, "s"),
+    (EpochUnit::Millis, "ms"),
+    (EpochUnit::Micros, "us"),
+    (EpochUnit::Nanos, "ns"),
+];
+
+impl From<&SharedDashboard> for Wire {
+    fn from(d: &SharedDashboard) -> Wire {
+        Wire {
+            v: FORMAT,
+            mode: d.mode.name().to_owned(),
+            bucket: d.bucket.name().to_owned(),
+            group_by: d.group_by.fields().map(|f| f.name().to_owned()).collect(),
+            metric: d.metric.name().to_owned(),
+            feeds: d.feeds.iter().map(WireFeed::from).collect(),
+        }
+    }
+}
+
+impl From<&SharedFeed> for WireFeed {
+    fn from(f: &SharedFeed) -> WireFeed {
+        match f {
+            SharedFeed::Venue(p) => WireFeed::Venue {
+                venue: p.venue.name().to_owned(),
+                symbol: p.symbol.clone(),
+                ws: p.ws_base.clone(),
+                rest: p.rest_base.clone(),
+                max_backoff_ms: p.max_backoff_ms,
+            },
+            SharedFeed::Poll {
+                url,
+                format,
+                mapping,
+                rows,
+                interval_ms,
+            } => WireFeed::Poll {
+                url: url.clone(),
+                format: format.name().to_owned(),
+                mapping: mapping.into(),
+                rows: rows.clone(),
+                interval_ms: *interval_ms,
+            },
+            SharedFeed::Sse {
+                url,
+                event,
+                mapping,
+            } => WireFeed::Sse {
+                url: url.clone(),
+                event: event.clone(),
+                mapping: mapping.into(),
+            },
+        }
+    }
+}
+
+impl From<&Mapping> for WireMapping {
+    fn from(m: &Mapping) -> WireMapping {
+        let dim = |d: Dim| m.dims[d.index()].clone();
+        WireMapping {
+            id: m.id.clone(),
+            time: m.time.clone(),
+            price: m.price.clone(),
+            qty: m.qty.clone(),
+            side: m.side.clone(),
+            symbol: m.symbol.clone(),
+            category: dim(Dim::Category),
+            region: dim(Dim::Region),
+            channel: dim(Dim::Channel),
+            customer: dim(Dim::Customer),
+            time_format: match m.time_format {
+                TimeFormat::Epoch(unit) => WireTime::Epoch(
+                    UNITS
+                        .iter()
+                        .find(|(u, _)| *u == unit)
+                        .map_or("ms", |(_, n)| n)
+                        .to_owned(),
+                ),
+                TimeFormat::DateTime { default_offset_min } => {
+                    WireTime::DateTime { default_offset_min }
+                }
+            },
+            decimal_comma: m.decimal_comma,
+            default_symbol: m.default_symbol.clone(),
+        }
+    }
+}
+
+/// Reads and checks a link's JSON (already within the decoded size limit).
+pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
+    let shape = |e: serde_json::Error| ShareError::Shape(e.to_string());
+    let Version { v } = serde_json::from_slice(json).map_err(shape)?;
+    if v > FORMAT {
+        return Err(ShareError::FutureVersion { version: v });
+    }
+    if v != FORMAT {
+        return Err(ShareError::BadVersion { version: v });
+    }
+    let w: Wire = serde_json::from_slice(json).map_err(shape)?;
+    let mode = DemoMode::from_name(&w.mode).ok_or_else(|| unknown("demo mode", &w.mode))?;
+    let bucket =
+        BucketSize::from_name(&w.bucket).ok_or_else(|| unknown("bucket size", &w.bucket))?;
+    check::range("number of group-by fields", w.group_by.len() as i64, 0, 2)?;
+    let fields = w
+        .group_by
+        .iter()
+        .map(|name| Field::from_name(name).ok_or_else(|| unknown("group-by field", name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let group_by = GroupBy::new(fields.first().copied(), fields.get(1).copied());
+    let metric = Metric::from_name(&w.metric).ok_or_else(|| unknown("chart metric", &w.metric))?;
+    if w.feeds.len() > MAX_FEEDS {
+        return Err(ShareError::TooManyFeeds {
+            count: w.feeds.len(),
+        });
+    }
+    let feeds = w
+        .feeds
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| feed(&format!("feed {}", i + 1), f))
+        .collect::<Result<_, _>>()?;
+    Ok(SharedDashboard {
+        mode,
+        bucket,
+        group_by,
+        metric,
+        feeds,
+    })
+}
+
+const HTTP: [&str; 2] = ["http", "https"];
+const WS: [&str; 2] = ["ws", "wss"];
+
+fn feed(at: &str, f: WireFeed) -> Result<SharedFeed, ShareError> {
+    let field = |name: &str| format!("{at} {name}");
+    Ok(match f {
+        WireFeed::Venue {
+            venue,
+            symbol,
+            ws,
+            rest,
+            max_backoff_ms,
+        } => {
+            let venue = Venue::from_name(&venue).ok_or_else(|| unknown(&field("venue"), &venue))?;
+            check::name(&field("symbol"), &symbol, MAX_SYMBOL, "-_/.:")?;
+            check::url(&field("stream URL"), &ws, &WS, "ws or wss")?;
+            check::url(&field("REST URL"), &rest, &HTTP, "http or https")?;
+            check::range(
+                &field("longest reconnection wait (ms)"),
+                i64::try_from(max_backoff_ms).unwrap_or(i64::MAX),
+                1_000,
+                600_000,
+            )?;
+            SharedFeed::Venue(Preset {
+                venue,
+                symbol,
+                ws_base: ws,
+                rest_base: rest,
+                max_backoff_ms,
+            })
+        }
+        WireFeed::Poll {
+            url,
+            format,
+            mapping: m,
+            rows,
+            interval_ms,
+        } => {
+            check::url(&field("URL"), &url, &HTTP, "http or https")?;
+            let format = SampleFormat::from_name(&format)
+                .ok_or_else(|| unknown(&field("format"), &format))?;
+            let mapping = self::mapping(&field("mapping"), m)?;
+            if let Some(rows) = &rows {
+                check::text(&field("row selector"), rows, MAX_TEXT)?;
+            }
+            check::range(
+                &field("poll interval (ms)"),
+                i64::try_from(interval_ms).unwrap_or(i64::MAX),
+                1_000,
+                MAX_INTERVAL_MS,
+            )?;
+            SharedFeed::Poll {
+                url,
+                format,
+                mapping,
+                rows,
+                interval_ms,
+            }
+        }
+        WireFeed::Sse {
+            url,
+            event,
+            mapping: m,
+        } => {
+            check::url(&field("URL"), &url, &HTTP, "http or https")?;
+            if !event.is_empty() {
+                check::name(&field("event type"), &event, MAX_EVENT, "-_.:")?;
+            }
+            SharedFeed::Sse {
+                url,
+                event,
+                mapping: self::mapping(&field("mapping"), m)?,
+            }
+        }
+    })
+}
+
+fn mapping(at: &str, m: WireMapping) -> Result<Mapping, ShareError> {
+    let source = |name: &str, value: &Option<String>| match value {
+        Some(v) => check::text(&format!("{at} {name}"), v, MAX_TEXT),
+        None => Ok(()),
+    };
+    source("time", &Some(m.time.clone()))?;
+    source("price", &Some(m.price.clone()))?;
+    source("default symbol", &Some(m.default_symbol.clone()))?;
+    for (name, value) in [
+        ("id", &m.id),
+        ("qty", &m.qty),
+        ("side", &m.side),
+        ("symbol", &m.symbol),
+        ("category", &m.category),
+        ("region", &m.region),
+        ("channel", &m.channel),
+        ("customer", &m.customer),
+    ] {
+        source(name, value)?;
+    }
+    let time_format = match m.time_format {
+        WireTime::Epoch(unit) => TimeFormat::Epoch(
+            UNITS
+                .iter()
+                .find(|(_, n)| *n == unit)
+                .map(|(u, _)| *u)
+                .ok_or_else(|| unknown(&format!("{at} epoch unit"), &unit))?,
+        ),
+        WireTime::DateTime { default_offset_min } => {
+            if let Some(min) = default_offset_min {
+                check::range(
+                    &format!("{at} default offset (minutes)"),
+                    i64::from(min),
+                    -MAX_OFFSET_MIN,
+                    MAX_OFFSET_MIN,
+                )?;
+            }
+            TimeFormat::DateTime { default_offset_min }
+        }
+    };
+    let mut dims: [Option<String>; 4] = Default::default();
+    dims[Dim::Category.index()] = m.category;
+    dims[Dim::Region.index()] = m.region;
+    dims[Dim::Channel.index()] = m.channel;
+    dims[Dim::Customer.index()] = m.customer;
+    Ok(Mapping {
+        id: m.id,
+        time: m.time,
+        price: m.price,
+        qty: m.qty,
+        side: m.side,
+        symbol: m.symbol,
+        dims,
+        time_format,
+        decimal_comma: m.decimal_comma,
+        default_symbol: m.default_symbol,
+    })
+}

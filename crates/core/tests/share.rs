@@ -1,0 +1,322 @@
+//! A dashboard in a link: round trips, and every kind of hostile or foreign link refused with
+//! a message that says why.
+
+use tradelens_core::decode::generic::Mapping;
+use tradelens_core::demo::DemoMode;
+use tradelens_core::engine::{BucketSize, GroupBy, Metric};
+use tradelens_core::feed::preview::SampleFormat;
+use tradelens_core::feed::venue::{Preset, Venue};
+use tradelens_core::model::{Dim, Field};
+use tradelens_core::share::{
+    decode_json, encode_json, hosts, ShareError, SharedDashboard, SharedFeed, MAX_DECODED_BYTES,
+    MAX_FEEDS,
+};
+
+fn poll(url: &str) -> SharedFeed {
+    SharedFeed::Poll {
+        url: url.to_owned(),
+        format: SampleFormat::Csv,
+        mapping: Mapping::new("created_at", "amount"),
+        rows: None,
+        interval_ms: 5_000,
+    }
+}
+
+fn full() -> SharedDashboard {
+    let mut mapping = Mapping::new("t", "p");
+    mapping.dims[Dim::Region.index()] = Some("region".into());
+    mapping.qty = Some("q".into());
+    SharedDashboard {
+        mode: DemoMode::Exchange,
+        bucket: BucketSize::M1,
+        group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
+        metric: Metric::PriceP90,
+        feeds: vec![
+            SharedFeed::Venue(Preset::new(Venue::Binance, "BTC-USDT")),
+            poll("https://shop.example/orders.csv?page=2"),
+            SharedFeed::Sse {
+                url: "http://127.0.0.1:9000/events".into(),
+                event: "order".into(),
+                mapping,
+            },
+        ],
+    }
+}
+
+/// The JSON of `full()` with `edit` applied to its value.
+fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut v: serde_json::Value = serde_json::from_slice(&encode_json(&full()).unwrap()).unwrap();
+    edit(&mut v);
+    serde_json::to_vec(&v).unwrap()
+}
+
+fn refused(edit: impl FnOnce(&mut serde_json::Value)) -> ShareError {
+    decode_json(&edited(edit)).unwrap_err()
+}
+
+#[test]
+fn a_dashboard_survives_the_round_trip() {
+    let dash = full();
+    let json = encode_json(&dash).unwrap();
+    assert_eq!(decode_json(&json).unwrap(), dash);
+    assert_eq!(
+        decode_json(&encode_json(&SharedDashboard::default()).unwrap()).unwrap(),
+        SharedDashboard::default()
+    );
+}
+
+#[test]
+fn hosts_lists_each_host_once_in_order() {
+    let mut dash = full();
+    dash.feeds.push(poll("https://SHOP.example/other"));
+    assert_eq!(
+        hosts(&dash),
+        [
+            "stream.binance.com:9443",
+            "data-api.binance.vision",
+            "shop.example",
+            "127.0.0.1:9000"
+        ]
+    );
+}
+
+#[test]
+fn a_newer_format_is_named_not_misread() {
+    // A newer format may carry fields this page does not know: the message is about the
+    // version, not the field.
+    let e = refused(|v| {
+        v["v"] = 2.into();
+        v["panels"] = serde_json::json!([]);
+    });
+    assert_eq!(e, ShareError::FutureVersion { version: 2 });
+    assert_eq!(
+        e.to_string(),
+        "This link was made by a newer TradeLens (format 2); this page reads format 1"
+    );
+    assert_eq!(
+        refused(|v| v["v"] = 0.into()),
+        ShareError::BadVersion { version: 0 }
+    );
+}
+
+#[test]
+fn an_unknown_field_is_refused() {
+    let e = refused(|v| v["script"] = "x".into());
+    assert!(
+        matches!(&e, ShareError::Shape(m) if m.contains("unknown field `script`")),
+        "{e}"
+    );
+    let e = refused(|v| v["feeds"][0]["api_key"] = "x".into());
+    assert!(
+        matches!(&e, ShareError::Shape(m) if m.contains("api_key")),
+        "{e}"
+    );
+    let e = refused(|v| v["feeds"][2]["mapping"]["password"] = "x".into());
+    assert!(
+        matches!(&e, ShareError::Shape(m) if m.contains("password")),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_names_are_refused() {
+    for (key, bad) in [("mode", "casino"), ("bucket", "7m"), ("metric", "<b>")] {
+        let e = refused(|v| v[key] = bad.into());
+        assert!(
+            matches!(&e, ShareError::Unknown { value, .. } if value == bad),
+            "{e}"
+        );
+    }
+    let e = refused(|v| v["group_by"] = serde_json::json!(["symbol", "region", "channel"]));
+    assert!(matches!(e, ShareError::OutOfRange { value: 3, .. }), "{e}");
+    let e = refused(|v| v["feeds"][0]["venue"] = "mtgox".into());
+    assert_eq!(
+        e.to_string(),
+        "This link's feed 1 venue is \"mtgox\", which this page does not know"
+    );
+}
+
+#[test]
+fn a_time_zone_the_page_cannot_apply_is_refused() {
+    // Format 1 carries no time zone: the dashboard shows times in the visitor's own zone and
+    // has no zone setting yet. A link naming one is refused, not half applied.
+    let e = refused(|v| v["zone"] = "Mars/Olympus_Mons".into());
+    assert!(
+        matches!(&e, ShareError::Shape(m) if m.contains("unknown field `zone`")),
+        "{e}"
+    );
+}
+
+#[test]
+fn only_http_and_websocket_urls_are_accepted() {
+    let e = refused(|v| v["feeds"][1]["url"] = "javascript:alert(1)//".into());
+    assert_eq!(
+        e.to_string(),
+        "This link's feed 2 URL uses \"javascript\"; feeds may only use http or https"
+    );
+    let e = refused(|v| v["feeds"][0]["ws"] = "https://stream.binance.com".into());
+    assert!(matches!(e, ShareError::Scheme { .. }), "{e}");
+    for bad in [
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "http:/no-host",
+        "https://a b/",
+    ] {
+        let e = refused(|v| v["feeds"][1]["url"] = bad.into());
+        assert!(
+            matches!(
+                e,
+                ShareError::Scheme { .. }
+                    | ShareError::BadUrl { .. }
+                    | ShareError::BadCharacter { .. }
+            ),
+            "{bad}: {e}"
+        );
+    }
+}
+
+#[test]
+fn credentials_in_a_url_are_refused() {
+    let e = refused(|v| v["feeds"][1]["url"] = "https://me:hunter2@shop.example/orders".into());
+    assert_eq!(
+        e,
+        ShareError::Credentials {
+            field: "feed 2 URL".into()
+        }
+    );
+    assert!(e.to_string().contains("user:pass@"));
+}
+
+#[test]
+fn a_query_parameter_named_like_a_secret_is_refused_by_name() {
+    for name in [
+        "api_key",
+        "key",
+        "token",
+        "secret",
+        "signature",
+        "password",
+        "X-Api-Key",
+        "access_token",
+        "api%5Fkey",
+    ] {
+        let e = refused(|v| {
+            v["feeds"][1]["url"] = format!("https://shop.example/o?page=1&{name}=abc").into()
+        });
+        let decoded = name.replace("%5F", "_");
+        assert_eq!(
+            e,
+            ShareError::SecretParameter {
+                field: "feed 2 URL".into(),
+                name: decoded.clone()
+            },
+            "{name}"
+        );
+        assert!(e.to_string().contains(&decoded), "{e}");
+    }
+    // Ordinary parameters pass.
+    assert!(decode_json(&edited(
+        |v| v["feeds"][1]["url"] = "https://shop.example/o?page=2&monkey=1".into()
+    ))
+    .is_ok());
+}
+
+#[test]
+fn encoding_a_secret_fails_too() {
+    let mut dash = full();
+    dash.feeds.push(poll("https://shop.example/o?token=abc"));
+    assert!(matches!(
+        encode_json(&dash),
+        Err(ShareError::SecretParameter { .. })
+    ));
+}
+
+#[test]
+fn too_many_feeds_are_refused() {
+    let dash = SharedDashboard {
+        feeds: (0..=MAX_FEEDS)
+            .map(|i| poll(&format!("https://h{i}.example/")))
+            .collect(),
+        ..SharedDashboard::default()
+    };
+    let json = serde_json::to_vec(&{
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&encode_json(&SharedDashboard::default()).unwrap()).unwrap();
+        let one: serde_json::Value =
+            serde_json::from_slice(&encode_json(&full()).unwrap()).unwrap();
+        v["feeds"] = serde_json::Value::Array(vec![one["feeds"][1].clone(); MAX_FEEDS + 1]);
+        v
+    })
+    .unwrap();
+    assert_eq!(
+        decode_json(&json).unwrap_err(),
+        ShareError::TooManyFeeds { count: 17 }
+    );
+    assert!(matches!(
+        encode_json(&dash),
+        Err(ShareError::TooManyFeeds { count: 17 })
+    ));
+}
+
+#[test]
+fn over_long_and_control_texts_are_refused() {
+    let e = refused(|v| v["feeds"][1]["mapping"]["time"] = "x".repeat(201).into());
+    assert_eq!(
+        e.to_string(),
+        "This link's feed 2 mapping time is 201 characters long, at most 200 are allowed"
+    );
+    let e = refused(|v| v["feeds"][1]["mapping"]["default_symbol"] = "a\u{0}b".into());
+    assert!(
+        matches!(e, ShareError::BadCharacter { found: '\0', .. }),
+        "{e}"
+    );
+    let e = refused(|v| v["feeds"][0]["symbol"] = "BTC USDT".into());
+    assert!(
+        matches!(e, ShareError::BadCharacter { found: ' ', .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn numbers_out_of_range_are_refused() {
+    let e = refused(|v| v["feeds"][1]["interval_ms"] = 1.into());
+    assert!(matches!(e, ShareError::OutOfRange { value: 1, .. }), "{e}");
+    let e = refused(|v| v["feeds"][0]["max_backoff_ms"] = 0.into());
+    assert!(matches!(e, ShareError::OutOfRange { .. }), "{e}");
+}
+
+#[test]
+fn oversized_json_is_refused_unread() {
+    let mut json = encode_json(&full()).unwrap();
+    json.resize(MAX_DECODED_BYTES + 1, b' ');
+    assert_eq!(decode_json(&json).unwrap_err(), ShareError::TooLarge);
+}
+
+#[test]
+fn damaged_json_is_refused() {
+    let json = encode_json(&full()).unwrap();
+    assert!(matches!(
+        decode_json(&json[..json.len() / 2]),
+        Err(ShareError::Shape(_))
+    ));
+    assert!(matches!(
+        decode_json(b"\xff\xfe"),
+        Err(ShareError::Shape(_))
+    ));
+}
+
+#[test]
+fn markup_in_a_text_is_kept_as_inert_text() {
+    // It is data: the link keeps it byte for byte, and the page shows it as text.
+    let markup = "<img src=x onerror=window.__pwned=1>";
+    let mut dash = full();
+    if let SharedFeed::Poll { mapping, .. } = &mut dash.feeds[1] {
+        mapping.default_symbol = markup.into();
+    }
+    let json = encode_json(&dash).unwrap();
+    let back = decode_json(&json).unwrap();
+    assert!(
+        matches!(&back.feeds[1], SharedFeed::Poll { mapping, .. } if mapping.default_symbol == markup)
+    );
+    assert_eq!(back, dash);
+}

@@ -1,0 +1,187 @@
+// End-to-end: sharing the dashboard by link (issue "Dashboard", first slice). A copied link
+// opened in a fresh browser asks before it applies anything and then reproduces the
+// controls; hostile links (oversized, tampered, from a newer version, with secrets or a
+// script URL, with markup) give a clear message or show the markup as text, run no script
+// and leave the saved feed list as it was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+import { launch, openPage, openPageIn, until } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => env?.close());
+
+/** The link to the served page carrying `dashboard` (an object) as format-1 JSON. */
+function linkTo(dashboard) {
+  return `${env.server.url}#s1=${payloadOf(JSON.stringify(dashboard))}`;
+}
+const payloadOf = (text) => deflateRawSync(Buffer.from(text)).toString('base64url');
+
+const BASE = { v: 1, mode: 'orders', bucket: '15m', group_by: [], metric: 'notional', feeds: [] };
+// Loopback port 9 (discard): nothing answers, nothing leaves the machine.
+const VENUE = { kind: 'venue', venue: 'coinbase', symbol: 'BTC-USD', ws: 'ws://127.0.0.1:9', rest: 'http://127.0.0.1:9', max_backoff_ms: 60000 };
+
+/** Runs in the page before its scripts: any script a payload smuggles in trips this. */
+function arm() {
+  window.__pwned = 0;
+  window.alert = window.confirm = window.prompt = () => {
+    window.__pwned = 1;
+  };
+}
+
+/** The saved feed list's JSON as IndexedDB holds it (null before any is saved). */
+function savedFeedList(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tradelens');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames].filter((n) => n !== 'chunks' && n !== 'rollups');
+          if (names.length === 0) {
+            db.close();
+            resolve(null);
+            return;
+          }
+          const tx = db.transaction(names);
+          let found = null;
+          for (const name of names) {
+            const req = tx.objectStore(name).getAll();
+            req.onsuccess = () => {
+              for (const r of req.result) {
+                if (r && typeof r.json === 'string' && String(r.key).endsWith('feeds')) found = r.json;
+              }
+            };
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(found);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+const controls = (page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      ['mode-exchange', 'bucket-select', 'group-select', 'group-then-select', 'chart-metric'].map((id) => {
+        const el = document.querySelector(`[data-testid="${id}"]`);
+        return [id, el.tagName === 'BUTTON' ? el.getAttribute('aria-pressed') : el.value];
+      }),
+    ),
+  );
+
+test('a copied link reproduces the controls in a fresh browser, after asking', async () => {
+  const a = await openPage(env.browser, env.server.url);
+  await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url });
+  await until(a.page, () => document.querySelector('[data-testid="chart-metric"]'));
+  await a.page.click('[data-testid="mode-exchange"]');
+  await a.page.selectOption('[data-testid="bucket-select"]', '1h');
+  await a.page.selectOption('[data-testid="group-select"]', 'symbol');
+  await a.page.selectOption('[data-testid="chart-metric"]', 'count');
+  await a.page.click('[data-testid="share-copy"]');
+  await until(a.page, () => document.querySelector('[data-testid="share-copied"]').textContent === 'Link copied');
+  const link = await a.page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /#s1=[A-Za-z0-9_-]+$/);
+  // The address bar follows the dashboard too.
+  assert.equal(await a.page.evaluate(() => location.href), link);
+  const want = await controls(a.page);
+  assert.deepEqual(a.problems, []);
+  await a.context.close();
+
+  const b = await openPage(env.browser, link);
+  await until(b.page, () => document.querySelector('[data-testid="share-consent"]'));
+  assert.equal(await b.page.evaluate(() => document.activeElement?.dataset.testid), 'share-cancel');
+  assert.equal(await b.page.locator('[data-testid="share-host"]').count(), 0);
+  assert.match(await b.page.textContent('[data-testid="share-summary"]'), /Exchange trades demo · 1h buckets · by symbols · chart: Count/);
+  await b.page.click('[data-testid="share-open"]');
+  await until(b.page, () => !document.querySelector('[data-testid="share-consent"]'));
+  await until(b.page, (w) => document.querySelector('[data-testid="chart-metric"]').value === w, want['chart-metric']);
+  assert.deepEqual(await controls(b.page), want);
+  assert.deepEqual(b.problems, []);
+  await b.context.close();
+});
+
+test('back and forward follow the controls', async () => {
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await until(page, () => location.hash.startsWith('#s1='));
+  const first = await page.evaluate(() => location.hash);
+  await page.selectOption('[data-testid="bucket-select"]', '1h');
+  await until(page, (h) => location.hash !== h, first);
+  await page.goBack();
+  await until(page, () => document.querySelector('[data-testid="bucket-select"]').value === '15m');
+  await page.goForward();
+  await until(page, () => document.querySelector('[data-testid="bucket-select"]').value === '1h');
+  assert.equal(await page.locator('[data-testid="share-consent"]').count(), 0);
+  await context.close();
+});
+
+test('a link with feeds names their hosts and connects only after Open', async () => {
+  const link = linkTo({ ...BASE, feeds: [VENUE] });
+  const { page, context } = await openPage(env.browser, link);
+  await until(page, () => document.querySelector('[data-testid="share-consent"]'));
+  assert.deepEqual(await page.locator('[data-testid="share-host"]').allTextContents(), ['127.0.0.1:9']);
+  // Escape cancels: no feed added, nothing saved.
+  await page.keyboard.press('Escape');
+  await until(page, () => !document.querySelector('[data-testid="share-consent"]'));
+  assert.equal(await page.locator('[data-testid="feed-row"][data-feed-key="coinbase:BTC-USD"]').count(), 0);
+  assert.equal(await savedFeedList(page), null);
+  // Asked again, Open adds (and saves) the feed.
+  const again = await openPageIn(context, link);
+  await until(again.page, () => document.querySelector('[data-testid="share-consent"]'));
+  await again.page.click('[data-testid="share-open"]');
+  await until(again.page, () => document.querySelector('[data-testid="feed-row"][data-feed-key="coinbase:BTC-USD"]'));
+  await context.close();
+});
+
+test('hostile links give a clear message, run no script and change nothing stored', async () => {
+  const { page, context } = await openPage(env.browser, linkTo({ ...BASE, feeds: [VENUE] }), { init: arm });
+  await until(page, () => document.querySelector('[data-testid="share-consent"]'));
+  await page.click('[data-testid="share-open"]');
+  // A saved list to compare against.
+  let saved = null;
+  for (let i = 0; i < 200 && !saved; i++) {
+    saved = await savedFeedList(page);
+    if (!saved) await page.waitForTimeout(50);
+  }
+  assert.ok(saved, 'the accepted link saved its feed');
+
+  const valid = payloadOf(JSON.stringify(BASE));
+  const tampered = Buffer.from(valid, 'base64url');
+  tampered[Math.floor(tampered.length / 2)] ^= 0x5a;
+  const hostile = {
+    oversized: ['A'.repeat(9000), /too long/],
+    tampered: [tampered.toString('base64url'), /damaged|not valid/],
+    'future version': [payloadOf(JSON.stringify({ ...BASE, v: 2, panels: [] })), /newer TradeLens \(format 2\); this page reads format 1/],
+    'script URL': [payloadOf(JSON.stringify({ ...BASE, feeds: [{ kind: 'poll', url: 'javascript:window.__pwned=1', format: 'csv', interval_ms: 5000, mapping: { time: 't', price: 'p', time_format: { date_time: { default_offset_min: null } }, default_symbol: 'all' } }] })), /uses "javascript"/],
+    'secret in a URL': [payloadOf(JSON.stringify({ ...BASE, feeds: [{ kind: 'sse', url: 'https://127.0.0.1:9/e?api_key=abc', event: '', mapping: { time: 't', price: 'p', time_format: { epoch: 'ms' }, default_symbol: 'all' } }] })), /"api_key" that looks like a secret/],
+  };
+  for (const [name, [payload, message]] of Object.entries(hostile)) {
+    const opened = await openPageIn(context, `${env.server.url}#s1=${payload}`, { init: arm });
+    const p = opened.page;
+    await until(p, () => document.querySelector('[data-testid="share-error"]'));
+    assert.match(await p.textContent('[data-testid="share-error"]'), message, name);
+    assert.equal(await p.getAttribute('[data-testid="share-error"]', 'role'), 'alert');
+    assert.equal(await p.locator('[data-testid="share-consent"]').count(), 0, name);
+    assert.equal(await p.evaluate(() => window.__pwned), 0, name);
+    assert.equal(await savedFeedList(p), saved, name);
+    await p.close();
+  }
+
+  // Markup in a label is data: shown as text in the dialog, never as an element.
+  const markup = payloadOf(JSON.stringify({ ...BASE, feeds: [{ kind: 'poll', url: 'http://127.0.0.1:9/<svg/onload=window.__pwned=1>', format: 'csv', interval_ms: 5000, mapping: { time: '<img src=x onerror=window.__pwned=1>', price: 'p', time_format: { date_time: { default_offset_min: null } }, default_symbol: '<script>window.__pwned=1</script>' } }] }));
+  const m = await openPageIn(context, `${env.server.url}#s1=${markup}`, { init: arm });
+  await until(m.page, () => document.querySelector('[data-testid="share-consent"]'));
+  assert.match(await m.page.textContent('[data-testid="share-feed"]'), /<svg\/onload=window.__pwned=1>/);
+  assert.equal(await m.page.locator('[data-testid="share-consent"] svg, [data-testid="share-consent"] img, [data-testid="share-consent"] script').count(), 0);
+  await m.page.click('[data-testid="share-cancel"]');
+  assert.equal(await m.page.evaluate(() => window.__pwned), 0);
+  assert.equal(await savedFeedList(m.page), saved);
+  await context.close();
+});

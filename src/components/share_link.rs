@@ -1,0 +1,432 @@
+//! Sharing the dashboard by link: the "Copy link" button, opening a link (a clear message if
+//! it is refused; a dialog naming the hosts its feeds contact before anything is applied), and
+//! the URL's fragment kept current so back and forward follow the dashboard's changes.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tradelens_core::engine::EngineSpec;
+use tradelens_core::share::{
+    fragment_payload, hosts, ShareError, SharedDashboard, SharedFeed, FRAGMENT_PREFIX,
+};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use super::chart_metric::{chart_metrics, spec_for};
+use crate::feeds::{FeedSpec, Feeds};
+use crate::live::Live;
+use crate::now_ms;
+use crate::share::{decode_payload, encode_payload};
+
+/// The dashboard as a link would carry it. Tracks everything it reads.
+fn current(live: Live, feeds: Feeds) -> SharedDashboard {
+    let spec = live.spec.get();
+    SharedDashboard {
+        mode: live.mode.get(),
+        bucket: spec.bucket,
+        group_by: spec.group_by,
+        metric: live.chart_metric.get(),
+        feeds: feeds
+            .saved_feeds()
+            .into_iter()
+            .filter_map(|(spec, _)| shared_feed(spec))
+            .collect(),
+    }
+}
+
+/// The part of a feed a link may carry: files (their bytes are not in a link) are left out.
+fn shared_feed(spec: FeedSpec) -> Option<SharedFeed> {
+    Some(match spec {
+        FeedSpec::Venue(p) => SharedFeed::Venue(p),
+        FeedSpec::Poll {
+            url,
+            format,
+            mapping,
+            rows,
+            interval_ms,
+        } => SharedFeed::Poll {
+            url,
+            format,
+            mapping,
+            rows,
+            interval_ms,
+        },
+        FeedSpec::Sse {
+            url,
+            event,
+            mapping,
+        } => SharedFeed::Sse {
+            url,
+            event,
+            mapping,
+        },
+        FeedSpec::Demo | FeedSpec::File { .. } => return None,
+    })
+}
+
+fn feed_spec(feed: SharedFeed) -> FeedSpec {
+    match feed {
+        SharedFeed::Venue(p) => FeedSpec::Venue(p),
+        SharedFeed::Poll {
+            url,
+            format,
+            mapping,
+            rows,
+            interval_ms,
+        } => FeedSpec::Poll {
+            url,
+            format,
+            mapping,
+            rows,
+            interval_ms,
+        },
+        SharedFeed::Sse {
+            url,
+            event,
+            mapping,
+        } => FeedSpec::Sse {
+            url,
+            event,
+            mapping,
+        },
+    }
+}
+
+/// Checks what the core cannot: the chart metric must be one the link's mode offers.
+fn offered(dash: &SharedDashboard) -> Result<(), ShareError> {
+    if chart_metrics(dash.mode)
+        .iter()
+        .any(|(m, _)| *m == dash.metric)
+    {
+        Ok(())
+    } else {
+        Err(ShareError::Unknown {
+            field: format!("chart metric in {} mode", dash.mode.name()),
+            value: dash.metric.name().to_owned(),
+        })
+    }
+}
+
+/// The hosts `dash` would contact that the page's feeds do not already.
+fn new_hosts(dash: &SharedDashboard, feeds: Feeds) -> Vec<String> {
+    let known = hosts(&SharedDashboard {
+        feeds: feeds
+            .saved_feeds()
+            .into_iter()
+            .filter_map(|(s, _)| shared_feed(s))
+            .collect(),
+        ..SharedDashboard::default()
+    });
+    hosts(dash)
+        .into_iter()
+        .filter(|h| !known.contains(h))
+        .collect()
+}
+
+/// Sets the controls to `dash`, then adds (and so starts) each of its feeds the list lacks.
+fn apply(live: Live, feeds: Feeds, dash: SharedDashboard) {
+    live.set_mode(dash.mode, now_ms());
+    let spec = EngineSpec {
+        bucket: dash.bucket,
+        group_by: dash.group_by,
+        ..live.spec.get_untracked()
+    };
+    live.set_spec(spec_for(spec, dash.metric).unwrap_or(spec));
+    live.chart_metric.set(dash.metric);
+    let keys: Vec<String> = feeds
+        .entries
+        .with_untracked(|v| v.iter().map(|e| e.spec.key()).collect());
+    for feed in dash.feeds {
+        let spec = feed_spec(feed);
+        if !keys.contains(&spec.key()) {
+            feeds.add(spec);
+        }
+    }
+}
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
+
+fn current_hash() -> String {
+    location().and_then(|l| l.hash().ok()).unwrap_or_default()
+}
+
+/// The page's address with `payload` as its fragment.
+fn link_to(payload: &str) -> String {
+    let base = location()
+        .and_then(|l| l.href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    format!("{base}{FRAGMENT_PREFIX}{payload}")
+}
+
+/// A link waiting for the visitor's consent.
+#[derive(Clone)]
+struct Pending {
+    dash: SharedDashboard,
+    hosts: Vec<String>,
+}
+
+/// "Copy link", the refusal message and the consent dialog; keeps the fragment current.
+#[component]
+pub fn ShareLink() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let feeds = expect_context::<Feeds>();
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(None::<Pending>);
+    // The link shown when the clipboard refused it, and what the copy did.
+    let fallback = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(None::<String>);
+    // The fragment follows the dashboard only once a link on load is dealt with.
+    let ready = RwSignal::new(false);
+    // Set while a state from history is applied: its fragment is replaced, not pushed.
+    let from_history = StoredValue::new(false);
+    let sequence = StoredValue::new(0u64);
+    // Feeds added from a link hold signals: they must belong to this component (which lives
+    // as long as the page), not to the dialog whose button added them, nor to no owner at
+    // all in a task.
+    let owner = StoredValue::new_local(Owner::current());
+    let apply = move |dash: SharedDashboard| match owner.get_value() {
+        Some(o) => o.with(|| apply(live, feeds, dash)),
+        None => apply(live, feeds, dash),
+    };
+
+    // Reads a link's fragment: `ask` shows the dialog even when it contacts no new host.
+    let open = move |hash: String, ask: bool| {
+        let Some(payload) = fragment_payload(&hash).map(str::to_owned) else {
+            ready.set(true);
+            return;
+        };
+        spawn_local(async move {
+            match decode_payload(&payload)
+                .await
+                .and_then(|d| offered(&d).map(|()| d))
+            {
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    ready.set(true);
+                }
+                Ok(dash) => {
+                    let hosts = new_hosts(&dash, feeds);
+                    if ask || !hosts.is_empty() {
+                        pending.set(Some(Pending { dash, hosts }));
+                    } else {
+                        from_history.set_value(true);
+                        apply(dash);
+                        ready.set(true);
+                    }
+                }
+            }
+        });
+    };
+    open(current_hash(), true);
+    let popstate = window_event_listener(ev::popstate, move |_| {
+        error.set(None);
+        open(current_hash(), false)
+    });
+    on_cleanup(move || popstate.remove());
+
+    // Keeps the fragment current: a change made here is a new history entry; the first
+    // write (over no fragment, or a refused one) and a state from history replace theirs.
+    let written = StoredValue::new(false);
+    Effect::new(move |_| {
+        let dash = current(live, feeds);
+        if !ready.get() {
+            return;
+        }
+        let replace = from_history.get_value() || !written.get_value();
+        from_history.set_value(false);
+        let seq = sequence.get_value() + 1;
+        sequence.set_value(seq);
+        spawn_local(async move {
+            let payload = match encode_payload(&dash).await {
+                Ok(p) => p,
+                Err(e) => {
+                    leptos::logging::warn!("the address cannot hold this dashboard: {e}");
+                    return;
+                }
+            };
+            if sequence.get_value() != seq {
+                return;
+            }
+            let hash = format!("{FRAGMENT_PREFIX}{payload}");
+            written.set_value(true);
+            if current_hash() == hash {
+                return;
+            }
+            let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+                return;
+            };
+            let _ = if replace {
+                history.replace_state_with_url(&JsValue::NULL, "", Some(&hash))
+            } else {
+                history.push_state_with_url(&JsValue::NULL, "", Some(&hash))
+            };
+        });
+    });
+
+    let cancel = move || {
+        pending.set(None);
+        ready.set(true);
+    };
+    let accept = move || {
+        if let Some(p) = pending.get_untracked() {
+            from_history.set_value(true);
+            apply(p.dash);
+            pending.set(None);
+        }
+        ready.set(true);
+    };
+    let copy = move |_| {
+        let dash = untrack(|| current(live, feeds));
+        copied.set(None);
+        fallback.set(None);
+        spawn_local(async move {
+            let link = match encode_payload(&dash).await {
+                Ok(payload) => link_to(&payload),
+                Err(e) => {
+                    copied.set(Some(format!("This dashboard cannot be shared: {e}")));
+                    return;
+                }
+            };
+            let written = match web_sys::window() {
+                Some(w) => JsFuture::from(w.navigator().clipboard().write_text(&link))
+                    .await
+                    .is_ok(),
+                None => false,
+            };
+            if written {
+                copied.set(Some("Link copied".into()));
+            } else {
+                fallback.set(Some(link));
+            }
+        });
+    };
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = field.get() {
+            input.select();
+        }
+    });
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = cancel_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            cancel();
+        }
+    };
+    let dialog = move || {
+        pending.get().map(|p| {
+            let summary = summary(&p.dash);
+            let titles: Vec<String> = p
+                .dash
+                .feeds
+                .iter()
+                .map(|f| feed_spec(f.clone()).title())
+                .collect();
+            let hosts = if p.hosts.is_empty() {
+                view! { <p>"It contacts no host this page does not already."</p> }.into_any()
+            } else {
+                view! {
+                    <p>"Its feeds will connect to these hosts:"</p>
+                    <ul class="share-hosts">
+                        {p.hosts.into_iter().map(|h| view! { <li data-testid="share-host">{h}</li> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            view! {
+                <div class="dialog-backdrop">
+                    <div
+                        class="dialog"
+                        role="dialog"
+                        aria-modal="true"
+                        aria-labelledby="share-consent-title"
+                        data-testid="share-consent"
+                        on:keydown=on_keydown
+                    >
+                        <h2 id="share-consent-title">"Open this shared dashboard?"</h2>
+                        <p data-testid="share-summary">{summary}</p>
+                        {hosts}
+                        <Show when={
+                            let empty = titles.is_empty();
+                            move || !empty
+                        }>
+                            <p>"Feeds it adds:"</p>
+                        </Show>
+                        <ul class="share-feeds">
+                            {titles.clone().into_iter().map(|t| view! { <li data-testid="share-feed">{t}</li> }).collect_view()}
+                        </ul>
+                        <div class="dialog-buttons">
+                            <button type="button" data-testid="share-open" on:click=move |_| accept()>
+                                "Open"
+                            </button>
+                            <button
+                                type="button"
+                                data-testid="share-cancel"
+                                node_ref=cancel_button
+                                on:click=move |_| cancel()
+                            >
+                                "Cancel"
+                            </button>
+                        </div>
+                    </div>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="share">
+            <button type="button" data-testid="share-copy" on:click=copy>
+                "Copy link"
+            </button>
+            <span role="status" data-testid="share-copied">{move || copied.get()}</span>
+            {move || {
+                fallback.get().map(|link| {
+                    view! {
+                        <label class="share-fallback">
+                            "The browser did not let this page copy; the link is selected, copy it yourself: "
+                            <input type="text" readonly data-testid="share-link-field" node_ref=field prop:value=link />
+                        </label>
+                    }
+                })
+            }}
+            {move || {
+                error.get().map(|e| {
+                    view! {
+                        <p class="share-error" role="alert" data-testid="share-error">
+                            {e} " Nothing was changed. "
+                            <button type="button" on:click=move |_| error.set(None)>"Dismiss"</button>
+                        </p>
+                    }
+                })
+            }}
+            {dialog}
+        </div>
+    }
+}
+
+/// The settings a link sets, in words.
+fn summary(dash: &SharedDashboard) -> String {
+    let groups = super::controls::groups_plural(dash.group_by, dash.mode);
+    format!(
+        "{} demo · {} buckets · {} · chart: {}",
+        match dash.mode {
+            tradelens_core::demo::DemoMode::Orders => "Shop orders",
+            tradelens_core::demo::DemoMode::Exchange => "Exchange trades",
+        },
+        dash.bucket.name(),
+        if groups.is_empty() {
+            "no grouping".to_owned()
+        } else {
+            format!("by {groups}")
+        },
+        super::chart_metric::metric_label(dash.metric, dash.mode),
+    )
+}
