@@ -71,12 +71,8 @@ struct Worker {
     keep: Option<Box<dyn std::any::Any>>,
     /// Counts since the last tick, not yet in `status`.
     tally: Tally,
-    /// Ids and times of a venue feed's restored trades, until [`Feeds::restore_newest`] or
-    /// [`Feeds::restore_done`].
+    /// Ids and times of a venue feed's restored trades, until [`Feeds::restore_done`].
     restoring: Vec<(u64, i64)>,
-    /// The feed connected once the newest restored page was in, so the rest of its history
-    /// arrives below its live ids (see [`Feeds::restore_newest`]).
-    history_below: bool,
 }
 
 /// What a feed's batches changed since the status was last published.
@@ -229,7 +225,6 @@ impl Feeds {
                     keep: None,
                     tally: Tally::default(),
                     restoring: Vec::new(),
-                    history_below: false,
                 };
                 let w = rt.workers.entry(id).or_insert(worker);
                 configure(w, &mut rt.cleaner, &spec);
@@ -296,52 +291,14 @@ impl Feeds {
     /// feed's gap tracking goes through the restored ids in order, so a hole inside them (a
     /// backfill that was not saved yet when the page died, while later live trades were) is
     /// backfilled like any gap, and the feed's next trade is checked against the newest.
-    /// After [`Feeds::restore_newest`] (the feed connected while its history was read), the
-    /// holes are looked for among the restored ids alone, below the newest.
     pub fn restore_done(&self, id: FeedId) {
-        self.track_restored(id, true, |w, ids| {
-            if std::mem::take(&mut w.history_below) {
-                w.gaps.history_gaps(&ids);
-            } else {
-                for (trade, time_ms) in ids {
-                    w.gaps.observe_trade(trade, time_ms);
-                }
-            }
-        });
-    }
-
-    /// The newest page of the feed's history is in (restores read newest first): its newest
-    /// id is where gap tracking continues, so the feed can connect now rather than after the
-    /// whole history was read. A long history would otherwise keep it offline for as long
-    /// as the read takes, and the ids missed meanwhile could outgrow what the venue still
-    /// serves. Only the gap after the newest is backfilled now: one inside the history may be
-    /// filled by a page not read yet, so those are looked for at [`Feeds::restore_done`].
-    pub fn restore_newest(&self, id: FeedId) {
-        self.track_restored(id, false, |w, ids| {
-            w.history_below = true;
-            if let Some(&(trade, time_ms)) = ids.last() {
-                w.gaps.observe_trade(trade, time_ms);
-            }
-        });
-    }
-
-    /// Hands the restored ids so far, in order, to `track` (taking them when `take`), then
-    /// backfills any gap found.
-    fn track_restored(
-        &self,
-        id: FeedId,
-        take: bool,
-        track: impl FnOnce(&mut Worker, Vec<(u64, i64)>),
-    ) {
         let backfill = self.with_rt(|rt| {
             let w = rt.workers.get_mut(&id)?;
-            let mut ids = if take {
-                std::mem::take(&mut w.restoring)
-            } else {
-                w.restoring.iter().max().into_iter().copied().collect()
-            };
+            let mut ids = std::mem::take(&mut w.restoring);
             ids.sort_unstable();
-            track(w, ids);
+            for (trade, time_ms) in ids {
+                w.gaps.observe_trade(trade, time_ms);
+            }
             Some(w.gaps.pending() > 0 && !w.backfilling)
         });
         if backfill == Some(Some(true)) {

@@ -374,11 +374,6 @@ async fn hold(
     if let Some(l) = lock {
         feeds.keep(id, Box::new(l));
     }
-    // A running venue feed from the saved list connects once the newest page of its
-    // history is in, and the older pages come in beside its live trades.
-    let connect_early =
-        restore && !followed && start == Start::Restore && matches!(spec, FeedSpec::Venue(_));
-    let connected = Cell::new(false);
     if restore && !followed {
         let progress = storage.restore_progress;
         progress.set(Some(0.0));
@@ -386,10 +381,6 @@ async fn hold(
             .restore_pages(&key, |page| {
                 progress.set(Some(page.fraction));
                 feeds.restored(id, page.trades);
-                if connect_early && !connected.replace(true) {
-                    feeds.restore_newest(id);
-                    feeds.resume(id);
-                }
             })
             .await;
         progress.set(None);
@@ -409,7 +400,7 @@ async fn hold(
         feeds.set_phase(id, Phase::Done);
     } else if start == Start::Paused {
         feeds.set_phase(id, Phase::Paused);
-    } else if !connected.get() {
+    } else {
         feeds.resume(id);
     }
 }

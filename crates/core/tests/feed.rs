@@ -188,36 +188,6 @@ fn gap_tracker_marks_oversized_and_overflowing_gaps_unfilled() {
 }
 
 #[test]
-fn history_read_after_live_ids_queues_its_holes_below_them() {
-    // The history's newest id (99) and then live ids from 100 were tracked first; the whole
-    // history arrives afterwards.
-    let mut g = GapTracker::new(4, 10);
-    g.observe(99);
-    g.observe(100);
-    g.history_gaps(&[
-        (10, 1_000),
-        (11, 1_010),
-        (15, 1_050),
-        (40, 1_400),
-        (99, 1_990),
-    ]);
-    let queued: Vec<Gap> = std::iter::from_fn(|| g.next_gap()).collect();
-    assert_eq!(
-        queued,
-        vec![Gap {
-            from: 12,
-            to: 14,
-            after_ms: Some(1_010)
-        }]
-    );
-    // 16..=39 (24 ids) and 41..=98 (58 ids) are over the 10-id bound: unfilled at once.
-    assert_eq!(g.unfilled(), 24 + 58);
-    // The live run is untouched: the next live id continues after 100.
-    assert_eq!(g.last(), Some(100));
-    assert_eq!(g.observe(101), None);
-}
-
-#[test]
 fn backfill_pages_by_thousand_until_the_gap_is_covered() {
     // Gap 1001..=3500: pages from 1001 (1000), 2001 (1000), 3001 (500).
     let gap = Gap::new(1001, 3500);

@@ -272,11 +272,11 @@ pub struct GapTracker {
     unfilled: u64,
 }
 
-/// Largest gap backfilled by default, in ids: a browser restarted over a long stored history
-/// can be away from a busy symbol for minutes (about 2,500 ids a second on the simulator's
-/// BTC at 5,000 trades/s in all). A million ids is a thousand pages of Binance's 1,000; the
-/// pages are fetched one after another and a 429 waits its `Retry-After`, so the bound is on
-/// time and requests, never on memory.
+/// Largest gap backfilled by default, in ids: a page restarted over a long stored history
+/// is away from a busy symbol for as long as the restore takes (the simulator's BTC runs at
+/// about 2,500 ids a second when it sends 5,000 trades a second in all). A million ids is a
+/// thousand pages of Binance's 1,000; they are fetched one after another and a 429 waits its
+/// `Retry-After`, so the bound is on time and requests, never on memory.
 pub const MAX_BACKFILL_IDS: u64 = 1_000_000;
 
 impl Default for GapTracker {
@@ -338,33 +338,12 @@ impl GapTracker {
             to: id - 1,
             after_ms,
         };
-        self.queue(gap);
-        Some(gap)
-    }
-
-    /// Queues the holes inside a history read after the live ids were tracked (up to
-    /// [`GapTracker::last`], which is left as it is): `ids` are `(id, time ms)` in increasing
-    /// id order, and every jump between neighbours is a gap, with the same bounds as
-    /// [`GapTracker::observe`].
-    pub fn history_gaps(&mut self, ids: &[(u64, i64)]) {
-        for pair in ids.windows(2) {
-            let ((lo, lo_ms), (hi, _)) = (pair[0], pair[1]);
-            if hi > lo.saturating_add(1) {
-                self.queue(Gap {
-                    from: lo + 1,
-                    to: hi - 1,
-                    after_ms: Some(lo_ms),
-                });
-            }
-        }
-    }
-
-    fn queue(&mut self, gap: Gap) {
         if gap.len() > self.max_backfill || self.pending.len() >= self.max_pending {
             self.unfilled = self.unfilled.saturating_add(gap.len());
         } else {
             self.pending.push_back(gap);
         }
+        Some(gap)
     }
 
     /// The venue says it published every id up to `id` (Coinbase's heartbeat
