@@ -192,8 +192,10 @@ pub fn ShareLink() -> impl IntoView {
         None => apply(live, feeds, dash),
     };
 
-    // Reads a link's fragment: `ask` shows the dialog even when it contacts no new host.
-    let open = move |hash: String, ask: bool| {
+    // Reads a link's fragment. The dialog asks only when the link's feeds would contact a
+    // host this page does not: the settings alone are harmless, and a reload of a page
+    // whose address holds its own state must not ask about it.
+    let open = move |hash: String| {
         let Some(payload) = fragment_payload(&hash).map(str::to_owned) else {
             ready.set(true);
             return;
@@ -209,7 +211,7 @@ pub fn ShareLink() -> impl IntoView {
                 }
                 Ok(dash) => {
                     let hosts = new_hosts(&dash, feeds);
-                    if ask || !hosts.is_empty() {
+                    if !hosts.is_empty() {
                         pending.set(Some(Pending { dash, hosts }));
                     } else {
                         from_history.set_value(true);
@@ -220,10 +222,10 @@ pub fn ShareLink() -> impl IntoView {
             }
         });
     };
-    open(current_hash(), true);
+    open(current_hash());
     let popstate = window_event_listener(ev::popstate, move |_| {
         error.set(None);
-        open(current_hash(), false)
+        open(current_hash())
     });
     on_cleanup(move || popstate.remove());
 

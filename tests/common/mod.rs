@@ -17,8 +17,24 @@ pub fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A fresh, laid-out container at desktop width.
+/// A fresh, laid-out container at desktop width. The address loses its fragment first: the
+/// tests share one document, and a dashboard mounted here would otherwise open the link an
+/// earlier test's dashboard wrote there (a fresh page has no such link).
 pub fn fresh_container() -> HtmlElement {
+    let window = web_sys::window().unwrap();
+    if !window.location().hash().unwrap_or_default().is_empty() {
+        let path = window.location().pathname().unwrap_or_default();
+        let search = window.location().search().unwrap_or_default();
+        window
+            .history()
+            .unwrap()
+            .replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{search}")),
+            )
+            .unwrap();
+    }
     let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     el.set_attribute("style", "width: 1000px").unwrap();
     document().body().unwrap().append_child(&el).unwrap();
