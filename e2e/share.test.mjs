@@ -14,7 +14,7 @@ before(async () => {
 });
 after(async () => env?.close());
 
-/** The link to the served page carrying `dashboard` (an object) as format-1 JSON. */
+/** The link to the served page carrying `dashboard` (an object) as JSON. */
 function linkTo(dashboard) {
   return `${env.server.url}#s1=${payloadOf(JSON.stringify(dashboard))}`;
 }
@@ -68,14 +68,17 @@ function savedFeedList(page) {
 }
 
 const controls = (page) =>
-  page.evaluate(() =>
-    Object.fromEntries(
-      ['mode-exchange', 'bucket-select', 'group-select', 'group-then-select', 'chart-metric'].map((id) => {
+  page.evaluate(() => ({
+    ...Object.fromEntries(
+      ['mode-exchange', 'bucket-select', 'group-select', 'group-then-select', 'chart-metric', 'theme', 'zone'].map((id) => {
         const el = document.querySelector(`[data-testid="${id}"]`);
         return [id, el.tagName === 'BUTTON' ? el.getAttribute('aria-pressed') : el.value];
       }),
     ),
-  );
+    panels: [...document.querySelectorAll('[data-testid="panel"]')].map((p) => p.dataset.kind),
+    bars: [...document.querySelectorAll('[data-testid="chart-top"]')].map((c) => c.getAttribute('aria-label').split(':')[0]),
+    theme: document.documentElement.dataset.theme,
+  }));
 
 test('a copied link without feeds reproduces the controls in a fresh browser, without asking', async () => {
   const a = await openPage(env.browser, env.server.url);
@@ -85,6 +88,14 @@ test('a copied link without feeds reproduces the controls in a fresh browser, wi
   await a.page.selectOption('[data-testid="bucket-select"]', '1h');
   await a.page.selectOption('[data-testid="group-select"]', 'symbol');
   await a.page.selectOption('[data-testid="chart-metric"]', 'count');
+  await a.page.selectOption('[data-testid="panel-kind"]', 'bars');
+  await a.page.click('[data-testid="panel-add"]');
+  await a.page.locator('[data-testid="panel"]').nth(4).locator('[data-testid="panel-top-n"]').fill('3');
+  await a.page.locator('[data-testid="panel"]').nth(4).locator('[data-testid="panel-top-n"]').press('Enter');
+  await a.page.locator('[data-kind="kpi"] [data-testid="panel-down"]').click();
+  await a.page.selectOption('[data-testid="theme"]', 'dark');
+  await a.page.selectOption('[data-testid="zone"]', 'UTC');
+  await until(a.page, () => document.querySelectorAll('[data-testid="chart-top"]')[1]?.getAttribute('aria-label')?.startsWith('Top 3 '));
   await a.page.click('[data-testid="share-copy"]');
   await until(a.page, () => document.querySelector('[data-testid="share-copied"]').textContent === 'Link copied');
   const link = await a.page.evaluate(() => navigator.clipboard.readText());
@@ -97,7 +108,8 @@ test('a copied link without feeds reproduces the controls in a fresh browser, wi
 
   // It contacts no host, so there is nothing to agree to: the settings apply at once.
   const b = await openPage(env.browser, link);
-  await until(b.page, (w) => document.querySelector('[data-testid="chart-metric"]')?.value === w, want['chart-metric']);
+  await until(b.page, (w) => document.querySelector('[data-testid="chart-metric"]')?.value === w
+    && document.querySelectorAll('[data-testid="panel"]').length === 5, want['chart-metric']);
   assert.equal(await b.page.locator('[data-testid="share-consent"]').count(), 0);
   assert.deepEqual(await controls(b.page), want);
   assert.deepEqual(b.problems, []);
@@ -147,6 +159,11 @@ test('hostile links give a clear message, run no script and change nothing store
     if (!saved) await page.waitForTimeout(50);
   }
   assert.ok(saved, 'the accepted link saved its feed');
+  // A saved layout to compare against: one panel fewer than the default.
+  await page.locator('[data-kind="forecast"] [data-testid="panel-remove"]').click();
+  await until(page, () => localStorage.getItem('tradelens.dashboard')?.includes('"kind":"bars"'));
+  const layout = await page.evaluate(() => localStorage.getItem('tradelens.dashboard'));
+  assert.ok(!layout.includes('forecast'), layout);
 
   const valid = payloadOf(JSON.stringify(BASE));
   const tampered = Buffer.from(valid, 'base64url');
@@ -154,7 +171,9 @@ test('hostile links give a clear message, run no script and change nothing store
   const hostile = {
     oversized: ['A'.repeat(9000), /too long/],
     tampered: [tampered.toString('base64url'), /damaged|not valid/],
-    'future version': [payloadOf(JSON.stringify({ ...BASE, v: 2, panels: [] })), /newer TradeLens \(format 2\); this page reads format 1/],
+    'future version': [payloadOf(JSON.stringify({ ...BASE, v: 3, panels: [] })), /newer TradeLens \(format 3\); this page reads format 2/],
+    'markup as a panel kind': [payloadOf(JSON.stringify({ v: 2, mode: 'orders', bucket: '15m', feeds: [], panels: [{ kind: '<img src=x onerror=window.__pwned=1>' }] })), /panel 1 kind is "<img src=x onerror=window.__pwned=1>"/],
+    'too many panels': [payloadOf(JSON.stringify({ v: 2, mode: 'orders', bucket: '15m', feeds: [], panels: Array(13).fill({ kind: 'kpi' }) })), /13 panels, at most 12/],
     'script URL': [payloadOf(JSON.stringify({ ...BASE, feeds: [{ kind: 'poll', url: 'javascript:window.__pwned=1', format: 'csv', interval_ms: 5000, mapping: { time: 't', price: 'p', time_format: { date_time: { default_offset_min: null } }, default_symbol: 'all' } }] })), /uses "javascript"/],
     'secret in a URL': [payloadOf(JSON.stringify({ ...BASE, feeds: [{ kind: 'sse', url: 'https://127.0.0.1:9/e?api_key=abc', event: '', mapping: { time: 't', price: 'p', time_format: { epoch: 'ms' }, default_symbol: 'all' } }] })), /"api_key" that looks like a secret/],
   };
@@ -167,6 +186,8 @@ test('hostile links give a clear message, run no script and change nothing store
     assert.equal(await p.locator('[data-testid="share-consent"]').count(), 0, name);
     assert.equal(await p.evaluate(() => window.__pwned), 0, name);
     assert.equal(await savedFeedList(p), saved, name);
+    assert.equal(await p.evaluate(() => localStorage.getItem('tradelens.dashboard')), layout, name);
+    assert.equal(await p.locator('[data-testid="share-error"] img').count(), 0, name);
     await p.close();
   }
 

@@ -5,8 +5,7 @@ use tradelens_core::demo::DemoMode;
 
 use crate::components::StoragePanel;
 use crate::components::{
-    tab_id, AnalysisPage, Controls, ExportBar, ForecastPanel, KpiRow, RevenuePanel, ShareLink, Tab,
-    TabBar, TopPanel,
+    tab_id, AnalysisPage, Controls, ExportBar, PanelGrid, SettingsMenu, ShareLink, Tab, TabBar,
 };
 use crate::feeds::provide_feeds_context;
 use crate::live::{provide_live_context, Live};
@@ -39,24 +38,19 @@ const PAGES: [Tab; 2] = [
     },
 ];
 
-/// The dashboard's charts: KPIs, revenue, top groups and the forecast.
+/// The dashboard's panels, as the visitor arranged them.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    view! {
-        <KpiRow />
-        <div class="charts">
-            <RevenuePanel />
-            <TopPanel />
-        </div>
-        <ForecastPanel />
-    }
+    view! { <PanelGrid /> }
 }
 
 /// The page shell: title, tabs, controls, the selected page and the status line; needs a
-/// [`Live`] in context.
+/// [`Live`] and [`crate::feeds::Feeds`] in context, and provides the dashboard's
+/// [`crate::settings::Settings`].
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let live = expect_context::<Live>();
+    crate::settings::provide_settings_context();
     let selected = RwSignal::new(0usize);
     let status = move || {
         let (n, zone) = live.with_engine(|e| (e.len(), e.zone().name().to_owned()));
@@ -75,6 +69,7 @@ pub fn Dashboard() -> impl IntoView {
             <h1>"TradeLens"</h1>
             <TabBar label="Pages" tabs=&PAGES selected=selected />
             <Controls />
+            <SettingsMenu />
             <ShareLink />
         </header>
         <main

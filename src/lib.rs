@@ -9,6 +9,7 @@ pub mod fatal;
 pub mod feeds;
 pub mod live;
 pub mod pages;
+pub mod settings;
 pub mod share;
 pub mod storage;
 pub mod theme;

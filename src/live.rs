@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, Metric, SketchSpec};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
 use tradelens_core::model::Trade;
 use tradelens_core::store::rollup::Rollup;
 use tradelens_core::zone::Zone;
@@ -80,9 +80,6 @@ pub struct Live {
     pub spec: RwSignal<EngineSpec>,
     /// Whether new trades are being pulled.
     pub running: RwSignal<bool>,
-    /// The dashboard chart's metric: here rather than in the chart, so a shared link can read
-    /// and set it while another page is shown.
-    pub chart_metric: RwSignal<Metric>,
     // --- storage hook (feat/idb): a resumed demo continues the stored ids; batches go to
     // the sink (src/storage/demo.rs). ---
     id_offset: StoredValue<u64>,
@@ -102,7 +99,6 @@ impl Live {
             mode: RwSignal::new(mode),
             spec: RwSignal::new(spec),
             running: RwSignal::new(true),
-            chart_metric: RwSignal::new(Metric::Notional),
             id_offset: StoredValue::new(0),
             sink: StoredValue::new_local(None),
         }
@@ -134,6 +130,15 @@ impl Live {
         self.id_offset.set_value(0);
         self.spec.set(spec);
         self.mode.set(mode);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Changes the time zone buckets follow; the engine recomputes from its stored trades.
+    pub fn set_zone(&self, zone: Zone) {
+        if self.engine.with_value(|e| **e.zone() == zone) {
+            return;
+        }
+        self.engine.update_value(|e| e.set_zone(Arc::new(zone)));
         self.version.update(|v| *v += 1);
     }
 

@@ -2,7 +2,7 @@
 //! it, and a small payload that inflates past the decoded limit is refused while inflating.
 
 use tradelens::share::{compress, decode_payload, decompress, encode_payload};
-use tradelens_core::engine::{BucketSize, Metric};
+use tradelens_core::engine::BucketSize;
 use tradelens_core::feed::venue::{Preset, Venue};
 use tradelens_core::share::{
     base64, ShareError, SharedDashboard, SharedFeed, MAX_DECODED_BYTES, MAX_ENCODED_BYTES,
@@ -27,7 +27,8 @@ async fn compress_then_decompress_gives_the_bytes_back() {
 async fn a_dashboard_survives_the_link_payload() {
     let dash = SharedDashboard {
         bucket: BucketSize::H1,
-        metric: Metric::Count,
+        theme: tradelens_core::settings::Theme::Dark,
+        zone: tradelens_core::settings::ZoneChoice::Named("Asia/Tokyo"),
         feeds: vec![SharedFeed::Venue(Preset::new(Venue::Kraken, "ETH-USD"))],
         ..SharedDashboard::default()
     };

@@ -132,7 +132,7 @@ async fn top_products_are_drawn_and_named() {
     assert!(drawn_pixels(&c) > 500);
     let label = c.get_attribute("aria-label").unwrap();
     assert!(
-        label.starts_with("Top products by revenue:"),
+        label.starts_with("Top 8 products by revenue:"),
         "label {label:?}"
     );
 }
@@ -157,7 +157,7 @@ async fn grouping_by_product_then_region_names_the_pairs() {
     let c = canvas(&root, "chart-top");
     wait_for("bars per product and region", || {
         c.get_attribute("aria-label")
-            .is_some_and(|l| l.starts_with("Top products × regions by revenue:"))
+            .is_some_and(|l| l.starts_with("Top 8 products × regions by revenue:"))
     })
     .await;
     let label = c.get_attribute("aria-label").unwrap();

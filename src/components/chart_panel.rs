@@ -35,6 +35,7 @@ fn panel(
 ) -> AnyView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let scheme = use_color_scheme_changes();
+    let theme = use_context::<crate::settings::Settings>().map(|s| s.theme);
     let (resized, set_resized) = signal(0u32);
     let resize =
         window_event_listener(leptos::ev::resize, move |_| set_resized.update(|n| *n += 1));
@@ -44,6 +45,11 @@ fn panel(
     Effect::new(move |_| {
         scheme.track();
         resized.track();
+        // The theme's attribute is set before the palette is read, whichever effect runs
+        // first after a change.
+        if let Some(theme) = theme {
+            crate::settings::apply_theme(theme.get());
+        }
         let Some(canvas) = canvas.get() else { return };
         match draw(&canvas, &palette_of(&canvas)) {
             Ok(()) | Err(ChartError::NotLaidOut) => {

@@ -6,7 +6,7 @@ use tradelens_core::engine::{Engine, GroupBy, Metric};
 use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 
-use super::chart_metric::{chart_metrics, error_note, metric_label, spec_for};
+use super::chart_metric::{chart_metrics, error_note, metric_label};
 use super::chart_panel::chart_panel;
 use super::controls::groups_plural;
 use crate::charts::{draw_bars, draw_lines, Bar, LineChart, Series};
@@ -16,8 +16,6 @@ use crate::live::Live;
 const MAX_BUCKETS: i64 = 1_440;
 /// Lines drawn when grouping.
 const MAX_LINES: usize = 5;
-/// Bars drawn.
-const MAX_BARS: usize = 8;
 
 /// Points of a series drawn into the canvas's `data-values` (tests and tools read them).
 const EXPOSED_POINTS: usize = 120;
@@ -101,25 +99,17 @@ fn exposed_values(chart: &LineChart) -> String {
 }
 
 /// A chosen metric per bucket as a line chart (revenue, or notional, to begin with); one line
-/// per top group when grouping. Choosing a percentile or distinct count turns on the sketch it
-/// needs in the engine, and the title states the estimate's error bound.
+/// per top group when grouping. The title states an estimated metric's error bound; the
+/// dashboard keeps the engine's sketches in step with the metrics its panels show.
 #[component]
-pub fn RevenuePanel() -> impl IntoView {
+pub fn RevenuePanel(
+    /// The metric drawn.
+    #[prop(into)]
+    metric: Signal<Metric>,
+    /// Called with the metric the visitor picks.
+    on_metric: Callback<Metric>,
+) -> impl IntoView {
     let live = expect_context::<Live>();
-    let metric = live.chart_metric;
-    // Keeps the engine's sketches in step with the metric, also after a mode switch (which
-    // resets the spec) or when distinct counts are not offered in the new mode.
-    Effect::new(move |_| {
-        let mode = live.mode.get();
-        let m = metric.get();
-        if !chart_metrics(mode).iter().any(|(o, _)| *o == m) {
-            metric.set(Metric::Notional);
-            return;
-        }
-        if let Some(spec) = spec_for(live.spec.get(), m) {
-            live.set_spec(spec);
-        }
-    });
     let chart = Memo::new(move |_| {
         let m = metric.get();
         live.with_engine(|e| metric_series(e, m))
@@ -158,7 +148,7 @@ pub fn RevenuePanel() -> impl IntoView {
                     let name = event_target_value(&ev);
                     let offered = chart_metrics(live.mode.get_untracked());
                     if let Some((m, _)) = offered.into_iter().find(|(m, _)| m.name() == name) {
-                        metric.set(m);
+                        on_metric.run(m);
                     }
                 }
             >
@@ -189,11 +179,16 @@ pub fn RevenuePanel() -> impl IntoView {
 
 /// The groups (products, when not grouping) with the highest revenue, as bars.
 #[component]
-pub fn TopPanel() -> impl IntoView {
+pub fn TopPanel(
+    /// How many bars.
+    #[prop(into)]
+    top_n: Signal<u8>,
+) -> impl IntoView {
     let live = expect_context::<Live>();
     let bars = Memo::new(move |_| {
+        let n = usize::from(top_n.get());
         live.with_engine(|e| {
-            e.top_groups(MAX_BARS)
+            e.top_groups(n)
                 .into_iter()
                 .map(|(key, agg)| Bar {
                     name: e.group_name(key, "(none)"),
@@ -211,7 +206,8 @@ pub fn TopPanel() -> impl IntoView {
         };
         let name = groups_plural(group_by, live.mode.get());
         format!(
-            "Top {name} by {}",
+            "Top {} {name} by {}",
+            top_n.get(),
             if live.mode.get() == DemoMode::Orders {
                 "revenue"
             } else {

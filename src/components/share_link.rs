@@ -12,20 +12,23 @@ use tradelens_core::share::{
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use super::chart_metric::{chart_metrics, spec_for};
+use super::chart_metric::chart_metrics;
 use crate::feeds::{FeedSpec, Feeds};
 use crate::live::Live;
 use crate::now_ms;
+use crate::settings::Settings;
 use crate::share::{decode_payload, encode_payload};
 
 /// The dashboard as a link would carry it. Tracks everything it reads.
-fn current(live: Live, feeds: Feeds) -> SharedDashboard {
+fn current(live: Live, feeds: Feeds, settings: Settings) -> SharedDashboard {
     let spec = live.spec.get();
     SharedDashboard {
         mode: live.mode.get(),
         bucket: spec.bucket,
         group_by: spec.group_by,
-        metric: live.chart_metric.get(),
+        layout: settings.layout.get(),
+        theme: settings.theme.get(),
+        zone: settings.zone.get(),
         feeds: feeds
             .saved_feeds()
             .into_iter()
@@ -92,18 +95,20 @@ fn feed_spec(feed: SharedFeed) -> FeedSpec {
     }
 }
 
-/// Checks what the core cannot: the chart metric must be one the link's mode offers.
+/// Checks what the core cannot: every panel's metric must be one the link's mode offers.
 fn offered(dash: &SharedDashboard) -> Result<(), ShareError> {
-    if chart_metrics(dash.mode)
-        .iter()
-        .any(|(m, _)| *m == dash.metric)
+    let offered = chart_metrics(dash.mode);
+    match dash
+        .layout
+        .metrics()
+        .into_iter()
+        .find(|m| !offered.iter().any(|(o, _)| o == m))
     {
-        Ok(())
-    } else {
-        Err(ShareError::Unknown {
-            field: format!("chart metric in {} mode", dash.mode.name()),
-            value: dash.metric.name().to_owned(),
-        })
+        None => Ok(()),
+        Some(m) => Err(ShareError::Unknown {
+            field: format!("panel metric in {} mode", dash.mode.name()),
+            value: m.name().to_owned(),
+        }),
     }
 }
 
@@ -123,16 +128,18 @@ fn new_hosts(dash: &SharedDashboard, feeds: Feeds) -> Vec<String> {
         .collect()
 }
 
-/// Sets the controls to `dash`, then adds (and so starts) each of its feeds the list lacks.
-fn apply(live: Live, feeds: Feeds, dash: SharedDashboard) {
+/// Sets the controls and panels to `dash`, then adds (and so starts) each of its feeds the
+/// list lacks.
+fn apply(live: Live, feeds: Feeds, settings: Settings, dash: SharedDashboard) {
     live.set_mode(dash.mode, now_ms());
-    let spec = EngineSpec {
+    live.set_spec(EngineSpec {
         bucket: dash.bucket,
         group_by: dash.group_by,
         ..live.spec.get_untracked()
-    };
-    live.set_spec(spec_for(spec, dash.metric).unwrap_or(spec));
-    live.chart_metric.set(dash.metric);
+    });
+    settings.layout.set(dash.layout);
+    settings.theme.set(dash.theme);
+    settings.zone.set(dash.zone);
     let keys: Vec<String> = feeds
         .entries
         .with_untracked(|v| v.iter().map(|e| e.spec.key()).collect());
@@ -173,6 +180,7 @@ struct Pending {
 pub fn ShareLink() -> impl IntoView {
     let live = expect_context::<Live>();
     let feeds = expect_context::<Feeds>();
+    let settings = expect_context::<Settings>();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<Pending>);
     // The link shown when the clipboard refused it, and what the copy did.
@@ -188,8 +196,8 @@ pub fn ShareLink() -> impl IntoView {
     // all in a task.
     let owner = StoredValue::new_local(Owner::current());
     let apply = move |dash: SharedDashboard| match owner.get_value() {
-        Some(o) => o.with(|| apply(live, feeds, dash)),
-        None => apply(live, feeds, dash),
+        Some(o) => o.with(|| apply(live, feeds, settings, dash)),
+        None => apply(live, feeds, settings, dash),
     };
 
     // Reads a link's fragment. The dialog asks only when the link's feeds would contact a
@@ -233,7 +241,7 @@ pub fn ShareLink() -> impl IntoView {
     // write (over no fragment, or a refused one) and a state from history replace theirs.
     let written = StoredValue::new(false);
     Effect::new(move |_| {
-        let dash = current(live, feeds);
+        let dash = current(live, feeds, settings);
         if !ready.get() {
             return;
         }
@@ -281,7 +289,7 @@ pub fn ShareLink() -> impl IntoView {
         ready.set(true);
     };
     let copy = move |_| {
-        let dash = untrack(|| current(live, feeds));
+        let dash = untrack(|| current(live, feeds, settings));
         copied.set(None);
         fallback.set(None);
         spawn_local(async move {
@@ -417,8 +425,14 @@ pub fn ShareLink() -> impl IntoView {
 /// The settings a link sets, in words.
 fn summary(dash: &SharedDashboard) -> String {
     let groups = super::controls::groups_plural(dash.group_by, dash.mode);
+    let panels: Vec<&str> = dash
+        .layout
+        .panels()
+        .iter()
+        .map(|p| p.view.kind().label())
+        .collect();
     format!(
-        "{} demo · {} buckets · {} · chart: {}",
+        "{} demo · {} buckets · {} · panels: {} · theme: {} · time zone: {}",
         match dash.mode {
             tradelens_core::demo::DemoMode::Orders => "Shop orders",
             tradelens_core::demo::DemoMode::Exchange => "Exchange trades",
@@ -429,6 +443,8 @@ fn summary(dash: &SharedDashboard) -> String {
         } else {
             format!("by {groups}")
         },
-        super::chart_metric::metric_label(dash.metric, dash.mode),
+        panels.join(", "),
+        dash.theme.label(),
+        dash.zone.name(),
     )
 }

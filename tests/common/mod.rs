@@ -17,11 +17,21 @@ pub fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A fresh, laid-out container at desktop width. The address loses its fragment first: the
-/// tests share one document, and a dashboard mounted here would otherwise open the link an
-/// earlier test's dashboard wrote there (a fresh page has no such link).
+/// A fresh, laid-out container at desktop width. The address loses its fragment and the
+/// browser its saved dashboard settings and theme first: the tests share one document, and a
+/// dashboard mounted here would otherwise open the link or the layout an earlier test's
+/// dashboard left (a fresh page has neither).
 pub fn fresh_container() -> HtmlElement {
     let window = web_sys::window().unwrap();
+    if let Some(storage) = window.local_storage().unwrap() {
+        storage
+            .remove_item(tradelens::settings::STORAGE_KEY)
+            .unwrap();
+    }
+    let _ = document()
+        .document_element()
+        .unwrap()
+        .remove_attribute("data-theme");
     if !window.location().hash().unwrap_or_default().is_empty() {
         let path = window.location().pathname().unwrap_or_default();
         let search = window.location().search().unwrap_or_default();

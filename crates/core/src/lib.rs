@@ -139,6 +139,7 @@
 
 pub mod civil;
 pub mod clean;
+pub mod dashboard;
 pub mod decode;
 pub mod demo;
 pub mod engine;
@@ -146,6 +147,7 @@ pub mod export;
 pub mod feed;
 pub mod format;
 pub mod model;
+pub mod settings;
 pub mod share;
 pub mod stats;
 pub mod store;

@@ -1,12 +1,14 @@
 //! A dashboard in a link: round trips, and every kind of hostile or foreign link refused with
 //! a message that says why.
 
+use tradelens_core::dashboard::{Height, Layout, PanelView, TradeValue, MAX_PANELS};
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::demo::DemoMode;
 use tradelens_core::engine::{BucketSize, GroupBy, Metric};
 use tradelens_core::feed::preview::SampleFormat;
 use tradelens_core::feed::venue::{Preset, Venue};
 use tradelens_core::model::{Dim, Field};
+use tradelens_core::settings::{Theme, ZoneChoice};
 use tradelens_core::share::{
     decode_json, encode_json, hosts, ShareError, SharedDashboard, SharedFeed, MAX_DECODED_BYTES,
     MAX_FEEDS,
@@ -30,7 +32,6 @@ fn full() -> SharedDashboard {
         mode: DemoMode::Exchange,
         bucket: BucketSize::M1,
         group_by: GroupBy::two(Field::Symbol, Field::Dim(Dim::Region)),
-        metric: Metric::PriceP90,
         feeds: vec![
             SharedFeed::Venue(Preset::new(Venue::Binance, "BTC-USDT")),
             poll("https://shop.example/orders.csv?page=2"),
@@ -40,6 +41,45 @@ fn full() -> SharedDashboard {
                 mapping,
             },
         ],
+        layout: Layout::from_panels([
+            (PanelView::Kpi, true, Height::Small),
+            (
+                PanelView::Line {
+                    metric: Metric::PriceP90,
+                },
+                false,
+                Height::Large,
+            ),
+            (PanelView::Bars { top_n: 12 }, false, Height::Medium),
+            (
+                PanelView::Histogram {
+                    of: TradeValue::Size,
+                },
+                false,
+                Height::Medium,
+            ),
+            (
+                PanelView::Scatter {
+                    x: Metric::Volume,
+                    y: Metric::Vwap,
+                },
+                true,
+                Height::Medium,
+            ),
+            (
+                PanelView::Heatmap {
+                    metric: Metric::Count,
+                },
+                true,
+                Height::Large,
+            ),
+            (PanelView::Candles, true, Height::Medium),
+            (PanelView::Table, true, Height::Small),
+            (PanelView::Forecast, true, Height::Medium),
+        ])
+        .unwrap(),
+        theme: Theme::Dark,
+        zone: ZoneChoice::Named("Asia/Tokyo"),
     }
 }
 
@@ -85,13 +125,13 @@ fn a_newer_format_is_named_not_misread() {
     // A newer format may carry fields this page does not know: the message is about the
     // version, not the field.
     let e = refused(|v| {
-        v["v"] = 2.into();
-        v["panels"] = serde_json::json!([]);
+        v["v"] = 3.into();
+        v["alarms"] = serde_json::json!([]);
     });
-    assert_eq!(e, ShareError::FutureVersion { version: 2 });
+    assert_eq!(e, ShareError::FutureVersion { version: 3 });
     assert_eq!(
         e.to_string(),
-        "This link was made by a newer TradeLens (format 2); this page reads format 1"
+        "This link was made by a newer TradeLens (format 3); this page reads format 2"
     );
     assert_eq!(
         refused(|v| v["v"] = 0.into()),
@@ -120,7 +160,12 @@ fn an_unknown_field_is_refused() {
 
 #[test]
 fn unknown_names_are_refused() {
-    for (key, bad) in [("mode", "casino"), ("bucket", "7m"), ("metric", "<b>")] {
+    for (key, bad) in [
+        ("mode", "casino"),
+        ("bucket", "7m"),
+        ("theme", "neon"),
+        ("zone", "Europe/Paris"),
+    ] {
         let e = refused(|v| v[key] = bad.into());
         assert!(
             matches!(&e, ShareError::Unknown { value, .. } if value == bad),
@@ -137,13 +182,81 @@ fn unknown_names_are_refused() {
 }
 
 #[test]
-fn a_time_zone_the_page_cannot_apply_is_refused() {
-    // Format 1 carries no time zone: the dashboard shows times in the visitor's own zone and
-    // has no zone setting yet. A link naming one is refused, not half applied.
+fn a_time_zone_the_page_does_not_offer_is_refused() {
     let e = refused(|v| v["zone"] = "Mars/Olympus_Mons".into());
+    assert_eq!(
+        e.to_string(),
+        "This link's time zone is \"Mars/Olympus_Mons\", which this page does not know"
+    );
+}
+
+#[test]
+fn a_format_1_link_opens_with_its_metric_on_the_default_line_chart() {
+    // What session 4's pages wrote: no panels, theme or zone; one chart metric.
+    let json = br#"{"v":1,"mode":"exchange","bucket":"1m","group_by":["symbol"],"metric":"price_p90","feeds":[]}"#;
+    let dash = decode_json(json).unwrap();
+    assert_eq!(dash.mode, DemoMode::Exchange);
+    assert_eq!(dash.line_metric(), Some(Metric::PriceP90));
+    assert_eq!(dash.layout.panels().len(), Layout::default().panels().len());
+    assert_eq!(
+        (dash.theme, dash.zone),
+        (Theme::System, ZoneChoice::Browser)
+    );
+    let e = decode_json(br#"{"v":1,"mode":"orders","bucket":"1m","metric":"<b>"}"#).unwrap_err();
     assert!(
-        matches!(&e, ShareError::Shape(m) if m.contains("unknown field `zone`")),
+        matches!(&e, ShareError::Unknown { value, .. } if value == "<b>"),
         "{e}"
+    );
+    // A format-1 link without its metric, or with panels, is not one any page wrote.
+    let e = decode_json(br#"{"v":1,"mode":"orders","bucket":"1m","panels":[]}"#).unwrap_err();
+    assert!(matches!(e, ShareError::Shape(_)), "{e}");
+}
+
+#[test]
+fn panels_are_checked_field_by_field() {
+    let e = refused(|v| v["panels"][1]["kind"] = "<img src=x onerror=alert(1)>".into());
+    assert_eq!(
+        e,
+        ShareError::Unknown {
+            field: "panel 2 kind".into(),
+            value: "<img src=x onerror=alert(1)>".into()
+        }
+    );
+    let e = refused(|v| v["panels"][1]["metric"] = "revenue!".into());
+    assert!(
+        matches!(&e, ShareError::Unknown { field, .. } if field == "panel 2 metric"),
+        "{e}"
+    );
+    let e = refused(|v| v["panels"][2]["top_n"] = 0.into());
+    assert!(matches!(e, ShareError::OutOfRange { value: 0, .. }), "{e}");
+    let e = refused(|v| v["panels"][2]["top_n"] = 300.into());
+    assert!(
+        matches!(e, ShareError::Shape(_)),
+        "a u8 overflow is a shape error: {e}"
+    );
+    let e = refused(|v| v["panels"][0]["metric"] = "count".into());
+    assert_eq!(
+        e.to_string(),
+        "This link's dashboard is not valid: panel 1 has a metric, which a kpi panel does not have"
+    );
+    let e = refused(|v| v["panels"][0]["height"] = "xxl".into());
+    assert!(matches!(e, ShareError::Unknown { .. }), "{e}");
+    let e = refused(|v| v["panels"][0]["onclick"] = "x".into());
+    assert!(
+        matches!(&e, ShareError::Shape(m) if m.contains("onclick")),
+        "{e}"
+    );
+    let e = refused(|v| v["metric"] = "count".into());
+    assert!(matches!(e, ShareError::Shape(_)), "{e}");
+    let e = refused(|v| {
+        let one = v["panels"][0].clone();
+        v["panels"] = serde_json::Value::Array(vec![one; MAX_PANELS + 1]);
+    });
+    assert_eq!(
+        e,
+        ShareError::TooManyPanels {
+            count: MAX_PANELS + 1
+        }
     );
 }
 

@@ -1,6 +1,7 @@
 //! Why a shared link was refused, in words a visitor can act on.
 
 use super::{FORMAT, MAX_DECODED_BYTES, MAX_ENCODED_BYTES, MAX_FEEDS};
+use crate::dashboard::MAX_PANELS;
 
 /// Why a dashboard link could not be read (or a dashboard could not be written into one).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,6 +75,12 @@ pub enum ShareError {
     /// More feeds than a link may carry.
     #[error("This link lists {count} feeds, at most {MAX_FEEDS} are allowed")]
     TooManyFeeds {
+        /// How many it lists.
+        count: usize,
+    },
+    /// More panels than a dashboard holds.
+    #[error("This link lists {count} panels, at most {MAX_PANELS} are allowed")]
+    TooManyPanels {
         /// How many it lists.
         count: usize,
     },

@@ -8,9 +8,10 @@
 //! [`MAX_FEEDS`] feeds. Markup in a text is kept as it is: it is data, and the page shows it
 //! as text. [`hosts`] lists whom the feeds will contact, for the page to ask before it does.
 //!
-//! Format 1 holds the demo mode, the bucket size, up to two group-by fields, the dashboard
-//! chart's metric and the feeds. Later formats add fields (panels, rules, time zone, theme);
-//! a page refuses a format newer than its own with [`ShareError::FutureVersion`].
+//! Format 2 holds the demo mode, the bucket size, up to two group-by fields, the feeds, the
+//! panels ([`Layout`]), the theme and the time zone. Format 1 (no panels, theme or zone; one
+//! chart metric) is still read: its metric goes to the default layout's line chart. A page
+//! refuses a format newer than its own with [`ShareError::FutureVersion`].
 //!
 //! ```
 //! use tradelens_core::share::{decode_json, encode_json, hosts, SharedDashboard, SharedFeed};
@@ -31,14 +32,16 @@ mod wire;
 
 pub use error::ShareError;
 
+use crate::dashboard::{Layout, PanelView};
 use crate::decode::generic::Mapping;
 use crate::demo::DemoMode;
 use crate::engine::{BucketSize, GroupBy, Metric};
 use crate::feed::preview::SampleFormat;
 use crate::feed::venue::Preset;
+use crate::settings::{Theme, ZoneChoice};
 
 /// The link format this crate writes and reads.
-pub const FORMAT: u64 = 1;
+pub const FORMAT: u64 = 2;
 /// Longest payload (base64url text after `#s1=`) a page reads.
 pub const MAX_ENCODED_BYTES: usize = 8 * 1024;
 /// Largest decoded JSON a page reads; decompression stops past it.
@@ -57,10 +60,24 @@ pub struct SharedDashboard {
     pub bucket: BucketSize,
     /// Group-by fields.
     pub group_by: GroupBy,
-    /// The dashboard chart's metric.
-    pub metric: Metric,
     /// The feeds besides the demo, in list order.
     pub feeds: Vec<SharedFeed>,
+    /// The panels.
+    pub layout: Layout,
+    /// The colour theme.
+    pub theme: Theme,
+    /// The time zone of buckets and axes.
+    pub zone: ZoneChoice,
+}
+
+impl SharedDashboard {
+    /// The metric of the first line chart, if there is one: what a format-1 link held.
+    pub fn line_metric(&self) -> Option<Metric> {
+        self.layout.panels().iter().find_map(|p| match p.view {
+            PanelView::Line { metric } => Some(metric),
+            _ => None,
+        })
+    }
 }
 
 impl Default for SharedDashboard {
@@ -69,8 +86,10 @@ impl Default for SharedDashboard {
             mode: DemoMode::Orders,
             bucket: BucketSize::M15,
             group_by: GroupBy::NONE,
-            metric: Metric::Notional,
             feeds: Vec::new(),
+            layout: Layout::default(),
+            theme: Theme::System,
+            zone: ZoneChoice::Browser,
         }
     }
 }

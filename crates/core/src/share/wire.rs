@@ -1,10 +1,11 @@
-//! The JSON shape of a link (format 1): names as text, every object closed to unknown fields,
-//! read into the typed [`SharedDashboard`] only after each field is checked.
+//! The JSON shape of a link (formats 1 and 2): names as text, every object closed to unknown
+//! fields, read into the typed [`SharedDashboard`] only after each field is checked.
 
 use serde::{Deserialize, Serialize};
 
 use super::check::{self, unknown};
 use super::{ShareError, SharedDashboard, SharedFeed, FORMAT, MAX_FEEDS, MAX_TEXT};
+use crate::dashboard::{Height, Layout, PanelKind, PanelView, TradeValue, MAX_PANELS, MAX_TOP_N};
 use crate::decode::generic::{Mapping, TimeFormat};
 use crate::decode::time::EpochUnit;
 use crate::demo::DemoMode;
@@ -12,6 +13,7 @@ use crate::engine::{BucketSize, GroupBy, Metric};
 use crate::feed::preview::SampleFormat;
 use crate::feed::venue::{Preset, Venue};
 use crate::model::{Dim, Field};
+use crate::settings::{Theme, ZoneChoice};
 
 /// Longest symbol in a venue's spelling.
 const MAX_SYMBOL: usize = 32;
@@ -37,9 +39,41 @@ pub(super) struct Wire {
     bucket: String,
     #[serde(default)]
     group_by: Vec<String>,
-    metric: String,
+    /// Format 1 only: the one chart's metric.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metric: Option<String>,
     #[serde(default)]
     feeds: Vec<WireFeed>,
+    /// Format 2: the panels, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    panels: Option<Vec<WirePanel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    zone: Option<String>,
+}
+
+/// A panel: its kind, the settings that kind has (and no others), its size.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePanel {
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metric: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    top_n: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    of: Option<String>,
+    #[serde(default)]
+    wide: bool,
+    #[serde(default = "medium")]
+    height: String,
+}
+
+fn medium() -> String {
+    Height::Medium.name().to_owned()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -118,10 +152,94 @@ impl From<&SharedDashboard> for Wire {
             mode: d.mode.name().to_owned(),
             bucket: d.bucket.name().to_owned(),
             group_by: d.group_by.fields().map(|f| f.name().to_owned()).collect(),
-            metric: d.metric.name().to_owned(),
+            metric: None,
             feeds: d.feeds.iter().map(WireFeed::from).collect(),
+            panels: Some(d.layout.panels().iter().map(WirePanel::from).collect()),
+            theme: Some(d.theme.name().to_owned()),
+            zone: Some(d.zone.name().to_owned()),
         }
     }
+}
+
+impl From<&crate::dashboard::Panel> for WirePanel {
+    fn from(p: &crate::dashboard::Panel) -> WirePanel {
+        let name = |m: Metric| Some(m.name().to_owned());
+        let mut w = WirePanel {
+            kind: p.view.kind().name().to_owned(),
+            metric: None,
+            x: None,
+            top_n: None,
+            of: None,
+            wide: p.wide,
+            height: p.height.name().to_owned(),
+        };
+        match p.view {
+            PanelView::Line { metric } | PanelView::Heatmap { metric } => w.metric = name(metric),
+            PanelView::Scatter { x, y } => {
+                w.x = name(x);
+                w.metric = name(y);
+            }
+            PanelView::Bars { top_n } => w.top_n = Some(top_n),
+            PanelView::Histogram { of } => w.of = Some(of.name().to_owned()),
+            PanelView::Kpi | PanelView::Candles | PanelView::Table | PanelView::Forecast => {}
+        }
+        w
+    }
+}
+
+/// Reads a panel, refusing a setting its kind does not have.
+fn panel(at: &str, w: WirePanel) -> Result<(PanelView, bool, Height), ShareError> {
+    let field = |name: &str| format!("{at} {name}");
+    let kind = PanelKind::from_name(&w.kind).ok_or_else(|| unknown(&field("kind"), &w.kind))?;
+    let height =
+        Height::from_name(&w.height).ok_or_else(|| unknown(&field("height"), &w.height))?;
+    let metric = |name: &str, value: &Option<String>| -> Result<Metric, ShareError> {
+        let value = value.as_deref().unwrap_or_default();
+        Metric::from_name(value).ok_or_else(|| unknown(&field(name), value))
+    };
+    let view = match kind {
+        PanelKind::Line => PanelView::Line {
+            metric: metric("metric", &w.metric)?,
+        },
+        PanelKind::Heatmap => PanelView::Heatmap {
+            metric: metric("metric", &w.metric)?,
+        },
+        PanelKind::Scatter => PanelView::Scatter {
+            x: metric("x", &w.x)?,
+            y: metric("metric", &w.metric)?,
+        },
+        PanelKind::Bars => {
+            let top_n = w.top_n.unwrap_or(8);
+            check::range(&field("top N"), i64::from(top_n), 1, i64::from(MAX_TOP_N))?;
+            PanelView::Bars { top_n }
+        }
+        PanelKind::Histogram => {
+            let of = w.of.as_deref().unwrap_or_default();
+            PanelView::Histogram {
+                of: TradeValue::from_name(of).ok_or_else(|| unknown(&field("value"), of))?,
+            }
+        }
+        PanelKind::Kpi => PanelView::Kpi,
+        PanelKind::Candles => PanelView::Candles,
+        PanelKind::Table => PanelView::Table,
+        PanelKind::Forecast => PanelView::Forecast,
+    };
+    // A setting the kind does not use is refused, not ignored: it means the link was made
+    // by something else than this page, or altered.
+    let stray = [
+        ("metric", w.metric.is_some() && view.metrics().is_empty()),
+        ("x", w.x.is_some() && kind != PanelKind::Scatter),
+        ("top N", w.top_n.is_some() && kind != PanelKind::Bars),
+        ("value", w.of.is_some() && kind != PanelKind::Histogram),
+    ];
+    if let Some((name, _)) = stray.into_iter().find(|(_, bad)| *bad) {
+        return Err(ShareError::Shape(format!(
+            "{} has a {name}, which a {} panel does not have",
+            at,
+            kind.name()
+        )));
+    }
+    Ok((view, w.wide, height))
 }
 
 impl From<&SharedFeed> for WireFeed {
@@ -199,7 +317,7 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
     if v > FORMAT {
         return Err(ShareError::FutureVersion { version: v });
     }
-    if v != FORMAT {
+    if v == 0 {
         return Err(ShareError::BadVersion { version: v });
     }
     let w: Wire = serde_json::from_slice(json).map_err(shape)?;
@@ -213,7 +331,54 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
         .map(|name| Field::from_name(name).ok_or_else(|| unknown("group-by field", name)))
         .collect::<Result<Vec<_>, _>>()?;
     let group_by = GroupBy::new(fields.first().copied(), fields.get(1).copied());
-    let metric = Metric::from_name(&w.metric).ok_or_else(|| unknown("chart metric", &w.metric))?;
+    let layout = match (v, w.metric, w.panels) {
+        (1, Some(metric), None) => {
+            let metric =
+                Metric::from_name(&metric).ok_or_else(|| unknown("chart metric", &metric))?;
+            let mut layout = Layout::default();
+            let line = layout
+                .panels()
+                .iter()
+                .find(|p| p.view.kind() == PanelKind::Line);
+            if let Some(id) = line.map(|p| p.id) {
+                layout.set_view(id, PanelView::Line { metric });
+            }
+            layout
+        }
+        (1, _, _) => {
+            return Err(ShareError::Shape(
+                "a format-1 link has one chart metric and no panels".to_owned(),
+            ))
+        }
+        (_, Some(_), _) | (_, _, None) => {
+            return Err(ShareError::Shape(
+                "a dashboard lists its panels, each with its own metric".to_owned(),
+            ))
+        }
+        (_, None, Some(panels)) => {
+            if panels.len() > MAX_PANELS {
+                return Err(ShareError::TooManyPanels {
+                    count: panels.len(),
+                });
+            }
+            let panels = panels
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| panel(&format!("panel {}", i + 1), p))
+                .collect::<Result<Vec<_>, _>>()?;
+            Layout::from_panels(panels).map_err(|_| ShareError::TooManyPanels {
+                count: MAX_PANELS + 1,
+            })?
+        }
+    };
+    let theme = match w.theme {
+        None => Theme::System,
+        Some(t) => Theme::from_name(&t).ok_or_else(|| unknown("theme", &t))?,
+    };
+    let zone = match w.zone {
+        None => ZoneChoice::Browser,
+        Some(z) => ZoneChoice::from_name(&z).ok_or_else(|| unknown("time zone", &z))?,
+    };
     if w.feeds.len() > MAX_FEEDS {
         return Err(ShareError::TooManyFeeds {
             count: w.feeds.len(),
@@ -229,8 +394,10 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
         mode,
         bucket,
         group_by,
-        metric,
         feeds,
+        layout,
+        theme,
+        zone,
     })
 }
 

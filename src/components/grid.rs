@@ -1,0 +1,377 @@
+//! The dashboard's panels as a grid the visitor arranges: add a panel of any kind, remove it,
+//! move it earlier or later, make it full or half width and small, medium or large, and set
+//! what it shows. Every control is a button, select or input with a name, so the whole
+//! arrangement works from the keyboard.
+
+use leptos::prelude::*;
+use tradelens_core::dashboard::{Height, Layout, PanelKind, PanelView, TradeValue, MAX_TOP_N};
+use tradelens_core::engine::{EngineSpec, Metric, SketchSpec};
+
+use super::chart_metric::{chart_metrics, DISTINCT_CUSTOMERS};
+use super::{ForecastPanel, KpiRow, RevenuePanel, TopPanel};
+use crate::live::Live;
+use crate::settings::Settings;
+
+/// Whether this page can draw panels of `kind` (the others arrive with their charts).
+pub fn drawn(kind: PanelKind) -> bool {
+    matches!(
+        kind,
+        PanelKind::Kpi | PanelKind::Line | PanelKind::Bars | PanelKind::Forecast
+    )
+}
+
+/// Keeps the engine's sketches to exactly those the panels' metrics need (sketches cost time
+/// per trade), and replaces a metric the demo mode does not offer (distinct customers in
+/// exchange mode) by notional.
+fn keep_engine_in_step(live: Live, layout: RwSignal<Layout>) {
+    Effect::new(move |_| {
+        let mode = live.mode.get();
+        let offered: Vec<Metric> = chart_metrics(mode).into_iter().map(|(m, _)| m).collect();
+        let fix = |m: Metric| {
+            if offered.contains(&m) {
+                m
+            } else {
+                Metric::Notional
+            }
+        };
+        let changes: Vec<(u32, PanelView)> = layout.with(|l| {
+            l.panels()
+                .iter()
+                .filter_map(|p| {
+                    let view = match p.view {
+                        PanelView::Line { metric } => PanelView::Line {
+                            metric: fix(metric),
+                        },
+                        PanelView::Heatmap { metric } => PanelView::Heatmap {
+                            metric: fix(metric),
+                        },
+                        PanelView::Scatter { x, y } => PanelView::Scatter {
+                            x: fix(x),
+                            y: fix(y),
+                        },
+                        other => other,
+                    };
+                    (view != p.view).then_some((p.id, view))
+                })
+                .collect()
+        });
+        if !changes.is_empty() {
+            layout.update(|l| {
+                for (id, view) in changes {
+                    l.set_view(id, view);
+                }
+            });
+            return;
+        }
+        let sketches = SketchSpec::for_metrics(&layout.with(Layout::metrics), DISTINCT_CUSTOMERS);
+        let spec = live.spec.get();
+        if spec.sketches != sketches {
+            live.set_spec(EngineSpec { sketches, ..spec });
+        }
+    });
+}
+
+/// The panels, in order, and the "Add panel" control.
+#[component]
+pub fn PanelGrid() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let settings = expect_context::<Settings>();
+    let layout = settings.layout;
+    keep_engine_in_step(live, layout);
+    let kind = RwSignal::new(PanelKind::Line);
+    let error = RwSignal::new(None::<String>);
+    let add = move |_| match layout.try_update(|l| l.add(kind.get_untracked().default_view())) {
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        _ => error.set(None),
+    };
+    view! {
+        <div class="panel-grid" data-testid="panel-grid">
+            <For
+                each=move || layout.with(|l| l.panels().iter().map(|p| p.id).collect::<Vec<_>>())
+                key=|id| *id
+                children=move |id| view! { <PanelCell id=id /> }
+            />
+        </div>
+        <div class="add-panel">
+            <label>
+                "Panel kind "
+                <select
+                    data-testid="panel-kind"
+                    on:change=move |ev| {
+                        if let Some(k) = PanelKind::from_name(&event_target_value(&ev)) {
+                            kind.set(k);
+                        }
+                    }
+                    prop:value=move || kind.get().name()
+                >
+                    {PanelKind::ALL
+                        .into_iter()
+                        .filter(|k| drawn(*k))
+                        .map(|k| view! { <option value=k.name()>{k.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <button type="button" data-testid="panel-add" on:click=add>
+                "Add panel"
+            </button>
+            <span class="error" role="alert" data-testid="panel-error">
+                {move || error.get()}
+            </span>
+        </div>
+    }
+}
+
+/// One panel: its toolbar and its content.
+#[component]
+fn PanelCell(id: u32) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let layout = settings.layout;
+    let panel = Memo::new(move |_| layout.with(|l| l.get(id).copied()));
+    let position = Memo::new(move |_| {
+        layout.with(|l| {
+            let at = l.panels().iter().position(|p| p.id == id).unwrap_or(0);
+            (at + 1, l.panels().len())
+        })
+    });
+    let kind = Memo::new(move |_| panel.get().map(|p| p.view.kind()));
+    let name = move || {
+        let (at, of) = position.get();
+        let kind = kind.get().map_or("", PanelKind::label);
+        format!("Panel {at} of {of}: {kind}")
+    };
+    let up = NodeRef::<leptos::html::Button>::new();
+    let down = NodeRef::<leptos::html::Button>::new();
+    // Moving a panel moves its element, which loses the focus: the button pressed gets it
+    // back, so a visitor can press it again.
+    let move_by = move |delta: isize, button: NodeRef<leptos::html::Button>| {
+        layout.update(|l| {
+            l.move_by(id, delta);
+        });
+        request_animation_frame(move || {
+            if let Some(b) = button.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    };
+    let class = move || {
+        panel.get().map_or(String::new(), |p| {
+            format!(
+                "cell {} h-{}",
+                if p.wide { "wide" } else { "half" },
+                p.height.name()
+            )
+        })
+    };
+    view! {
+        <section
+            class=class
+            data-testid="panel"
+            data-panel-id=id
+            data-kind=move || kind.get().map_or("", PanelKind::name)
+            aria-label=name
+        >
+            <div class="cell-bar" role="toolbar" aria-label=move || format!("{} controls", name())>
+                <PanelSettings id=id />
+                <button
+                    type="button"
+                    data-testid="panel-up"
+                    node_ref=up
+                    aria-label="Move panel earlier"
+                    disabled=move || position.get().0 == 1
+                    on:click=move |_| move_by(-1, up)
+                >
+                    "↑"
+                </button>
+                <button
+                    type="button"
+                    data-testid="panel-down"
+                    node_ref=down
+                    aria-label="Move panel later"
+                    disabled=move || { let (at, of) = position.get(); at == of }
+                    on:click=move |_| move_by(1, down)
+                >
+                    "↓"
+                </button>
+                <button
+                    type="button"
+                    data-testid="panel-wide"
+                    aria-pressed=move || panel.get().is_some_and(|p| p.wide).to_string()
+                    on:click=move |_| {
+                        layout.update(|l| {
+                            let wide = l.get(id).is_some_and(|p| p.wide);
+                            l.set_wide(id, !wide);
+                        })
+                    }
+                >
+                    "Full width"
+                </button>
+                <label>
+                    "Height "
+                    <select
+                        data-testid="panel-height"
+                        prop:value=move || panel.get().map_or("m", |p| p.height.name())
+                        on:change=move |ev| {
+                            if let Some(h) = Height::from_name(&event_target_value(&ev)) {
+                                layout.update(|l| {
+                                    l.set_height(id, h);
+                                });
+                            }
+                        }
+                    >
+                        {Height::ALL
+                            .into_iter()
+                            .map(|h| view! { <option value=h.name()>{h.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button
+                    type="button"
+                    class="danger"
+                    data-testid="panel-remove"
+                    aria-label="Remove panel"
+                    on:click=move |_| {
+                        layout.update(|l| {
+                            l.remove(id);
+                        })
+                    }
+                >
+                    "Remove"
+                </button>
+            </div>
+            {move || kind.get().map(|k| content(id, k, layout))}
+        </section>
+    }
+}
+
+/// The view of `layout`'s panel `id`, which reads its settings as they change.
+fn view_of(layout: RwSignal<Layout>, id: u32) -> Memo<Option<PanelView>> {
+    Memo::new(move |_| layout.with(|l| l.get(id).map(|p| p.view)))
+}
+
+/// What a panel of `kind` draws.
+fn content(id: u32, kind: PanelKind, layout: RwSignal<Layout>) -> AnyView {
+    let view = view_of(layout, id);
+    match kind {
+        PanelKind::Kpi => view! { <KpiRow /> }.into_any(),
+        PanelKind::Line => {
+            let metric = Signal::derive(move || match view.get() {
+                Some(PanelView::Line { metric }) => metric,
+                _ => Metric::Notional,
+            });
+            let on_metric = Callback::new(move |metric| {
+                layout.update(|l| {
+                    l.set_view(id, PanelView::Line { metric });
+                })
+            });
+            view! { <RevenuePanel metric=metric on_metric=on_metric /> }.into_any()
+        }
+        PanelKind::Bars => {
+            let top_n = Signal::derive(move || match view.get() {
+                Some(PanelView::Bars { top_n }) => top_n,
+                _ => 8,
+            });
+            view! { <TopPanel top_n=top_n /> }.into_any()
+        }
+        PanelKind::Forecast => view! { <ForecastPanel /> }.into_any(),
+        other => view! {
+            <p class="note" data-testid="panel-unavailable">
+                {format!("{} panels are not drawn by this version of the page.", other.label())}
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// The settings of a panel's kind that its own content does not offer: how many bars, which
+/// trade value a histogram counts, the axes of a scatter, a heatmap's metric.
+#[component]
+fn PanelSettings(id: u32) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let layout = expect_context::<Settings>().layout;
+    let view = view_of(layout, id);
+    let set = move |v: PanelView| {
+        layout.update(|l| {
+            l.set_view(id, v);
+        })
+    };
+    let metric_select = move |label: &'static str,
+                              testid: &'static str,
+                              value: Signal<Metric>,
+                              set: Callback<Metric>| {
+        view! {
+            <label>
+                {label}
+                <select
+                    data-testid=testid
+                    prop:value=move || value.get().name()
+                    on:change=move |ev| {
+                        if let Some(m) = Metric::from_name(&event_target_value(&ev)) {
+                            set.run(m);
+                        }
+                    }
+                >
+                    {move || {
+                        chart_metrics(live.mode.get())
+                            .into_iter()
+                            .map(|(m, l)| view! { <option value=m.name()>{l}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+        }
+    };
+    move || match view.get() {
+        Some(PanelView::Bars { top_n }) => view! {
+            <label>
+                "Bars "
+                <input
+                    type="number"
+                    data-testid="panel-top-n"
+                    min="1"
+                    max=MAX_TOP_N.to_string()
+                    prop:value=top_n.to_string()
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).trim().parse::<u8>() {
+                            set(PanelView::Bars { top_n: n.clamp(1, MAX_TOP_N) });
+                        }
+                    }
+                />
+            </label>
+        }
+        .into_any(),
+        Some(PanelView::Histogram { of }) => view! {
+            <label>
+                "Of "
+                <select
+                    data-testid="panel-of"
+                    prop:value=of.name()
+                    on:change=move |ev| {
+                        if let Some(of) = TradeValue::from_name(&event_target_value(&ev)) {
+                            set(PanelView::Histogram { of });
+                        }
+                    }
+                >
+                    <option value="price">"Trade price"</option>
+                    <option value="size">"Trade size"</option>
+                </select>
+            </label>
+        }
+        .into_any(),
+        Some(PanelView::Scatter { x, y }) => {
+            let (xs, ys) = (Signal::stored(x), Signal::stored(y));
+            view! {
+                {metric_select("X ", "panel-x", xs, Callback::new(move |x| set(PanelView::Scatter { x, y })))}
+                {metric_select("Y ", "panel-y", ys, Callback::new(move |y| set(PanelView::Scatter { x, y })))}
+            }
+            .into_any()
+        }
+        Some(PanelView::Heatmap { metric }) => metric_select(
+            "Metric ",
+            "panel-metric",
+            Signal::stored(metric),
+            Callback::new(move |metric| set(PanelView::Heatmap { metric })),
+        )
+        .into_any(),
+        _ => ().into_any(),
+    }
+}
