@@ -44,8 +44,9 @@ test('panels are added, moved, resized and removed, and the layout survives a re
   await until(page, () => document.querySelector('[data-testid="panel"]').dataset.kind === 'line'
     && document.querySelector('[data-testid="panel"] canvas').dataset.metric === 'count');
   assert.deepEqual(await kinds(page), ['line', 'kpi', 'line', 'bars', 'forecast']);
-  // The focus stayed on the button pressed, which is now disabled at the top.
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'panel-up');
+  // The panel is first, so "earlier" is disabled: the focus went to "later" in the same panel.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'panel-down');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('[data-testid="panel"]') === document.querySelector('[data-testid="panel"]')), true);
 
   // Full width and tall: the canvas grows to match.
   const first = page.locator('[data-testid="panel"]').first();

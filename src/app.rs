@@ -72,22 +72,26 @@ pub fn Dashboard() -> impl IntoView {
             <SettingsMenu />
             <ShareLink />
         </header>
-        <main
-            role="tabpanel"
-            id=move || PAGES[selected.get()].panel
-            aria-labelledby=move || tab_id(PAGES[selected.get()].panel)
-        >
-            {move || match selected.get() {
-                1 => view! { <AnalysisPage /> }.into_any(),
-                _ => view! { <DashboardPage /> }.into_any(),
-            }}
+        <main>
+            <div
+                role="tabpanel"
+                id=move || PAGES[selected.get()].panel
+                aria-labelledby=move || tab_id(PAGES[selected.get()].panel)
+            >
+                {move || match selected.get() {
+                    1 => view! { <AnalysisPage /> }.into_any(),
+                    _ => view! { <DashboardPage /> }.into_any(),
+                }}
+            </div>
+            // The feeds stay on screen whichever page is shown: their status is part of
+            // reading any chart.
+            <FeedsPage />
+            <StorageBanner />
+            <StoragePanel />
+            <ExportBar />
         </main>
-        // The feeds stay on screen whichever page is shown: their status is part of reading
-        // any chart.
-        <FeedsPage />
-        <StorageBanner />
-        <StoragePanel />
-        <ExportBar />
-        <footer class="status" data-testid="status" role="status">{status}</footer>
+        <footer class="status">
+            <p role="status" data-testid="status">{status}</p>
+        </footer>
     }
 }

@@ -142,13 +142,21 @@ fn PanelCell(id: u32) -> impl IntoView {
     let up = NodeRef::<leptos::html::Button>::new();
     let down = NodeRef::<leptos::html::Button>::new();
     // Moving a panel moves its element, which loses the focus: the button pressed gets it
-    // back, so a visitor can press it again.
-    let move_by = move |delta: isize, button: NodeRef<leptos::html::Button>| {
+    // back, so a visitor can press it again, or the other one once the panel reached an end
+    // (a disabled button cannot hold the focus).
+    let move_by = move |delta: isize,
+                        button: NodeRef<leptos::html::Button>,
+                        other: NodeRef<leptos::html::Button>| {
         layout.update(|l| {
             l.move_by(id, delta);
         });
         request_animation_frame(move || {
-            if let Some(b) = button.get_untracked() {
+            let usable = |b: &web_sys::HtmlButtonElement| !b.disabled();
+            if let Some(b) = button
+                .get_untracked()
+                .filter(usable)
+                .or_else(|| other.get_untracked())
+            {
                 let _ = b.focus();
             }
         });
@@ -178,7 +186,7 @@ fn PanelCell(id: u32) -> impl IntoView {
                     node_ref=up
                     aria-label="Move panel earlier"
                     disabled=move || position.get().0 == 1
-                    on:click=move |_| move_by(-1, up)
+                    on:click=move |_| move_by(-1, up, down)
                 >
                     "↑"
                 </button>
@@ -188,7 +196,7 @@ fn PanelCell(id: u32) -> impl IntoView {
                     node_ref=down
                     aria-label="Move panel later"
                     disabled=move || { let (at, of) = position.get(); at == of }
-                    on:click=move |_| move_by(1, down)
+                    on:click=move |_| move_by(1, down, up)
                 >
                     "↓"
                 </button>
