@@ -87,6 +87,63 @@ test('a top-N panel draws the number of bars asked for', async () => {
   await context.close();
 });
 
+test('a panel with its own bucket and symbol shows its own sums of the same trades', async () => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  await ready(page);
+  // The dashboard groups by product; the bars panel keeps only the top product, the line panel
+  // buckets by the hour while the dashboard stays at 15 minutes.
+  await page.selectOption('[data-testid="bucket-select"]', '15m');
+  const line = page.locator('[data-kind="line"]');
+  await line.locator('[data-testid="panel-scope"]').click();
+  await line.locator('[data-testid="panel-bucket"]').selectOption('1h');
+  await until(page, () => document.querySelector('[data-kind="line"] canvas').dataset.bucket === '3600000');
+  assert.equal(await line.locator('[data-testid="panel-scope"]').textContent(), 'Data: own');
+  // Compared with a second line panel on the dashboard's own 15-minute buckets: each whole
+  // hour of the panel is the sum of its four quarters (the demo is paused, so both read the
+  // same trades).
+  await page.selectOption('[data-testid="panel-kind"]', 'line');
+  await page.click('[data-testid="panel-add"]');
+  await page.click('[data-testid="pause"]');
+  const values = (i) =>
+    page.evaluate((i) => {
+      const c = document.querySelectorAll('[data-kind="line"] canvas')[i];
+      return Object.fromEntries(c.dataset.values.split(',').map((kv) => kv.split('=').map(Number)));
+    }, i);
+  await until(page, () => document.querySelectorAll('[data-kind="line"] canvas')[1]?.dataset.bucket === '900000');
+  // Both panels have drawn the paused data: the newest quarter lies in the newest hour.
+  await until(page, () => {
+    const last = (i) => {
+      const v = document.querySelectorAll('[data-kind="line"] canvas')[i].dataset.values;
+      return Math.max(...v.split(',').map((kv) => Number(kv.split('=')[0])));
+    };
+    const q = last(1);
+    return q - (q % 3_600_000) <= last(0);
+  });
+  const [hourly, quarters] = [await values(0), await values(1)];
+  const hours = Object.keys(hourly).map(Number).sort((a, b) => a - b);
+  let checked = 0;
+  for (const h of hours) {
+    const parts = [0, 1, 2, 3].map((k) => quarters[h + k * 900_000]);
+    if (parts.some((p) => p === undefined)) continue;
+    const sum = parts.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - hourly[h]) <= 1e-9 * Math.abs(sum), `${h}: ${sum} vs ${hourly[h]}`);
+    checked++;
+  }
+  assert.ok(checked >= 20, `only ${checked} whole hours compared`);
+
+  // Only one product in the bars panel.
+  const bars = page.locator('[data-kind="bars"]');
+  const top = (await page.getAttribute('[data-testid="chart-top"]', 'aria-label')).split(': ')[1].split(', ')[0];
+  const product = top.replace(/ [^ ]+$/, '');
+  await bars.locator('[data-testid="panel-scope"]').click();
+  await bars.locator('[data-testid="panel-symbol"]').fill(product);
+  await bars.locator('[data-testid="panel-symbol"]').press('Enter');
+  await until(page, () => document.querySelector('[data-testid="chart-top"]').getAttribute('aria-label').split(': ')[1].split(', ').length === 1);
+  assert.match(await page.getAttribute('[data-testid="chart-top"]', 'aria-label'), new RegExp(`: ${product.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the theme switch overrides the system and follows it again on "System"', async () => {
   const { page, problems, context } = await openPage(env.browser, env.server.url);
   await page.emulateMedia({ colorScheme: 'light' });

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use tradelens_core::dashboard::Scope;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::{BucketSize, Engine, EngineSpec, GroupBy, SketchSpec};
+use tradelens_core::engine::{BucketSize, Engine, EngineSpec, Follower, GroupBy, SketchSpec};
+use tradelens_core::model::Label;
 use tradelens_core::model::Trade;
 use tradelens_core::store::rollup::Rollup;
 use tradelens_core::zone::Zone;
@@ -131,6 +133,52 @@ impl Live {
         self.spec.set(spec);
         self.mode.set(mode);
         self.version.update(|v| *v += 1);
+    }
+
+    /// This live state seen through an engine of its own that follows this one's trades,
+    /// bucketed and grouped by `scope` where it says so (else as this one is), and of only
+    /// its symbol if it names one: what a panel with its own settings reads. It is brought up
+    /// to date whenever this one changes, with only the trades added since.
+    pub fn follow(&self, scope: Signal<Scope>) -> Live {
+        let main = *self;
+        let engine = StoredValue::new(Engine::new(main.spec.get_untracked()));
+        let follower = StoredValue::new(Follower::default());
+        let version = RwSignal::new(0);
+        let spec = RwSignal::new(main.spec.get_untracked());
+        Effect::new(move |_| {
+            main.version.track();
+            let scope = scope.get();
+            let base = main.spec.get();
+            let own = EngineSpec {
+                bucket: scope.bucket.unwrap_or(base.bucket),
+                group_by: scope.group_by.unwrap_or(base.group_by),
+                sketches: base.sketches,
+            };
+            let symbol = scope.symbol.as_deref().map(Label::from);
+            let changed = engine
+                .try_update_value(|e| {
+                    let mut changed = e.spec() != own;
+                    e.set_spec(own);
+                    follower.update_value(|f| {
+                        f.set_symbol(symbol);
+                        main.engine.with_value(|m| changed |= f.sync(m, e));
+                    });
+                    changed
+                })
+                .unwrap_or(false);
+            if spec.get_untracked() != own {
+                spec.set(own);
+            }
+            if changed {
+                version.update(|v| *v += 1);
+            }
+        });
+        Live {
+            engine,
+            version,
+            spec,
+            ..main
+        }
     }
 
     /// Changes the time zone buckets follow; the engine recomputes from its stored trades.

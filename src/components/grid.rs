@@ -3,9 +3,13 @@
 //! what it shows. Every control is a button, select or input with a name, so the whole
 //! arrangement works from the keyboard.
 
+use leptos::context::Provider;
 use leptos::prelude::*;
-use tradelens_core::dashboard::{Height, Layout, PanelKind, PanelView, TradeValue, MAX_TOP_N};
-use tradelens_core::engine::{EngineSpec, Metric, SketchSpec};
+use tradelens_core::dashboard::{
+    Height, Layout, PanelKind, PanelView, Scope, TradeValue, MAX_SYMBOL, MAX_TOP_N,
+};
+use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, Metric, SketchSpec};
+use tradelens_core::model::Field;
 
 use super::chart_metric::{chart_metrics, DISTINCT_CUSTOMERS};
 use super::{ForecastPanel, KpiRow, RevenuePanel, TopPanel};
@@ -126,7 +130,10 @@ pub fn PanelGrid() -> impl IntoView {
 fn PanelCell(id: u32) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let layout = settings.layout;
-    let panel = Memo::new(move |_| layout.with(|l| l.get(id).copied()));
+    let live = expect_context::<Live>();
+    let panel = Memo::new(move |_| layout.with(|l| l.get(id).cloned()));
+    let scope = Memo::new(move |_| panel.get().map(|p| p.scope).unwrap_or_default());
+    let scoped = Memo::new(move |_| !scope.get().is_dashboard());
     let position = Memo::new(move |_| {
         layout.with(|l| {
             let at = l.panels().iter().position(|p| p.id == id).unwrap_or(0);
@@ -180,6 +187,7 @@ fn PanelCell(id: u32) -> impl IntoView {
         >
             <div class="cell-bar" role="toolbar" aria-label=move || format!("{} controls", name())>
                 <PanelSettings id=id />
+                <ScopeSettings id=id />
                 <button
                     type="button"
                     data-testid="panel-up"
@@ -246,7 +254,17 @@ fn PanelCell(id: u32) -> impl IntoView {
                     "Remove"
                 </button>
             </div>
-            {move || kind.get().map(|k| content(id, k, layout))}
+            // A panel with its own bucket, group-by or symbol reads an engine of its own that
+            // follows the dashboard's; the others read the dashboard's.
+            {move || {
+                let k = kind.get()?;
+                Some(if scoped.get() {
+                    let own = live.follow(scope.into());
+                    view! { <Provider value=own>{content(id, k, layout)}</Provider> }.into_any()
+                } else {
+                    content(id, k, layout)
+                })
+            }}
         </section>
     }
 }
@@ -381,5 +399,91 @@ fn PanelSettings(id: u32) -> impl IntoView {
         )
         .into_any(),
         _ => ().into_any(),
+    }
+}
+
+/// What a panel aggregates where it differs from the dashboard: its own bucket size,
+/// group-by and symbol.
+#[component]
+fn ScopeSettings(id: u32) -> impl IntoView {
+    let layout = expect_context::<Settings>().layout;
+    let scope =
+        Memo::new(move |_| layout.with(|l| l.get(id).map(|p| p.scope.clone()).unwrap_or_default()));
+    let set = move |f: &dyn Fn(&mut Scope)| {
+        let mut s = scope.get_untracked();
+        f(&mut s);
+        layout.update(|l| {
+            l.set_scope(id, s);
+        });
+    };
+    let (symbol_error, set_symbol_error) = signal(None::<String>);
+    let group_name = |g: GroupBy| g.first().map_or("none".to_owned(), |f| f.name().to_owned());
+    view! {
+        <details class="panel-scope">
+            <summary data-testid="panel-scope">
+                {move || if scope.get().is_dashboard() { "Data: dashboard's" } else { "Data: own" }}
+            </summary>
+            <label>
+                "Bucket "
+                <select
+                    data-testid="panel-bucket"
+                    prop:value=move || scope.get().bucket.map_or("dashboard", BucketSize::name)
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set(&|s| s.bucket = BucketSize::from_name(&v));
+                    }
+                >
+                    <option value="dashboard">"Dashboard's"</option>
+                    {BucketSize::ALL
+                        .into_iter()
+                        .map(|b| view! { <option value=b.name()>{b.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "Group by "
+                <select
+                    data-testid="panel-group"
+                    prop:value=move || scope.get().group_by.map_or("dashboard".to_owned(), group_name)
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set(&|s| {
+                            s.group_by = match v.as_str() {
+                                "dashboard" => None,
+                                "none" => Some(GroupBy::NONE),
+                                name => Field::from_name(name).map(GroupBy::one),
+                            }
+                        });
+                    }
+                >
+                    <option value="dashboard">"Dashboard's"</option>
+                    <option value="none">"Nothing"</option>
+                    {Field::ALL
+                        .into_iter()
+                        .map(|f| view! { <option value=f.name()>{f.name()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "Only symbol "
+                <input
+                    type="text"
+                    data-testid="panel-symbol"
+                    placeholder="all"
+                    maxlength=MAX_SYMBOL.to_string()
+                    prop:value=move || scope.get().symbol.unwrap_or_default()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).trim().to_owned();
+                        if v.chars().any(char::is_control) || v.chars().count() > MAX_SYMBOL {
+                            set_symbol_error.set(Some(format!("A symbol is at most {MAX_SYMBOL} characters, without control characters")));
+                            return;
+                        }
+                        set_symbol_error.set(None);
+                        set(&|s| s.symbol = (!v.is_empty()).then(|| v.clone()));
+                    }
+                />
+            </label>
+            <span class="error" role="alert">{move || symbol_error.get()}</span>
+        </details>
     }
 }

@@ -14,7 +14,7 @@
 //! # Ok::<(), tradelens_core::dashboard::LayoutFull>(())
 //! ```
 
-use crate::engine::Metric;
+use crate::engine::{BucketSize, GroupBy, Metric};
 
 /// Most panels a dashboard holds.
 pub const MAX_PANELS: usize = 12;
@@ -250,8 +250,30 @@ impl Height {
     }
 }
 
+/// Longest symbol a panel filters on.
+pub const MAX_SYMBOL: usize = 64;
+
+/// What a panel aggregates, where it differs from the dashboard: its own bucket size, its own
+/// group-by, only one symbol's trades. `None` everywhere (the default) is the dashboard's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Bucket size, if not the dashboard's.
+    pub bucket: Option<BucketSize>,
+    /// Group-by, if not the dashboard's.
+    pub group_by: Option<GroupBy>,
+    /// Only this symbol's (or product's) trades.
+    pub symbol: Option<String>,
+}
+
+impl Scope {
+    /// Whether the panel shows the dashboard's own aggregates.
+    pub fn is_dashboard(&self) -> bool {
+        *self == Scope::default()
+    }
+}
+
 /// One panel on the dashboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Panel {
     /// Stable within a layout, so the page keeps a panel's state while others move.
     pub id: u32,
@@ -261,6 +283,8 @@ pub struct Panel {
     pub wide: bool,
     /// Its height.
     pub height: Height,
+    /// What it aggregates.
+    pub scope: Scope,
 }
 
 /// The panels were not added: the dashboard holds [`MAX_PANELS`] already.
@@ -325,6 +349,7 @@ impl Layout {
             view,
             wide,
             height,
+            scope: Scope::default(),
         });
         id
     }
@@ -392,6 +417,11 @@ impl Layout {
     /// Changes what the panel with `id` shows.
     pub fn set_view(&mut self, id: u32, view: PanelView) -> bool {
         self.with(id, |p| p.view = view)
+    }
+
+    /// Sets what the panel with `id` aggregates.
+    pub fn set_scope(&mut self, id: u32, scope: Scope) -> bool {
+        self.with(id, |p| p.scope = scope)
     }
 
     /// Every metric some panel draws, without repeats.

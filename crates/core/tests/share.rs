@@ -1,7 +1,7 @@
 //! A dashboard in a link: round trips, and every kind of hostile or foreign link refused with
 //! a message that says why.
 
-use tradelens_core::dashboard::{Height, Layout, PanelView, TradeValue, MAX_PANELS};
+use tradelens_core::dashboard::{Height, Layout, PanelView, Scope, TradeValue, MAX_PANELS};
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::demo::DemoMode;
 use tradelens_core::engine::{BucketSize, GroupBy, Metric};
@@ -25,6 +25,26 @@ fn poll(url: &str) -> SharedFeed {
 }
 
 fn full() -> SharedDashboard {
+    let mut dash = full_without_scopes();
+    dash.layout.set_scope(
+        2,
+        Scope {
+            bucket: Some(BucketSize::H1),
+            group_by: Some(GroupBy::NONE),
+            symbol: Some("BTC-USDT".into()),
+        },
+    );
+    dash.layout.set_scope(
+        3,
+        Scope {
+            group_by: Some(GroupBy::one(Field::Dim(Dim::Region))),
+            ..Scope::default()
+        },
+    );
+    dash
+}
+
+fn full_without_scopes() -> SharedDashboard {
     let mut mapping = Mapping::new("t", "p");
     mapping.dims[Dim::Region.index()] = Some("region".into());
     mapping.qty = Some("q".into());
@@ -432,4 +452,32 @@ fn markup_in_a_text_is_kept_as_inert_text() {
         matches!(&back.feeds[1], SharedFeed::Poll { mapping, .. } if mapping.default_symbol == markup)
     );
     assert_eq!(back, dash);
+}
+
+#[test]
+fn a_panels_own_bucket_group_and_symbol_are_checked() {
+    let e = refused(|v| v["panels"][1]["bucket"] = "7m".into());
+    assert!(
+        matches!(&e, ShareError::Unknown { field, .. } if field == "panel 2 bucket"),
+        "{e}"
+    );
+    let e = refused(|v| v["panels"][2]["group_by"] = serde_json::json!(["region", "<i>"]));
+    assert!(
+        matches!(&e, ShareError::Unknown { value, .. } if value == "<i>"),
+        "{e}"
+    );
+    let e = refused(|v| v["panels"][1]["symbol"] = "BTC\u{7}".into());
+    assert!(
+        matches!(e, ShareError::BadCharacter { found: '\u{7}', .. }),
+        "{e}"
+    );
+    let e = refused(|v| v["panels"][1]["symbol"] = "x".repeat(65).into());
+    assert!(matches!(e, ShareError::TextTooLong { len: 65, .. }), "{e}");
+    // Markup in a symbol is data: accepted as text, shown as text.
+    let json = edited(|v| v["panels"][1]["symbol"] = "<b>BTC</b>".into());
+    let dash = decode_json(&json).unwrap();
+    assert_eq!(
+        dash.layout.panels()[1].scope.symbol.as_deref(),
+        Some("<b>BTC</b>")
+    );
 }

@@ -4,6 +4,7 @@
 mod agg;
 mod batch;
 mod bucket;
+mod follow;
 mod group;
 mod group_totals;
 pub mod measure;
@@ -17,6 +18,7 @@ pub use agg::Agg;
 pub use batch::{Columns, ColumnsError};
 pub use bucket::BucketSize;
 use bucket::BucketSpan;
+pub use follow::Follower;
 pub use group::{GroupBy, GroupKey};
 use group_totals::GroupTotals;
 pub use metric::Metric;
@@ -96,6 +98,9 @@ pub struct Engine {
     per_second: VecDeque<(i64, u32)>,
     /// History known only as one-minute rollups: (minute start, symbol, aggregate, source).
     summaries: Vec<(i64, LabelId, Agg, u8)>,
+    /// Bumped whenever trades or rollups are taken out (not when added), so a [`Follower`]
+    /// knows to start over.
+    generation: u64,
 }
 
 impl Engine {
@@ -169,6 +174,16 @@ impl Engine {
         }
     }
 
+    /// Adds one rollup's aggregate, as [`Engine::push_rollups`] does (a [`Follower`] copying
+    /// another engine's).
+    fn push_summary(&mut self, minute_ms: i64, symbol: &Label, agg: Agg) {
+        let symbol = self.table.intern_label(symbol);
+        self.total.merge(&agg);
+        self.summaries
+            .push((minute_ms, symbol, agg, self.table.current_source));
+        self.aggregate_summary(self.summaries.len() - 1);
+    }
+
     /// Tags the trades (and rollups) pushed from now on as coming from `source` (0 by
     /// default), so they can be taken out together ([`Engine::remove_source`]): the demo's
     /// generated history, say, replaced by the stored one while other feeds' trades stay.
@@ -185,6 +200,7 @@ impl Engine {
         if gone == 0 && before == self.summaries.len() {
             return 0;
         }
+        self.generation += 1;
         self.per_second.clear();
         for row in 0..self.table.len() {
             self.count_second(self.table.time_ms[row]);

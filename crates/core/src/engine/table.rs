@@ -148,6 +148,26 @@ impl Table {
         row
     }
 
+    /// The trade at `row`, as it was pushed.
+    pub fn trade(&self, row: usize) -> Trade {
+        let label = |id: LabelId| self.dict.get(id).cloned();
+        Trade {
+            id: self.id[row],
+            time_ms: self.time_ms[row],
+            price: self.price[row],
+            qty: self.qty[row],
+            side: self.side(row),
+            symbol: label(self.symbol[row]).unwrap_or_else(|| Label::from("")),
+            dims: std::array::from_fn(|d| {
+                self.dims[d]
+                    .get(row)
+                    .copied()
+                    .filter(|&id| id != NO_LABEL)
+                    .and_then(label)
+            }),
+        }
+    }
+
     /// The source a row was pushed from.
     pub fn source(&self, row: usize) -> u8 {
         self.source[row]

@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{self, unknown};
 use super::{ShareError, SharedDashboard, SharedFeed, FORMAT, MAX_FEEDS, MAX_TEXT};
-use crate::dashboard::{Height, Layout, PanelKind, PanelView, TradeValue, MAX_PANELS, MAX_TOP_N};
+use crate::dashboard::{
+    Height, Layout, PanelKind, PanelView, Scope, TradeValue, MAX_PANELS,
+    MAX_SYMBOL as MAX_PANEL_SYMBOL, MAX_TOP_N,
+};
 use crate::decode::generic::{Mapping, TimeFormat};
 use crate::decode::time::EpochUnit;
 use crate::demo::DemoMode;
@@ -70,6 +73,13 @@ struct WirePanel {
     wide: bool,
     #[serde(default = "medium")]
     height: String,
+    /// The panel's own bucket size, group-by and symbol, where not the dashboard's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bucket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    group_by: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    symbol: Option<String>,
 }
 
 fn medium() -> String {
@@ -172,6 +182,12 @@ impl From<&crate::dashboard::Panel> for WirePanel {
             of: None,
             wide: p.wide,
             height: p.height.name().to_owned(),
+            bucket: p.scope.bucket.map(|b| b.name().to_owned()),
+            group_by: p
+                .scope
+                .group_by
+                .map(|g| g.fields().map(|f| f.name().to_owned()).collect()),
+            symbol: p.scope.symbol.clone(),
         };
         match p.view {
             PanelView::Line { metric } | PanelView::Heatmap { metric } => w.metric = name(metric),
@@ -188,7 +204,7 @@ impl From<&crate::dashboard::Panel> for WirePanel {
 }
 
 /// Reads a panel, refusing a setting its kind does not have.
-fn panel(at: &str, w: WirePanel) -> Result<(PanelView, bool, Height), ShareError> {
+fn panel(at: &str, w: WirePanel) -> Result<((PanelView, bool, Height), Scope), ShareError> {
     let field = |name: &str| format!("{at} {name}");
     let kind = PanelKind::from_name(&w.kind).ok_or_else(|| unknown(&field("kind"), &w.kind))?;
     let height =
@@ -239,7 +255,37 @@ fn panel(at: &str, w: WirePanel) -> Result<(PanelView, bool, Height), ShareError
             kind.name()
         )));
     }
-    Ok((view, w.wide, height))
+    let scope = Scope {
+        bucket: match &w.bucket {
+            None => None,
+            Some(b) => Some(BucketSize::from_name(b).ok_or_else(|| unknown(&field("bucket"), b))?),
+        },
+        group_by: match &w.group_by {
+            None => None,
+            Some(names) => Some(group_by(&field("group-by"), names)?),
+        },
+        symbol: match w.symbol {
+            None => None,
+            Some(s) => {
+                check::text(&field("symbol"), &s, MAX_PANEL_SYMBOL)?;
+                Some(s)
+            }
+        },
+    };
+    Ok(((view, w.wide, height), scope))
+}
+
+/// Up to two group-by fields by name.
+fn group_by(at: &str, names: &[String]) -> Result<GroupBy, ShareError> {
+    check::range(&format!("number of {at} fields"), names.len() as i64, 0, 2)?;
+    let fields = names
+        .iter()
+        .map(|name| Field::from_name(name).ok_or_else(|| unknown(at, name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(GroupBy::new(
+        fields.first().copied(),
+        fields.get(1).copied(),
+    ))
 }
 
 impl From<&SharedFeed> for WireFeed {
@@ -324,13 +370,7 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
     let mode = DemoMode::from_name(&w.mode).ok_or_else(|| unknown("demo mode", &w.mode))?;
     let bucket =
         BucketSize::from_name(&w.bucket).ok_or_else(|| unknown("bucket size", &w.bucket))?;
-    check::range("number of group-by fields", w.group_by.len() as i64, 0, 2)?;
-    let fields = w
-        .group_by
-        .iter()
-        .map(|name| Field::from_name(name).ok_or_else(|| unknown("group-by field", name)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let group_by = GroupBy::new(fields.first().copied(), fields.get(1).copied());
+    let group_by = group_by("group-by", &w.group_by)?;
     let layout = match (v, w.metric, w.panels) {
         (1, Some(metric), None) => {
             let metric =
@@ -361,14 +401,22 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
                     count: panels.len(),
                 });
             }
-            let panels = panels
+            let (panels, scopes): (Vec<_>, Vec<_>) = panels
                 .into_iter()
                 .enumerate()
                 .map(|(i, p)| panel(&format!("panel {}", i + 1), p))
-                .collect::<Result<Vec<_>, _>>()?;
-            Layout::from_panels(panels).map_err(|_| ShareError::TooManyPanels {
-                count: MAX_PANELS + 1,
-            })?
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .unzip();
+            let mut layout =
+                Layout::from_panels(panels).map_err(|_| ShareError::TooManyPanels {
+                    count: MAX_PANELS + 1,
+                })?;
+            let ids: Vec<u32> = layout.panels().iter().map(|p| p.id).collect();
+            for (id, scope) in ids.into_iter().zip(scopes) {
+                layout.set_scope(id, scope);
+            }
+            layout
         }
     };
     let theme = match w.theme {
