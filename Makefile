@@ -16,7 +16,11 @@ NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-b
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk html
 
-.PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build bench-storage check-format lint unit browser-test e2e clean
+## Lighthouse accessibility and best-practices scores of the release build (mobile, desktop).
+lighthouse: build browser
+	scripts/lighthouse.sh
+
+.PHONY: lighthouse fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build bench-storage check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
