@@ -8,6 +8,7 @@ mod export;
 pub mod feeds;
 mod forecast;
 mod kpi;
+mod panel_kinds;
 mod panels;
 mod share_link;
 pub mod storage_panel;
@@ -18,6 +19,9 @@ pub use controls::Controls;
 pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use kpi::{KpiCard, KpiRow};
+pub use panel_kinds::{
+    CandlesPanel, HeatmapPanel, HistValue, HistogramPanel, ScatterPanel, TablePanel,
+};
 pub use panels::{RevenuePanel, TopPanel};
 pub use share_link::ShareLink;
 pub use storage_panel::StoragePanel;
