@@ -61,16 +61,23 @@ pub fn draw_candles(
     let margin = (10.0 * dpr) as i32;
     let y_labels = (56.0 * dpr) as i32;
 
+    let ticks = local_time_ticks(zone, x0, x1);
+    // Both areas take the same key points: the grid lines line up, and plotters' own search
+    // for integer key points never ends when asked for none.
     let mut prices = ChartBuilder::on(&top)
         .margin(margin)
         .y_label_area_size(y_labels)
-        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+        .build_cartesian_2d(
+            (x0..x1).with_key_points(ticks.clone()),
+            (lo - pad)..(hi + pad),
+        )?;
     prices
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(palette.grid.stroke_width(1))
         .axis_style(fg.stroke_width(dpr as u32))
-        .x_labels(0)
+        .x_labels(7)
+        .x_label_formatter(&|_| String::new())
         .y_labels(5)
         .y_label_formatter(&|y| compact(*y))
         .label_style(font(11.0, dpr, &fg))
@@ -98,7 +105,6 @@ pub fn draw_candles(
         )))?;
     }
 
-    let ticks = local_time_ticks(zone, x0, x1);
     let mut volume = ChartBuilder::on(&bottom)
         .margin(margin)
         .margin_top(0)

@@ -11,7 +11,8 @@ use tradelens_core::views::table::{
 
 use crate::live::Live;
 
-/// Height of a row in CSS pixels; the stylesheet gives `.dt-row` the same.
+/// Height of a row in CSS pixels. Set on the element itself (and the viewport's height and
+/// overflow too), not left to the stylesheet: the arithmetic of what is in view depends on it.
 const ROW_PX: usize = 28;
 /// Rows the viewport shows (its height is this many rows).
 const VIEW_ROWS: usize = 14;
@@ -19,6 +20,11 @@ const VIEW_ROWS: usize = 14;
 const OVERSCAN: usize = 6;
 /// Sorting up to 100,000 rows: at most once a second while trades stream in.
 const RESORT_GAP: Duration = Duration::from_secs(1);
+
+/// The height of `n` rows, as CSS.
+fn spacer_px(n: usize) -> String {
+    format!("{}px", n * ROW_PX)
+}
 
 /// The `aria-sort` value of `column` under `sort`.
 fn aria_sort(sort: SortBy, column: Column) -> &'static str {
@@ -144,7 +150,10 @@ pub fn TablePanel() -> impl IntoView {
                             class="dt-row"
                             role="row"
                             data-testid="data-table-row"
+                            style:height=spacer_px(1)
+                            style:overflow="hidden"
                             data-position=position
+                            data-row=row
                             aria-rowindex=position + 2
                         >
                             {cells
@@ -157,7 +166,6 @@ pub fn TablePanel() -> impl IntoView {
                 .collect_view()
         })
     };
-    let spacer_px = |n: usize| format!("{}px", n * ROW_PX);
 
     view! {
         <section class="panel data-table-panel">
@@ -193,6 +201,7 @@ pub fn TablePanel() -> impl IntoView {
                     node_ref=viewport
                     data-testid="data-table-viewport"
                     style:height=spacer_px(VIEW_ROWS)
+                    style:overflow-y="auto"
                     on:scroll=move |_| {
                         if let Some(el) = viewport.get_untracked() {
                             scroll.set(f64::from(el.scroll_top()));
