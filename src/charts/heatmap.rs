@@ -34,20 +34,28 @@ pub fn draw_heatmap(
     let fg = palette.foreground;
     let width = root.dim_in_pixel().0;
     let (grid, scale) = root.split_horizontally(width.saturating_sub((80.0 * dpr) as u32));
+    // Hour h spans [h, h + 1); weekday d (Monday on top) the rows [2 (6 - d), 2 (7 - d)),
+    // two units high so that its middle, where its label goes, is a whole number (plotters
+    // formats key points of whole-number axes only). Hours are labelled at their start.
+    let hour_ticks: Vec<i32> = (0..HOURS as i32).step_by(3).collect();
+    let day_ticks: Vec<i32> = (0..WEEKDAYS as i32).map(|r| 2 * r + 1).collect();
     let mut ctx = ChartBuilder::on(&grid)
         .margin((10.0 * dpr) as i32)
         .x_label_area_size((24.0 * dpr) as i32)
         .y_label_area_size((40.0 * dpr) as i32)
-        .build_cartesian_2d(0..HOURS as i32, 0..WEEKDAYS as i32)?;
-    let row_of = |day: usize| (WEEKDAYS - 1 - day) as i32;
+        .build_cartesian_2d(
+            (0..HOURS as i32).with_key_points(hour_ticks),
+            (0..2 * WEEKDAYS as i32).with_key_points(day_ticks),
+        )?;
+    let row_of = |day: usize| 2 * (WEEKDAYS - 1 - day) as i32;
     ctx.configure_mesh()
         .disable_mesh()
         .axis_style(fg.stroke_width(dpr as u32))
-        .x_labels(HOURS / 3 + 1)
-        .y_labels(WEEKDAYS + 1)
+        .x_labels(HOURS)
+        .y_labels(WEEKDAYS)
         .x_label_formatter(&|h| format!("{h:02}"))
         .y_label_formatter(&|r| {
-            let day = WEEKDAYS as i32 - 1 - *r;
+            let day = WEEKDAYS as i32 - 1 - r.div_euclid(2);
             usize::try_from(day)
                 .ok()
                 .and_then(|d| WEEKDAY_NAMES.get(d))
@@ -62,7 +70,7 @@ pub fn draw_heatmap(
         hours.iter().enumerate().filter_map(move |(hour, v)| {
             let v = (*v)?;
             let (x, y) = (hour as i32, row_of(day));
-            let mut r = Rectangle::new([(x, y), (x + 1, y + 1)], shade(palette, share(v)).filled());
+            let mut r = Rectangle::new([(x, y), (x + 1, y + 2)], shade(palette, share(v)).filled());
             r.set_margin(1, 1, 1, 1);
             Some(r)
         })
@@ -71,6 +79,8 @@ pub fn draw_heatmap(
     // The colour scale: a bar from lo (bottom) to hi (top), labelled at both ends.
     let mut bar = ChartBuilder::on(&scale)
         .margin((10.0 * dpr) as i32)
+        .margin_top((24.0 * dpr) as i32)
+        .margin_right((36.0 * dpr) as i32)
         .margin_bottom((34.0 * dpr) as i32)
         .build_cartesian_2d(0..1, 0..SCALE_STEPS)?;
     bar.draw_series((0..SCALE_STEPS).map(|i| {
@@ -81,7 +91,7 @@ pub fn draw_heatmap(
     let (bx, by) = bar.plotting_area().get_pixel_range();
     let x = bx.start;
     let label = |s: String, y: i32| Text::new(s, (x, y), text.clone());
-    root.draw(&label(compact(hi), by.start - (13.0 * dpr) as i32))?;
+    root.draw(&label(compact(hi), by.start - (16.0 * dpr) as i32))?;
     root.draw(&label(compact(lo), by.end + (2.0 * dpr) as i32))?;
     root.present()?;
     Ok(())

@@ -41,16 +41,17 @@ pub fn CandlesPanel(
         })
     });
     let title = Signal::derive(move || {
-        let spec = live.spec.get();
-        match chart.with(|(c, _, _)| c.symbol.clone()) {
-            Some(s) => format!("{s} candles per {} with volume", spec.bucket),
-            None => match symbol.get() {
-                Some(s) => format!(
-                    "Candles per {} with volume, all symbols ({s} needs grouping by symbol)",
-                    spec.bucket
-                ),
-                None => format!("Candles per {} with volume", spec.bucket),
-            },
+        let bucket = live.spec.get().bucket;
+        let (shown, mixed) = chart.with(|(c, _, _)| (c.symbol.clone(), c.symbols.unwrap_or(1)));
+        match (shown, symbol.get()) {
+            (Some(s), _) => format!("{s} candles per {bucket} with volume"),
+            (None, Some(s)) if mixed > 1 => format!(
+                "Candles per {bucket} with volume, {mixed} symbols mixed ({s} needs grouping by symbol)"
+            ),
+            (None, None) if mixed > 1 => format!(
+                "Candles per {bucket} with volume, {mixed} symbols mixed (pick one symbol)"
+            ),
+            (None, _) => format!("Candles per {bucket} with volume"),
         }
     });
     let summary = Signal::derive(move || {

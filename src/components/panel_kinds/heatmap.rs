@@ -23,6 +23,11 @@ fn exposed(h: &Heatmap) -> String {
     out.join(",")
 }
 
+/// A cell value for people: whole numbers (counts) without decimals.
+fn plain(v: f64) -> String {
+    grouped(v, if v.fract() == 0.0 { 0 } else { 2 })
+}
+
 /// The busiest cell, as "Tue 14:00".
 fn peak(h: &Heatmap) -> Option<(String, f64)> {
     let mut best: Option<(usize, f64)> = None;
@@ -66,8 +71,8 @@ pub fn HeatmapPanel(
             (Some((lo, hi)), Some((at, _))) => format!(
                 "{}: values from {} to {}, highest on {at}",
                 title.get(),
-                grouped(lo, 2),
-                grouped(hi, 2)
+                plain(lo),
+                plain(hi)
             ),
             _ => format!("{}: no data yet", title.get()),
         })

@@ -29,6 +29,9 @@ pub struct Candles {
     /// The symbol the candles are of, when the filter could apply: the engine groups by
     /// symbol alone and has trades of it. `None`: the bucket totals.
     pub symbol: Option<String>,
+    /// How many symbols the candles mix, when known (the engine groups by symbol or not at
+    /// all): prices of several symbols in one candle mean little, and the panel says so.
+    pub symbols: Option<usize>,
 }
 
 /// Whether the engine's buckets hold one group per symbol.
@@ -73,9 +76,19 @@ pub fn candles(e: &Engine, symbol: Option<&str>, max: usize) -> Candles {
         .take(max)
         .collect();
     candles.reverse();
+    let g = e.spec().group_by;
+    let symbols = if key.is_some() {
+        Some(1)
+    } else if !g.is_grouping() || grouped_by_symbol(e) {
+        // Group totals are kept per symbol in both cases.
+        Some(e.top_groups(usize::MAX).len())
+    } else {
+        None
+    };
     Candles {
         candles,
         symbol: key.and(symbol.map(str::to_owned)),
+        symbols,
     }
 }
 
@@ -124,8 +137,9 @@ mod tests {
     #[test]
     fn totals_by_hand() {
         let c = candles(&engine(GroupBy::NONE), Some("A"), 10);
-        // Not grouped by symbol: the filter cannot apply, the totals are shown.
+        // Not grouped by symbol: the filter cannot apply, the totals of A and B are shown.
         assert_eq!(c.symbol, None);
+        assert_eq!(c.symbols, Some(2));
         // Minute 0: times 10s 20s 30s 40s -> open 10, close 12; high 12, low 9; volume
         // 2 + 1 + 0.5 + 1.5 = 5. Minute 1: times 61s (21.0) then 65s (20.0).
         let want = vec![
@@ -153,6 +167,7 @@ mod tests {
     fn one_symbol_when_grouped_by_symbol() {
         let c = candles(&engine(GroupBy::one(Field::Symbol)), Some("B"), 10);
         assert_eq!(c.symbol.as_deref(), Some("B"));
+        assert_eq!(c.symbols, Some(1));
         let want = vec![
             Candle {
                 start_ms: 0,
@@ -184,5 +199,8 @@ mod tests {
         assert_eq!(c.candles.len(), 1);
         assert_eq!(c.candles[0].start_ms, 60_000);
         assert!(candles(&Engine::default(), None, 5).candles.is_empty());
+        // Grouped by another field, the symbols mixed are not known from the groups.
+        let e = engine(GroupBy::one(Field::Dim(crate::model::Dim::Region)));
+        assert_eq!(candles(&e, Some("A"), 5).symbols, None);
     }
 }
