@@ -238,6 +238,22 @@ async fn scatter_line_is_the_least_squares_line_of_bucket_counts_and_notionals()
         title.contains("slope") && title.contains("R²"),
         "title {title:?}"
     );
+
+    // Daily buckets: a day of orders makes one or two points, too few for a line, and the
+    // title says so instead of showing a slope.
+    live.set_spec(EngineSpec {
+        bucket: BucketSize::D1,
+        ..live.spec.get_untracked()
+    });
+    wait_for("the title to say why there is no line", || {
+        let title = query(&root, "figcaption").unwrap().text_content().unwrap();
+        title.contains("no line: too few buckets")
+    })
+    .await;
+    wait_for("the slope to be cleared", || {
+        c.get_attribute("data-slope").as_deref() == Some("")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use tradelens_core::engine::Metric;
 use tradelens_core::format::grouped;
+use tradelens_core::stats::ols::OlsError;
 use tradelens_core::views::scatter::{scatter, Scatter};
 
 use super::super::chart_metric::metric_label;
@@ -20,6 +21,15 @@ fn short(x: f64) -> String {
     } else {
         let decimals = (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
         grouped(x, decimals)
+    }
+}
+
+/// Why no line was fitted, in a few words for the title (the summary has the full error).
+fn why_no_line(e: &OlsError) -> String {
+    match e {
+        OlsError::TooFewObservations { .. } => "too few buckets yet".to_owned(),
+        OlsError::RankDeficient { .. } => "x does not vary".to_owned(),
+        e => e.to_string(),
     }
 }
 
@@ -54,7 +64,7 @@ pub fn ScatterPanel(
                 f.r_squared
                     .map_or("undefined".to_owned(), |r| format!("{r:.3}"))
             ),
-            Err(_) => String::new(),
+            Err(e) => format!(" (no line: {})", why_no_line(e)),
         });
         format!("{yn} against {xn} per {}{fit}", spec.bucket)
     });
