@@ -200,6 +200,8 @@ pub fn TablePanel() -> impl IntoView {
                     class="dt-viewport"
                     node_ref=viewport
                     data-testid="data-table-viewport"
+                    // Focusable, so the rows scroll with the keyboard too.
+                    tabindex="0"
                     style:height=spacer_px(VIEW_ROWS)
                     style:overflow-y="auto"
                     on:scroll=move |_| {
