@@ -3,11 +3,19 @@
 
 mod band;
 mod bars;
+mod candles;
+mod heatmap;
+mod histogram;
 mod line;
+mod scatter;
 
 pub use band::{draw_band_chart, Band, BandChart, XAxis};
 pub use bars::{draw_bars, Bar};
+pub use candles::{draw_candles, CandleChart};
+pub use heatmap::draw_heatmap;
+pub use histogram::draw_histogram;
 pub use line::{draw_lines, LineChart, Series};
+pub use scatter::draw_scatter;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -9,6 +9,7 @@ pub mod feeds;
 mod forecast;
 mod grid;
 mod kpi;
+mod panel_kinds;
 mod panels;
 mod settings_menu;
 mod share_link;
@@ -21,6 +22,9 @@ pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
 pub use grid::{drawn, PanelGrid};
 pub use kpi::{KpiCard, KpiRow};
+pub use panel_kinds::{
+    CandlesPanel, HeatmapPanel, HistValue, HistogramPanel, ScatterPanel, TablePanel,
+};
 pub use panels::{RevenuePanel, TopPanel};
 pub use settings_menu::SettingsMenu;
 pub use share_link::ShareLink;

@@ -152,4 +152,5 @@ pub mod share;
 pub mod stats;
 pub mod store;
 pub mod sum;
+pub mod views;
 pub mod zone;
