@@ -73,6 +73,35 @@ test('panels are added, moved, resized and removed, and the layout survives a re
   await context.close();
 });
 
+test('every kind of panel can be added and draws its data', async () => {
+  const { page, problems, context } = await openPage(env.browser, env.server.url);
+  await ready(page);
+  const offered = await page.$$eval('[data-testid="panel-kind"] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(offered, ['kpi', 'line', 'candles', 'bars', 'histogram', 'scatter', 'heatmap', 'table', 'forecast']);
+  for (const kind of ['candles', 'histogram', 'scatter', 'heatmap', 'table']) {
+    await page.selectOption('[data-testid="panel-kind"]', kind);
+    await page.click('[data-testid="panel-add"]');
+  }
+  for (const id of ['chart-candles', 'chart-histogram', 'chart-scatter', 'chart-heatmap']) {
+    await until(page, (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.draws) > 0
+      && document.querySelector(`[data-testid="${id}"]`).hasAttribute('data-plot-area'), id);
+    // A text summary for screen readers names what the chart shows.
+    const label = await page.getAttribute(`[data-testid="${id}"]`, 'aria-label');
+    assert.ok(label && label.length > 20 && !/no data/.test(label), `${id}: ${label}`);
+  }
+  await until(page, () => document.querySelectorAll('[data-testid="data-table-row"]').length > 5);
+  // Virtualised: a day of orders (over 200,000) but only the rows in view are in the page.
+  assert.ok((await page.locator('[data-testid="data-table-row"]').count()) < 100);
+  // A full dashboard (12 panels) refuses a thirteenth with a message.
+  for (let i = 0; i < 3; i++) await page.click('[data-testid="panel-add"]');
+  await until(page, () => document.querySelectorAll('[data-testid="panel"]').length === 12);
+  await page.click('[data-testid="panel-add"]');
+  await until(page, () => /at most 12 panels/.test(document.querySelector('[data-testid="panel-error"]').textContent));
+  assert.equal(await page.locator('[data-testid="panel"]').count(), 12);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a top-N panel draws the number of bars asked for', async () => {
   const { page, problems, context } = await openPage(env.browser, env.server.url);
   await ready(page);

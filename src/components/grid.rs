@@ -12,17 +12,12 @@ use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, Metric, SketchSpec
 use tradelens_core::model::Field;
 
 use super::chart_metric::{chart_metrics, DISTINCT_CUSTOMERS};
-use super::{ForecastPanel, KpiRow, RevenuePanel, TopPanel};
+use super::{
+    CandlesPanel, ForecastPanel, HeatmapPanel, HistValue, HistogramPanel, KpiRow, RevenuePanel,
+    ScatterPanel, TablePanel, TopPanel,
+};
 use crate::live::Live;
 use crate::settings::Settings;
-
-/// Whether this page can draw panels of `kind` (the others arrive with their charts).
-pub fn drawn(kind: PanelKind) -> bool {
-    matches!(
-        kind,
-        PanelKind::Kpi | PanelKind::Line | PanelKind::Bars | PanelKind::Forecast
-    )
-}
 
 /// Keeps the engine's sketches to exactly those the panels' metrics need (sketches cost time
 /// per trade), and replaces a metric the demo mode does not offer (distinct customers in
@@ -110,7 +105,6 @@ pub fn PanelGrid() -> impl IntoView {
                 >
                     {PanelKind::ALL
                         .into_iter()
-                        .filter(|k| drawn(*k))
                         .map(|k| view! { <option value=k.name()>{k.label()}</option> })
                         .collect_view()}
                 </select>
@@ -299,12 +293,42 @@ fn content(id: u32, kind: PanelKind, layout: RwSignal<Layout>) -> AnyView {
             view! { <TopPanel top_n=top_n /> }.into_any()
         }
         PanelKind::Forecast => view! { <ForecastPanel /> }.into_any(),
-        other => view! {
-            <p class="note" data-testid="panel-unavailable">
-                {format!("{} panels are not drawn by this version of the page.", other.label())}
-            </p>
+        PanelKind::Candles => {
+            // A panel of one symbol follows only its trades; the candles then draw their
+            // total, or that symbol's group when the engine groups by symbol.
+            let symbol = Signal::derive(move || {
+                layout.with(|l| l.get(id).and_then(|p| p.scope.symbol.clone()))
+            });
+            view! { <CandlesPanel symbol=symbol /> }.into_any()
         }
-        .into_any(),
+        PanelKind::Histogram => {
+            let value = Signal::derive(move || match view.get() {
+                Some(PanelView::Histogram {
+                    of: TradeValue::Size,
+                }) => HistValue::Size,
+                _ => HistValue::Price,
+            });
+            view! { <HistogramPanel value=value /> }.into_any()
+        }
+        PanelKind::Scatter => {
+            let axis = move |pick: fn(Metric, Metric) -> Metric, fallback: Metric| {
+                Signal::derive(move || match view.get() {
+                    Some(PanelView::Scatter { x, y }) => pick(x, y),
+                    _ => fallback,
+                })
+            };
+            let x = axis(|x, _| x, Metric::Count);
+            let y = axis(|_, y| y, Metric::Vwap);
+            view! { <ScatterPanel x=x y=y /> }.into_any()
+        }
+        PanelKind::Heatmap => {
+            let metric = Signal::derive(move || match view.get() {
+                Some(PanelView::Heatmap { metric }) => metric,
+                _ => Metric::Notional,
+            });
+            view! { <HeatmapPanel metric=metric /> }.into_any()
+        }
+        PanelKind::Table => view! { <TablePanel /> }.into_any(),
     }
 }
 

@@ -20,7 +20,7 @@ pub use analysis::AnalysisPage;
 pub use controls::Controls;
 pub use export::ExportBar;
 pub use forecast::{outlook, ForecastPanel, MethodChoice, Outlook};
-pub use grid::{drawn, PanelGrid};
+pub use grid::PanelGrid;
 pub use kpi::{KpiCard, KpiRow};
 pub use panel_kinds::{
     CandlesPanel, HeatmapPanel, HistValue, HistogramPanel, ScatterPanel, TablePanel,
