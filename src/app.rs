@@ -49,6 +49,7 @@ pub fn DashboardPage() -> impl IntoView {
             <TopPanel />
         </div>
         <ForecastPanel />
+        <crate::components::AlertsPanel />
     }
 }
 

@@ -83,6 +83,8 @@ pub struct Live {
     /// The dashboard chart's metric: here rather than in the chart, so a shared link can read
     /// and set it while another page is shown.
     pub chart_metric: RwSignal<Metric>,
+    /// Bucket starts a backtested alert rule would have fired at, marked on the chart.
+    pub alert_marks: RwSignal<Vec<i64>>,
     // --- storage hook (feat/idb): a resumed demo continues the stored ids; batches go to
     // the sink (src/storage/demo.rs). ---
     id_offset: StoredValue<u64>,
@@ -103,6 +105,7 @@ impl Live {
             spec: RwSignal::new(spec),
             running: RwSignal::new(true),
             chart_metric: RwSignal::new(Metric::Notional),
+            alert_marks: RwSignal::new(Vec::new()),
             id_offset: StoredValue::new(0),
             sink: StoredValue::new_local(None),
         }

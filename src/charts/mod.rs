@@ -4,10 +4,12 @@
 mod band;
 mod bars;
 mod line;
+mod marks;
 
 pub use band::{draw_band_chart, Band, BandChart, XAxis};
 pub use bars::{draw_bars, Bar};
 pub use line::{draw_lines, LineChart, Series};
+pub use marks::draw_marks;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -243,6 +243,14 @@ fn silence_fires_on_the_clock_and_resolves_on_data() {
         State::Resolved
     );
     assert_eq!(ev.tick(150_000), None);
+    // Bucket 140 s, fed after the reading at 150 s (it closed late), moves nothing back: a
+    // reading at 240 s has 100 s of silence since that bucket, >= 90: fires, dated 240 s.
+    assert_eq!(ev.observe(140_000, Some(1.0)), None);
+    assert_eq!(ev.tick(240_000).unwrap().at_ms, 240_000);
+    // A bucket without a value fed now, starting at 200 s, is dated at the clock: 240 s.
+    // It keeps the rule firing (still silent), so no event.
+    assert_eq!(ev.observe(200_000, None), None);
+    assert!(ev.is_firing());
     // In a backtest, buckets without a value are the silence: minute 0 has data, 1 and 2
     // none; 2 minutes >= 90 s at minute 2 fires, data at 3 resolves.
     let r = rule(Condition::NoData { secs: 90 }, 0, 0);
@@ -262,5 +270,5 @@ fn silence_fires_on_the_clock_and_resolves_on_data() {
 fn the_clock_only_moves_silence_rules() {
     let mut ev = Evaluator::new(rule(Condition::Above { value: 1.0 }, 0, 0)).unwrap();
     assert_eq!(ev.tick(1_000_000), None);
-    assert_eq!(ev.last_at(), None);
+    assert_eq!(ev.last_bucket(), None);
 }

@@ -57,7 +57,10 @@ pub struct Evaluator {
     /// Earlier finite values, oldest first, at most what the condition looks back over.
     history: VecDeque<(i64, f64)>,
     keep: usize,
-    last_at: Option<i64>,
+    /// The latest bucket judged.
+    last_bucket: Option<i64>,
+    /// The latest clock reading ([`Evaluator::tick`]).
+    clock: Option<i64>,
     /// Start of the current alarming run.
     run_since: Option<i64>,
     firing: bool,
@@ -81,7 +84,8 @@ impl Evaluator {
             rule,
             history: VecDeque::with_capacity(keep + 1),
             keep,
-            last_at: None,
+            last_bucket: None,
+            clock: None,
             run_since: None,
             firing: false,
             last_transition: None,
@@ -105,26 +109,27 @@ impl Evaluator {
         self.out_of_order
     }
 
-    /// The latest bucket start or clock reading judged.
-    pub fn last_at(&self) -> Option<i64> {
-        self.last_at
+    /// The start of the latest bucket judged: the next one to feed starts after it.
+    pub fn last_bucket(&self) -> Option<i64> {
+        self.last_bucket
     }
 
     /// Judges the closed bucket starting at `at_ms` with `value` (`None` or non-finite: no
     /// value).
     pub fn observe(&mut self, at_ms: i64, value: Option<f64>) -> Option<Event> {
-        if self.last_at.is_some_and(|last| at_ms <= last) {
+        if self.last_bucket.is_some_and(|last| at_ms <= last) {
             self.out_of_order += 1;
             return None;
         }
-        self.last_at = Some(at_ms);
+        self.last_bucket = Some(at_ms);
         let value = value.filter(|v| v.is_finite());
         if value.is_some() || self.last_data.is_none() {
             self.last_data = Some(at_ms);
         }
         let holds = match value {
             Some(v) => self.holds(at_ms, v),
-            None => self.silent_at(at_ms),
+            // Silence is measured up to the clock when it has run ahead of the bucket.
+            None => self.silent_at(self.clock.map_or(at_ms, |c| c.max(at_ms))),
         };
         if let Some(v) = value {
             if self.keep > 0 {
@@ -138,15 +143,19 @@ impl Evaluator {
     }
 
     /// Reads the wall clock: only a [`Condition::NoData`] rule can change on it. A reading
-    /// before the latest bucket or reading is ignored.
+    /// before the latest bucket or reading is ignored. Buckets may still be fed after a
+    /// reading (a bucket closes after its start): an event they cause is dated no earlier
+    /// than the reading, so the history never runs backwards.
     pub fn tick(&mut self, now_ms: i64) -> Option<Event> {
         if !matches!(self.rule.condition, Condition::NoData { .. }) {
             return None;
         }
-        if self.last_at.is_some_and(|last| now_ms < last) {
+        if self.last_bucket.is_some_and(|last| now_ms < last)
+            || self.clock.is_some_and(|last| now_ms < last)
+        {
             return None;
         }
-        self.last_at = Some(now_ms);
+        self.clock = Some(now_ms);
         if self.last_data.is_none() {
             self.last_data = Some(now_ms);
         }
@@ -221,6 +230,7 @@ impl Evaluator {
     }
 
     fn step(&mut self, at_ms: i64, holds: bool, value: Option<f64>) -> Option<Event> {
+        let at_ms = self.clock.map_or(at_ms, |c| c.max(at_ms));
         if !holds {
             self.run_since = None;
             if self.firing {
