@@ -231,8 +231,10 @@ mod metric_name {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
-        let name = <&str>::deserialize(d)?;
-        Metric::from_name(name).ok_or_else(|| D::Error::custom(format!("unknown metric `{name}`")))
+        // Owned: a borrowed &str fails on inputs that cannot lend one (a `serde_json::Value`,
+        // an escaped string).
+        let name = String::deserialize(d)?;
+        Metric::from_name(&name).ok_or_else(|| D::Error::custom(format!("unknown metric `{name}`")))
     }
 }
 
@@ -346,6 +348,10 @@ mod tests {
             r#"{"id":1,"name":"High above 100","series":{"metric":"high","group":"BTCUSDT"},"condition":{"kind":"pct_change","pct":-5.0,"over_buckets":3},"for_ms":0,"cooldown_ms":0}"#
         );
         assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), r);
+        // Regression: the metric was read as a borrowed &str, which a `Value` cannot lend,
+        // so every stored rule read through a `Value` was refused.
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::from_value::<Rule>(value).unwrap(), r);
         let bad = json.replace("\"high\"", "\"nope\"");
         assert!(serde_json::from_str::<Rule>(&bad).is_err());
     }
