@@ -127,13 +127,13 @@ async fn a_spike_fires_the_rule_records_history_and_the_backtest_marks_it() {
         attr(&root, "[data-testid=alert-rule]", "data-state").as_deref() == Some("firing")
     })
     .await;
-    assert_eq!(document().title(), "(1) TradeLens");
+    assert_eq!(common::document().title(), "(1) TradeLens");
     live.ingest(&[trade(u64::MAX, spike_bucket + 65_000, high)]);
     wait_for("the rule to resolve", || {
         attr(&root, "[data-testid=alert-rule]", "data-state").as_deref() == Some("ok")
     })
     .await;
-    assert_eq!(document().title(), "TradeLens");
+    assert_eq!(common::document().title(), "TradeLens");
 
     // Two history rows, newest first: resolved at the calm bucket, fired at the spike's.
     wait_for("two history rows", || {
