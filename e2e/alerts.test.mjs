@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, until } from './harness.mjs';
-import { addBinanceFeed, simulatorAndBrowser } from './feedsim.mjs';
+import { addBinanceFeed, BINANCE_ROW, simulatorAndBrowser } from './feedsim.mjs';
 
 const ctx = simulatorAndBrowser();
 
@@ -32,12 +32,15 @@ test('a spike fires a rule, notifies, is kept in the history, and the backtest m
   const { page, problems, context } = await openPage(ctx.env.browser, ctx.env.server.url, { init: countNotifications });
   await context.grantPermissions(['notifications'], { origin: ctx.env.server.url });
   await until(page, () => document.querySelector('[data-testid="venue-add"]') && document.querySelector('[data-testid="alert-add"]'));
-  // The demo paused: the totals of the buckets to come are the feed's trades alone.
+  // Exchange trades (prices offered as chart metrics), the demo paused: the totals of the
+  // buckets to come are the feed's trades alone.
+  await page.click('[data-testid="mode-exchange"]');
   await page.click('[data-testid="pause"]');
   await page.selectOption('[data-testid="bucket-select"]', '1s');
-  await page.selectOption('[data-testid="chart-metric"]', 'high');
+  await page.selectOption('[data-testid="chart-metric"]', 'vwap');
   await addBinanceFeed(page, ctx.sim);
-  // The feed's current price, from the chart's exposed values (metric high, 1 s buckets).
+  await until(page, (sel) => Number(document.querySelector(sel).dataset.accepted) >= 20, BINANCE_ROW);
+  // The feed's current price, from the chart's exposed values (VWAP per 1 s bucket).
   const price = await until(page, () => {
     const v = document.querySelector('[data-testid="chart-revenue"]')?.dataset.values ?? '';
     const last = v.split(',').filter(Boolean).map((p) => Number(p.split('=')[1])).filter((x) => x > 1000).pop();
@@ -64,14 +67,17 @@ test('a spike fires a rule, notifies, is kept in the history, and the backtest m
   // The next calm bucket resolves it.
   await until(page, (sel) => document.querySelector(sel)?.dataset.state === 'ok', RULE, 20_000);
 
-  // After a reload: the rule (localStorage) and the history (IndexedDB) are back.
+  // After a reload: the rule (localStorage) and the history (IndexedDB) are back. The page's
+  // own address now holds a link with the feed's host, so it asks first; the stored state
+  // is restored either way.
   await page.reload();
+  await page.click('[data-testid="share-cancel"]');
   await until(page, (sel) => document.querySelector(sel), RULE);
   await until(page, ([sel, t]) => [...document.querySelectorAll(sel)].some((r) => Number(r.dataset.at) === t), [firing, at]);
 
   // The backtest over the restored buckets fires in the spike's bucket, marked on the chart.
   await page.selectOption('[data-testid="bucket-select"]', '1s');
-  await page.selectOption('[data-testid="chart-metric"]', 'high');
+  await page.selectOption('[data-testid="chart-metric"]', 'vwap');
   await until(page, (t) => {
     const v = document.querySelector('[data-testid="chart-revenue"]')?.dataset.values ?? '';
     return v.split(',').some((p) => Number(p.split('=')[0]) >= t);
@@ -79,6 +85,10 @@ test('a spike fires a rule, notifies, is kept in the history, and the backtest m
   await page.click('[data-testid="alert-backtest-run"]');
   const times = await until(page, () => document.querySelector('[data-testid="alert-backtest"]')?.dataset.times);
   assert.ok(times.split(',').map(Number).includes(at), `backtest fired at ${times}, the live rule at ${at}`);
+  // The restored spike is late history: judged again, but not announced or recorded twice.
+  const rows = await page.$$eval('[data-testid="alert-history"]', (els) => els.map((e) => `${e.dataset.state}@${e.dataset.at}`));
+  assert.equal(rows.filter((r) => r === `firing@${at}`).length, 1, rows.join(' '));
+  assert.deepEqual(await page.evaluate(() => window.__notes), []);
   await until(page, (t) => (document.querySelector('[data-testid="chart-revenue"]')?.dataset.marks ?? '').split(',').map(Number).includes(t), at);
   assert.deepEqual(problems, []);
   await context.close();

@@ -9,7 +9,7 @@ use tradelens::live::{history_ms, Live};
 use tradelens::storage::db::delete_database;
 use tradelens_core::alerts::State;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
-use tradelens_core::engine::Metric;
+use tradelens_core::engine::{BucketSize, EngineSpec, Metric};
 use tradelens_core::model::Trade;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -25,12 +25,24 @@ fn local_storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// Mounts the metric chart and the Alerts panel over an exchange demo that stopped at
-/// [`NOW`], with the history in database `db`.
-fn mount(db: &'static str) -> (HtmlElement, Live) {
+/// Where the demo's history ends: ten minutes before the real clock, on a whole minute. The
+/// rules judge buckets by the real clock (a bucket is closed once its end has passed, and
+/// one that ended over `STALE_MS` ago is late history, not news), so the spike the test
+/// injects must be recent.
+fn demo_end() -> i64 {
+    (tradelens::now_ms() / 60_000 - 10) * 60_000
+}
+
+/// Mounts the metric chart and the Alerts panel over a paused exchange demo ending at
+/// `end`, in one-second buckets, with the history in database `db`.
+fn mount_at(db: &'static str, end: i64) -> (HtmlElement, Live) {
     let root = fresh_container();
-    let live = Live::new(DemoMode::Exchange, NOW);
+    let live = Live::new(DemoMode::Exchange, end);
     live.running.set(false);
+    live.set_spec(EngineSpec {
+        bucket: BucketSize::S1,
+        ..live.spec.get_untracked()
+    });
     live.chart_metric.set(Metric::High);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(live);
@@ -41,6 +53,10 @@ fn mount(db: &'static str) -> (HtmlElement, Live) {
     });
     handle.forget();
     (root, live)
+}
+
+fn mount(db: &'static str) -> (HtmlElement, Live) {
+    mount_at(db, demo_end())
 }
 
 fn el(root: &HtmlElement, testid: &str) -> HtmlElement {
@@ -67,13 +83,13 @@ fn all(root: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
         .collect()
 }
 
-/// The highest price the demo generated up to NOW: computed from the seeded feed itself.
-fn demo_high() -> f64 {
+/// The highest price the demo generated up to `end`: computed from the seeded feed itself.
+fn demo_high(end: i64) -> f64 {
     let mut feed = DemoFeed::new(
         DemoConfig::default_for(DemoMode::Exchange),
-        NOW - history_ms(DemoMode::Exchange),
+        end - history_ms(DemoMode::Exchange),
     );
-    feed.generate_until(NOW)
+    feed.generate_until(end)
         .iter()
         .map(|t| t.price)
         .fold(f64::MIN, f64::max)
@@ -96,14 +112,15 @@ async fn a_spike_fires_the_rule_records_history_and_the_backtest_marks_it() {
     const DB: &str = "tl-test-alerts";
     delete_database(DB).await.unwrap();
     local_storage().remove_item(rules::KEY).unwrap();
-    let (root, live) = mount(DB);
+    let end = demo_end();
+    let (root, live) = mount_at(DB, end);
     wait_for("the history to open", || {
         attr(&root, "[data-testid=alert-history-store]", "data-store").as_deref() == Some("db")
     })
     .await;
 
     // A threshold half again above the highest price in the history: nothing there crosses it.
-    let high = demo_high();
+    let high = demo_high(end);
     let threshold = (high * 1.5).round();
     type_into(&root, "alert-name", "spike watch");
     choose(&root, "alert-metric", "high");
@@ -119,16 +136,17 @@ async fn a_spike_fires_the_rule_records_history_and_the_backtest_marks_it() {
     assert!(stored.contains("\"name\":\"spike watch\""), "{stored}");
     assert!(stored.contains("\"kind\":\"above\""), "{stored}");
 
-    // A spike an hour after the history ends, in the minute bucket starting at NOW + 1 h
-    // (NOW is a whole minute), then a calm trade in the next minute.
-    let spike_bucket = NOW + 3_600_000;
-    live.ingest(&[trade(u64::MAX - 1, spike_bucket + 5_000, high * 2.0)]);
+    // A spike in the second before last (its bucket is over), then a calm trade in the next
+    // second once that one is over too.
+    let spike_bucket = (tradelens::now_ms() / 1_000 - 2) * 1_000;
+    live.ingest(&[trade(u64::MAX - 1, spike_bucket + 500, high * 2.0)]);
     wait_for("the rule to fire", || {
         attr(&root, "[data-testid=alert-rule]", "data-state").as_deref() == Some("firing")
     })
     .await;
     assert_eq!(common::document().title(), "(1) TradeLens");
-    live.ingest(&[trade(u64::MAX, spike_bucket + 65_000, high)]);
+    // Its bucket is closed once the clock passes spike_bucket + 2 s.
+    live.ingest(&[trade(u64::MAX, spike_bucket + 1_500, high)]);
     wait_for("the rule to resolve", || {
         attr(&root, "[data-testid=alert-rule]", "data-state").as_deref() == Some("ok")
     })
@@ -152,7 +170,7 @@ async fn a_spike_fires_the_rule_records_history_and_the_backtest_marks_it() {
     assert_eq!(
         rows,
         [
-            ("resolved".to_string(), (spike_bucket + 60_000).to_string()),
+            ("resolved".to_string(), (spike_bucket + 1_000).to_string()),
             ("firing".to_string(), spike_bucket.to_string())
         ]
     );
@@ -171,7 +189,7 @@ async fn a_spike_fires_the_rule_records_history_and_the_backtest_marks_it() {
     assert_eq!(
         got,
         [
-            (State::Resolved, spike_bucket + 60_000),
+            (State::Resolved, spike_bucket + 1_000),
             (State::Firing, spike_bucket)
         ]
     );

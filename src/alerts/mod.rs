@@ -16,6 +16,14 @@ use tradelens_core::engine::{Engine, GroupKey, Metric};
 use crate::live::Live;
 use crate::storage::db::Db;
 
+/// A bucket that ended longer ago than this when it is judged is history arriving late
+/// (trades restored from storage, a feed's backfill): it moves the rule's state but is not
+/// announced or recorded again.
+pub const STALE_MS: i64 = 30_000;
+/// The most buckets one pass judges: after a long gap (a page restored from last month's
+/// trades, at one-second buckets) the rules look at the latest ones only.
+pub const MAX_PASS_BUCKETS: i64 = 20_000;
+
 /// Where the history is kept.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HistoryStore {
@@ -177,6 +185,13 @@ impl Alerts {
 
     /// Tells the user of an event and keeps it.
     fn record(&self, e: Event) {
+        let seen = self.history.with_untracked(|h| {
+            h.iter()
+                .any(|o| (o.rule_id, o.at_ms, o.state) == (e.rule_id, e.at_ms, e.state))
+        });
+        if seen {
+            return;
+        }
         if e.state == State::Firing {
             let name = self
                 .rules
@@ -258,8 +273,13 @@ fn closed_series(e: &Engine, rule: &Rule, after: Option<i64>, now: i64) -> Vec<(
             None => return Vec::new(),
         },
     };
-    let from = after.map_or(i64::MIN, |t| t.saturating_add(1));
     let (bucket, zone) = (e.spec().bucket, e.zone());
+    let Some((last, _)) = e.buckets().next_back() else {
+        return Vec::new();
+    };
+    let width = bucket.next_start_in(zone, last) - last;
+    let earliest = last.saturating_sub(width.saturating_mul(MAX_PASS_BUCKETS));
+    let from = after.map_or(earliest, |t| t.saturating_add(1).max(earliest));
     e.series(metric, key, from)
         .into_iter()
         .take_while(|&(start, _)| bucket.next_start_in(zone, start) <= now)
@@ -273,9 +293,14 @@ fn closed_series(e: &Engine, rule: &Rule, after: Option<i64>, now: i64) -> Vec<(
 fn feed(e: &Engine, ev: &mut Evaluator, now: i64) -> Vec<Event> {
     let priming = ev.last_bucket().is_none();
     let series = closed_series(e, ev.rule(), ev.last_bucket(), now);
+    let (bucket, zone) = (e.spec().bucket, e.zone());
     let mut out: Vec<Event> = series
         .into_iter()
-        .filter_map(|(at, v)| ev.observe(at, v))
+        .filter_map(|(at, v)| {
+            let event = ev.observe(at, v)?;
+            // Late history: judged, not announced (see STALE_MS).
+            (bucket.next_start_in(zone, at) >= now - STALE_MS).then_some(event)
+        })
         .collect();
     out.extend(ev.tick(now));
     if priming {
