@@ -293,3 +293,42 @@ async fn bad_stored_rules_are_reported_and_skipped() {
     assert!(query(&root, "[data-testid=alert-rule]").is_none());
     local_storage().remove_item(rules::KEY).unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn late_history_moves_the_state_without_announcing_it() {
+    local_storage().remove_item(rules::KEY).unwrap();
+    let end = demo_end();
+    let (root, live) = mount_at("tl-test-alerts-late", end);
+    let high = demo_high(end);
+    type_into(&root, "alert-name", "late");
+    choose(&root, "alert-metric", "high");
+    choose(&root, "alert-kind", "above");
+    type_into(&root, "alert-value", &(high * 1.5).round().to_string());
+    el(&root, "alert-add").click();
+    wait_for("the rule row", || {
+        attr(&root, "[data-testid=alert-rule]", "data-state").as_deref() == Some("ok")
+    })
+    .await;
+    // A spike five minutes ago (after the demo's end, so after every bucket judged): its
+    // bucket ended far more than STALE_MS ago, as restored trades do. The rule fires (its
+    // state follows the data) but nothing is recorded or announced.
+    let old = (tradelens::now_ms() / 1_000 - 300) * 1_000;
+    live.ingest(&[trade(1, old, high * 2.0)]);
+    wait_for("the rule to fire", || {
+        attr(&root, "[data-testid=alert-rule]", "data-state").as_deref() == Some("firing")
+    })
+    .await;
+    assert!(query(&root, "[data-testid=alert-history]").is_none());
+    assert_eq!(
+        attr(&root, "[data-testid=alert-notified]", "data-count").as_deref(),
+        Some("0")
+    );
+    // Gone again, so the shared document's title carries no badge into other tests.
+    el(&root, "alert-delete").click();
+    wait_for("the list to empty", || {
+        query(&root, "[data-testid=alert-rule]").is_none()
+    })
+    .await;
+    assert_eq!(common::document().title(), "TradeLens");
+    local_storage().remove_item(rules::KEY).unwrap();
+}
