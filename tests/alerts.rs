@@ -6,11 +6,12 @@ use leptos::prelude::*;
 use tradelens::alerts::{history, rules};
 use tradelens::components::{AlertsPanel, RevenuePanel};
 use tradelens::live::{history_ms, Live};
-use tradelens::storage::db::delete_database;
+use tradelens::storage::db::{self, delete_database};
 use tradelens_core::alerts::State;
 use tradelens_core::demo::{DemoConfig, DemoFeed, DemoMode};
 use tradelens_core::engine::{BucketSize, EngineSpec, Metric};
 use tradelens_core::model::Trade;
+use tradelens_core::store::schema;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -331,4 +332,60 @@ async fn late_history_moves_the_state_without_announcing_it() {
     .await;
     assert_eq!(common::document().title(), "TradeLens");
     local_storage().remove_item(rules::KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn without_storage_the_history_stays_in_memory_and_says_so() {
+    // A database a newer build wrote (one version ahead): this build cannot open it, so the
+    // history must fall back to memory.
+    const DB: &str = "tl-test-alerts-memory";
+    delete_database(DB).await.unwrap();
+    let mut migrations = schema::migrations();
+    migrations.push(schema::Migration {
+        to: schema::CURRENT_VERSION + 1,
+        steps: Vec::new(),
+    });
+    let (newer, _) = db::open(&db::OpenOptions {
+        version: schema::CURRENT_VERSION + 1,
+        migrations,
+        ..db::OpenOptions::new(DB)
+    })
+    .await
+    .unwrap();
+    newer.close();
+
+    local_storage().remove_item(rules::KEY).unwrap();
+    let end = demo_end();
+    let (root, live) = mount_at(DB, end);
+    wait_for("the memory fallback", || {
+        attr(&root, "[data-testid=alert-history-store]", "data-store").as_deref() == Some("memory")
+    })
+    .await;
+    let note = el(&root, "alert-history-store").text_content().unwrap();
+    assert!(note.contains("in memory only"), "{note}");
+
+    // An event still reaches the history shown.
+    let high = demo_high(end);
+    type_into(&root, "alert-name", "memory");
+    choose(&root, "alert-metric", "high");
+    choose(&root, "alert-kind", "above");
+    type_into(&root, "alert-value", &(high * 1.5).round().to_string());
+    el(&root, "alert-add").click();
+    wait_for("the rule row", || {
+        query(&root, "[data-testid=alert-rule]").is_some()
+    })
+    .await;
+    let spike_bucket = (tradelens::now_ms() / 1_000 - 2) * 1_000;
+    live.ingest(&[trade(7, spike_bucket + 100, high * 2.0)]);
+    wait_for("the history row", || {
+        attr(&root, "[data-testid=alert-history]", "data-at") == Some(spike_bucket.to_string())
+    })
+    .await;
+    el(&root, "alert-delete").click();
+    wait_for("the list to empty", || {
+        query(&root, "[data-testid=alert-rule]").is_none()
+    })
+    .await;
+    local_storage().remove_item(rules::KEY).unwrap();
+    delete_database(DB).await.unwrap();
 }
