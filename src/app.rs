@@ -41,7 +41,10 @@ const PAGES: [Tab; 2] = [
 /// The dashboard's panels, as the visitor arranged them.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    view! { <PanelGrid /> }
+    view! {
+        <PanelGrid />
+        <crate::components::AlertsPanel />
+    }
 }
 
 /// The page shell: title, tabs, controls, the selected page and the status line; needs a

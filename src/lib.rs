@@ -2,6 +2,7 @@
 //!
 //! Components live in this library (not in `main.rs`) so the browser tests can mount them.
 
+pub mod alerts;
 pub mod app;
 pub mod charts;
 pub mod components;

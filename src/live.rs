@@ -82,6 +82,8 @@ pub struct Live {
     pub spec: RwSignal<EngineSpec>,
     /// Whether new trades are being pulled.
     pub running: RwSignal<bool>,
+    /// Bucket starts a backtested alert rule would have fired at, marked on the chart.
+    pub alert_marks: RwSignal<Vec<i64>>,
     // --- storage hook (feat/idb): a resumed demo continues the stored ids; batches go to
     // the sink (src/storage/demo.rs). ---
     id_offset: StoredValue<u64>,
@@ -101,6 +103,7 @@ impl Live {
             mode: RwSignal::new(mode),
             spec: RwSignal::new(spec),
             running: RwSignal::new(true),
+            alert_marks: RwSignal::new(Vec::new()),
             id_offset: StoredValue::new(0),
             sink: StoredValue::new_local(None),
         }

@@ -7,6 +7,7 @@ mod candles;
 mod heatmap;
 mod histogram;
 mod line;
+mod marks;
 mod scatter;
 
 pub use band::{draw_band_chart, Band, BandChart, XAxis};
@@ -15,6 +16,7 @@ pub use candles::{draw_candles, CandleChart};
 pub use heatmap::draw_heatmap;
 pub use histogram::draw_histogram;
 pub use line::{draw_lines, LineChart, Series};
+pub use marks::draw_marks;
 pub use scatter::draw_scatter;
 
 use plotters::coord::Shift;

@@ -1,5 +1,6 @@
 //! The dashboard's and the Analysis page's building blocks.
 
+pub mod alerts;
 pub mod analysis;
 pub mod chart_metric;
 mod chart_panel;
@@ -16,6 +17,7 @@ mod share_link;
 pub mod storage_panel;
 mod tabs;
 
+pub use alerts::AlertsPanel;
 pub use analysis::AnalysisPage;
 pub use controls::Controls;
 pub use export::ExportBar;

@@ -172,6 +172,7 @@ pub fn RevenuePanel(
             let _ = canvas.set_attribute("data-metric", metric.get_untracked().name());
             let _ = canvas.set_attribute("data-values", &exposed_values(&c));
             draw_lines(canvas, &c, palette)
+                .and_then(|()| crate::charts::draw_marks(canvas, &c, &live.alert_marks.get()))
         },
     );
     view! { <div class="metric-chart">{picker}{chart}</div> }

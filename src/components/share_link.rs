@@ -151,6 +151,23 @@ fn apply(live: Live, feeds: Feeds, settings: Settings, dash: SharedDashboard) {
     }
 }
 
+/// Where this tab remembers the fragment it wrote last (sessionStorage: this tab only, kept
+/// across reloads), so a reload of its own address is not taken for a link from elsewhere.
+const OWN_FRAGMENT_KEY: &str = "tradelens.own-fragment";
+
+fn own_fragment() -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(OWN_FRAGMENT_KEY).ok().flatten())
+}
+
+fn remember_own_fragment(hash: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        // Without sessionStorage a reload asks again before reconnecting: safe, if redundant.
+        let _ = s.set_item(OWN_FRAGMENT_KEY, hash);
+    }
+}
+
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
@@ -217,7 +234,12 @@ pub fn ShareLink() -> impl IntoView {
                     error.set(Some(e.to_string()));
                     ready.set(true);
                 }
-                Ok(dash) => {
+                Ok(mut dash) => {
+                    // This tab's own address, reloaded: its feeds come back from storage, so
+                    // only the settings are applied, and nothing is asked.
+                    if own_fragment().as_deref() == Some(hash.as_str()) {
+                        dash.feeds.clear();
+                    }
                     let hosts = new_hosts(&dash, feeds);
                     if !hosts.is_empty() {
                         pending.set(Some(Pending { dash, hosts }));
@@ -262,6 +284,7 @@ pub fn ShareLink() -> impl IntoView {
             }
             let hash = format!("{FRAGMENT_PREFIX}{payload}");
             written.set_value(true);
+            remember_own_fragment(&hash);
             if current_hash() == hash {
                 return;
             }

@@ -137,6 +137,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod civil;
 pub mod clean;
 pub mod dashboard;

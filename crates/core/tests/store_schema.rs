@@ -102,3 +102,21 @@ fn a_chunk_written_by_layout_1_still_opens() {
         pinned
     );
 }
+
+#[test]
+fn version_3_adds_the_alert_history_store_and_nothing_else() {
+    // A database at version 2 (the previous build) needs exactly one step.
+    let steps = plan(2).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].to, 3);
+    let v2 = describe(2).unwrap();
+    let v3 = apply(&v2, &steps).unwrap();
+    let history = &v3.stores["alert_history"];
+    assert_eq!(history.key_path, ["at_ms", "rule_id", "state"]);
+    assert!(history.indexes.is_empty());
+    // Every store of version 2 is still there, unchanged.
+    for (name, def) in &v2.stores {
+        assert_eq!(&v3.stores[name], def, "{name}");
+    }
+    assert_eq!(v3.stores.len(), v2.stores.len() + 1);
+}

@@ -7,6 +7,8 @@
 //!    (key `[feed, minute_from]`: a block of minutes), `meta` (key `key`: per-feed state).
 //! 2. index `chunks.by_id` on `[feed, id_min]` (find the chunks that may hold an id without
 //!    scanning), store `policies` (key `feed`: retention per feed).
+//! 3. store `alert_history` (key `[at_ms, rule_id, state]`: one record per alert transition,
+//!    in time order, so the newest are read with a backward cursor).
 //!
 //! Record bytes carry their own layout version (chunks, rollup blocks), so a layout change
 //! ships as a [`Step::Transform`] over a store's blobs; [`upgrade_chunk`] is that function
@@ -19,7 +21,13 @@ use thiserror::Error;
 use super::{Chunk, ChunkError};
 
 /// The schema version this build creates and reads.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
+
+/// The store of alert transitions (version 3).
+pub const ALERT_HISTORY: &str = "alert_history";
+/// Its key: time first, so a key range or cursor walks the history in time order; rule and
+/// state make two transitions in one millisecond distinct.
+pub const ALERT_HISTORY_KEY: [&str; 3] = ["at_ms", "rule_id", "state"];
 
 /// An index of a store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,6 +195,24 @@ pub fn describe(version: u32) -> Option<Schema> {
         ]
         .into_iter()
         .collect(),
+        3 => [
+            (
+                "chunks",
+                store(
+                    &["feed", "chunk_id"],
+                    vec![
+                        index("by_time", &["feed", "time_max"]),
+                        index("by_id", &["feed", "id_min"]),
+                    ],
+                ),
+            ),
+            ("rollups", store(&["feed", "minute_from"], vec![])),
+            ("meta", store(&["key"], vec![])),
+            ("policies", store(&["feed"], vec![])),
+            ("alert_history", store(&ALERT_HISTORY_KEY, vec![])),
+        ]
+        .into_iter()
+        .collect(),
         _ => return None,
     };
     Some(Schema { version, stores })
@@ -228,6 +254,13 @@ pub fn migrations() -> Vec<Migration> {
                     key_path: vec!["feed"],
                 },
             ],
+        },
+        Migration {
+            to: 3,
+            steps: vec![Step::CreateStore {
+                name: ALERT_HISTORY,
+                key_path: ALERT_HISTORY_KEY.to_vec(),
+            }],
         },
     ]
 }
