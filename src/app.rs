@@ -54,6 +54,7 @@ pub fn DashboardPage() -> impl IntoView {
 pub fn Dashboard() -> impl IntoView {
     let live = expect_context::<Live>();
     crate::settings::provide_settings_context();
+    crate::components::provide_alerts_context(crate::storage::db::DB_NAME);
     let selected = RwSignal::new(0usize);
     let status = move || {
         let (n, zone) = live.with_engine(|e| (e.len(), e.zone().name().to_owned()));

@@ -145,6 +145,21 @@ impl Alerts {
         self.rules.with_untracked(|r| rules::save(r))
     }
 
+    /// Replaces every rule by `rules` (a shared link's), each checked, and stores them; their
+    /// states start afresh.
+    pub fn set_rules(&self, rules: Vec<Rule>) -> Result<(), String> {
+        self.evaluators.update_value(BTreeMap::clear);
+        self.rules.set(Vec::new());
+        self.firing.set(Vec::new());
+        notify::set_title(0);
+        for rule in rules.into_iter().take(rules::MAX_RULES) {
+            if rule.validate().is_ok() {
+                self.insert(rule);
+            }
+        }
+        self.rules.with_untracked(|r| rules::save(r))
+    }
+
     /// Removes a rule and stores the rules.
     pub fn remove(&self, id: u32) -> Result<(), String> {
         self.evaluators.update_value(|m| {

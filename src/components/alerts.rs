@@ -121,15 +121,14 @@ fn rule_text(r: &Rule) -> String {
     s
 }
 
-/// The Alerts section; needs a [`Live`] in context. `db_name` is the database holding the
-/// history (the app's by default; tests pass their own).
-#[component]
-pub fn AlertsPanel(#[prop(optional, into)] db_name: Option<String>) -> impl IntoView {
+/// Creates the page's alert state (rules from this browser, history in database `db_name`),
+/// provides it, and evaluates the rules as buckets close for as long as the calling owner
+/// lives: on engine changes (paced) and on the clock, for silence rules. Needs a [`Live`] in
+/// context.
+pub fn provide_alerts_context(db_name: &str) -> Alerts {
     let live = expect_context::<Live>();
-    let alerts = Alerts::new(db_name.as_deref().unwrap_or(DB_NAME));
+    let alerts = Alerts::new(db_name);
     provide_context(alerts);
-
-    // Evaluate as buckets close: on engine changes (paced), and on the clock for silence.
     let paced = live.throttled(EVALUATE_GAP);
     Effect::new(move |_| {
         paced.track();
@@ -146,6 +145,18 @@ pub fn AlertsPanel(#[prop(optional, into)] db_name: Option<String>) -> impl Into
         notify::set_title(0);
         live.alert_marks.set(Vec::new());
     });
+    alerts
+}
+
+/// The Alerts section; needs a [`Live`] in context. It shows the page's alert state if one is
+/// provided (the dashboard does, so rules run whichever page is shown), else makes its own
+/// with the history in `db_name` (the app's database by default; tests pass their own).
+#[component]
+pub fn AlertsPanel(#[prop(optional, into)] db_name: Option<String>) -> impl IntoView {
+    let alerts = use_context::<Alerts>()
+        .unwrap_or_else(|| provide_alerts_context(db_name.as_deref().unwrap_or(DB_NAME)));
+    // The section's children read the state from context.
+    provide_context(alerts);
 
     view! {
         <section class="alerts panel" aria-labelledby="alerts-title" data-testid="alerts">

@@ -17,7 +17,7 @@ mod share_link;
 pub mod storage_panel;
 mod tabs;
 
-pub use alerts::AlertsPanel;
+pub use alerts::{provide_alerts_context, AlertsPanel};
 pub use analysis::AnalysisPage;
 pub use controls::Controls;
 pub use export::ExportBar;

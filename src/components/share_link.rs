@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::chart_metric::chart_metrics;
+use crate::alerts::Alerts;
 use crate::feeds::{FeedSpec, Feeds};
 use crate::live::Live;
 use crate::now_ms;
@@ -20,7 +21,12 @@ use crate::settings::Settings;
 use crate::share::{decode_payload, encode_payload};
 
 /// The dashboard as a link would carry it. Tracks everything it reads.
-fn current(live: Live, feeds: Feeds, settings: Settings) -> SharedDashboard {
+fn current(
+    live: Live,
+    feeds: Feeds,
+    settings: Settings,
+    alerts: Option<Alerts>,
+) -> SharedDashboard {
     let spec = live.spec.get();
     SharedDashboard {
         mode: live.mode.get(),
@@ -29,6 +35,7 @@ fn current(live: Live, feeds: Feeds, settings: Settings) -> SharedDashboard {
         layout: settings.layout.get(),
         theme: settings.theme.get(),
         zone: settings.zone.get(),
+        rules: alerts.map(|a| a.rules.get()).unwrap_or_default(),
         feeds: feeds
             .saved_feeds()
             .into_iter()
@@ -130,7 +137,13 @@ fn new_hosts(dash: &SharedDashboard, feeds: Feeds) -> Vec<String> {
 
 /// Sets the controls and panels to `dash`, then adds (and so starts) each of its feeds the
 /// list lacks.
-fn apply(live: Live, feeds: Feeds, settings: Settings, dash: SharedDashboard) {
+fn apply(
+    live: Live,
+    feeds: Feeds,
+    settings: Settings,
+    alerts: Option<Alerts>,
+    dash: SharedDashboard,
+) {
     live.set_mode(dash.mode, now_ms());
     live.set_spec(EngineSpec {
         bucket: dash.bucket,
@@ -140,6 +153,16 @@ fn apply(live: Live, feeds: Feeds, settings: Settings, dash: SharedDashboard) {
     settings.layout.set(dash.layout);
     settings.theme.set(dash.theme);
     settings.zone.set(dash.zone);
+    if let Some(alerts) = alerts {
+        let same = alerts.rules.with_untracked(|r| *r == dash.rules);
+        if !same {
+            if let Err(e) = alerts.set_rules(dash.rules) {
+                alerts.message.set(Some(format!(
+                    "The link's alert rules were applied but not saved: {e}"
+                )));
+            }
+        }
+    }
     let keys: Vec<String> = feeds
         .entries
         .with_untracked(|v| v.iter().map(|e| e.spec.key()).collect());
@@ -198,6 +221,7 @@ pub fn ShareLink() -> impl IntoView {
     let live = expect_context::<Live>();
     let feeds = expect_context::<Feeds>();
     let settings = expect_context::<Settings>();
+    let alerts = use_context::<Alerts>();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<Pending>);
     // The link shown when the clipboard refused it, and what the copy did.
@@ -213,8 +237,8 @@ pub fn ShareLink() -> impl IntoView {
     // all in a task.
     let owner = StoredValue::new_local(Owner::current());
     let apply = move |dash: SharedDashboard| match owner.get_value() {
-        Some(o) => o.with(|| apply(live, feeds, settings, dash)),
-        None => apply(live, feeds, settings, dash),
+        Some(o) => o.with(|| apply(live, feeds, settings, alerts, dash)),
+        None => apply(live, feeds, settings, alerts, dash),
     };
 
     // Reads a link's fragment. The dialog asks only when the link's feeds would contact a
@@ -263,7 +287,7 @@ pub fn ShareLink() -> impl IntoView {
     // write (over no fragment, or a refused one) and a state from history replace theirs.
     let written = StoredValue::new(false);
     Effect::new(move |_| {
-        let dash = current(live, feeds, settings);
+        let dash = current(live, feeds, settings, alerts);
         if !ready.get() {
             return;
         }
@@ -312,7 +336,7 @@ pub fn ShareLink() -> impl IntoView {
         ready.set(true);
     };
     let copy = move |_| {
-        let dash = untrack(|| current(live, feeds, settings));
+        let dash = untrack(|| current(live, feeds, settings, alerts));
         copied.set(None);
         fallback.set(None);
         spawn_local(async move {

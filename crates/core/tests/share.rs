@@ -1,6 +1,7 @@
 //! A dashboard in a link: round trips, and every kind of hostile or foreign link refused with
 //! a message that says why.
 
+use tradelens_core::alerts::{Condition, Rule, RuleSeries};
 use tradelens_core::dashboard::{Height, Layout, PanelView, Scope, TradeValue, MAX_PANELS};
 use tradelens_core::decode::generic::Mapping;
 use tradelens_core::demo::DemoMode;
@@ -26,6 +27,30 @@ fn poll(url: &str) -> SharedFeed {
 
 fn full() -> SharedDashboard {
     let mut dash = full_without_scopes();
+    dash.rules = vec![
+        Rule {
+            id: 3,
+            name: "BTC spike <b>".into(),
+            series: RuleSeries {
+                metric: Metric::High,
+                group: Some("BTCUSDT".into()),
+            },
+            condition: Condition::Above { value: 120_000.0 },
+            for_ms: 0,
+            cooldown_ms: 60_000,
+        },
+        Rule {
+            id: 9,
+            name: "quiet".into(),
+            series: RuleSeries {
+                metric: Metric::Count,
+                group: None,
+            },
+            condition: Condition::NoData { secs: 30 },
+            for_ms: 0,
+            cooldown_ms: 0,
+        },
+    ];
     dash.layout.set_scope(
         2,
         Scope {
@@ -100,6 +125,7 @@ fn full_without_scopes() -> SharedDashboard {
         .unwrap(),
         theme: Theme::Dark,
         zone: ZoneChoice::Named("Asia/Tokyo"),
+        rules: Vec::new(),
     }
 }
 
@@ -480,4 +506,37 @@ fn a_panels_own_bucket_group_and_symbol_are_checked() {
         dash.layout.panels()[1].scope.symbol.as_deref(),
         Some("<b>BTC</b>")
     );
+}
+
+#[test]
+fn alert_rules_are_checked_like_rules_made_by_hand() {
+    let e = refused(|v| v["rules"][0]["condition"]["value"] = serde_json::json!(1e300));
+    assert!(matches!(e, ShareError::BadRule { at: 1, .. }), "{e}");
+    let e = refused(|v| v["rules"][1]["id"] = 3.into());
+    assert_eq!(
+        e.to_string(),
+        "This link's alert rule 2 is not valid: its id 3 is another rule's"
+    );
+    let e = refused(|v| v["rules"][0]["name"] = "a\u{1b}[31m".into());
+    assert!(matches!(e, ShareError::BadRule { at: 1, .. }), "{e}");
+    let e = refused(|v| v["rules"][0]["series"]["webhook"] = "https://evil.example".into());
+    assert!(
+        matches!(&e, ShareError::Shape(m) if m.contains("webhook")),
+        "{e}"
+    );
+    let e = refused(|v| v["rules"][0]["condition"]["kind"] = "exec".into());
+    assert!(matches!(e, ShareError::Shape(_)), "{e}");
+    let e = refused(|v| {
+        let one = v["rules"][1].clone();
+        v["rules"] = serde_json::Value::Array(
+            (0..51)
+                .map(|i| {
+                    let mut r = one.clone();
+                    r["id"] = i.into();
+                    r
+                })
+                .collect(),
+        );
+    });
+    assert_eq!(e, ShareError::TooManyRules { count: 51 });
 }

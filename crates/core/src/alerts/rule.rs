@@ -24,6 +24,7 @@ pub const MAX_MAGNITUDE: f64 = 1e15;
 
 /// The series a rule watches: a metric of one group, or of the bucket totals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleSeries {
     /// The metric, by its machine name in the serde form.
     #[serde(with = "metric_name")]
@@ -36,7 +37,7 @@ pub struct RuleSeries {
 
 /// When a bucket's value counts as alarming.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// Strictly above the threshold.
     Above {
@@ -78,6 +79,7 @@ pub enum Condition {
 
 /// An alert rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Identifies the rule in events and the history.
     pub id: u32,

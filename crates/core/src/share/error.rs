@@ -1,6 +1,6 @@
 //! Why a shared link was refused, in words a visitor can act on.
 
-use super::{FORMAT, MAX_DECODED_BYTES, MAX_ENCODED_BYTES, MAX_FEEDS};
+use super::{FORMAT, MAX_DECODED_BYTES, MAX_ENCODED_BYTES, MAX_FEEDS, MAX_RULES};
 use crate::dashboard::MAX_PANELS;
 
 /// Why a dashboard link could not be read (or a dashboard could not be written into one).
@@ -83,6 +83,20 @@ pub enum ShareError {
     TooManyPanels {
         /// How many it lists.
         count: usize,
+    },
+    /// More alert rules than a link carries.
+    #[error("This link lists {count} alert rules, at most {MAX_RULES} are allowed")]
+    TooManyRules {
+        /// How many it lists.
+        count: usize,
+    },
+    /// An alert rule that does not pass its checks.
+    #[error("This link's alert rule {at} is not valid: {why}")]
+    BadRule {
+        /// Its place in the list, from 1.
+        at: usize,
+        /// What is wrong.
+        why: String,
     },
     /// A URL whose scheme is not one a feed may use.
     #[error("This link's {field} uses {scheme:?}; feeds may only use {allowed}")]

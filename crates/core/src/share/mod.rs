@@ -9,7 +9,7 @@
 //! as text. [`hosts`] lists whom the feeds will contact, for the page to ask before it does.
 //!
 //! Format 2 holds the demo mode, the bucket size, up to two group-by fields, the feeds, the
-//! panels ([`Layout`]), the theme and the time zone. Format 1 (no panels, theme or zone; one
+//! panels ([`Layout`]), the theme, the time zone and the alert rules. Format 1 (no panels, theme or zone; one
 //! chart metric) is still read: its metric goes to the default layout's line chart. A page
 //! refuses a format newer than its own with [`ShareError::FutureVersion`].
 //!
@@ -32,6 +32,7 @@ mod wire;
 
 pub use error::ShareError;
 
+use crate::alerts::Rule;
 use crate::dashboard::{Layout, PanelView};
 use crate::decode::generic::Mapping;
 use crate::demo::DemoMode;
@@ -48,6 +49,8 @@ pub const MAX_ENCODED_BYTES: usize = 8 * 1024;
 pub const MAX_DECODED_BYTES: usize = 64 * 1024;
 /// Most feeds a link carries.
 pub const MAX_FEEDS: usize = 16;
+/// Most alert rules a link carries.
+pub const MAX_RULES: usize = 50;
 /// Longest free text (a mapping source, a CSS selector, a symbol name for rows without one).
 pub const MAX_TEXT: usize = 200;
 
@@ -68,6 +71,8 @@ pub struct SharedDashboard {
     pub theme: Theme,
     /// The time zone of buckets and axes.
     pub zone: ZoneChoice,
+    /// The alert rules.
+    pub rules: Vec<Rule>,
 }
 
 impl SharedDashboard {
@@ -90,6 +95,7 @@ impl Default for SharedDashboard {
             layout: Layout::default(),
             theme: Theme::System,
             zone: ZoneChoice::Browser,
+            rules: Vec::new(),
         }
     }
 }

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{self, unknown};
-use super::{ShareError, SharedDashboard, SharedFeed, FORMAT, MAX_FEEDS, MAX_TEXT};
+use super::{ShareError, SharedDashboard, SharedFeed, FORMAT, MAX_FEEDS, MAX_RULES, MAX_TEXT};
+use crate::alerts::Rule;
 use crate::dashboard::{
     Height, Layout, PanelKind, PanelView, Scope, TradeValue, MAX_PANELS,
     MAX_SYMBOL as MAX_PANEL_SYMBOL, MAX_TOP_N,
@@ -54,6 +55,9 @@ pub(super) struct Wire {
     theme: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     zone: Option<String>,
+    /// Format 2: the alert rules, in their own checked form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rules: Vec<Rule>,
 }
 
 /// A panel: its kind, the settings that kind has (and no others), its size.
@@ -167,6 +171,7 @@ impl From<&SharedDashboard> for Wire {
             panels: Some(d.layout.panels().iter().map(WirePanel::from).collect()),
             theme: Some(d.theme.name().to_owned()),
             zone: Some(d.zone.name().to_owned()),
+            rules: d.rules.clone(),
         }
     }
 }
@@ -423,6 +428,23 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
         None => Theme::System,
         Some(t) => Theme::from_name(&t).ok_or_else(|| unknown("theme", &t))?,
     };
+    if w.rules.len() > MAX_RULES {
+        return Err(ShareError::TooManyRules {
+            count: w.rules.len(),
+        });
+    }
+    for (i, rule) in w.rules.iter().enumerate() {
+        rule.validate().map_err(|e| ShareError::BadRule {
+            at: i + 1,
+            why: e.to_string(),
+        })?;
+        if w.rules[..i].iter().any(|r| r.id == rule.id) {
+            return Err(ShareError::BadRule {
+                at: i + 1,
+                why: format!("its id {} is another rule's", rule.id),
+            });
+        }
+    }
     let zone = match w.zone {
         None => ZoneChoice::Browser,
         Some(z) => ZoneChoice::from_name(&z).ok_or_else(|| unknown("time zone", &z))?,
@@ -446,6 +468,7 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
         layout,
         theme,
         zone,
+        rules: w.rules,
     })
 }
 
