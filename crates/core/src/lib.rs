@@ -146,6 +146,7 @@ pub mod export;
 pub mod feed;
 pub mod format;
 pub mod model;
+pub mod plot;
 pub mod share;
 pub mod stats;
 pub mod store;
