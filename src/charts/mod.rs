@@ -7,7 +7,7 @@ mod line;
 
 pub use band::{draw_band_chart, Band, BandChart, XAxis};
 pub use bars::{draw_bars, Bar};
-pub use line::{draw_lines, LineChart, Series};
+pub use line::{draw_lines, draw_lines_in, LineChart, LineView, Series};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

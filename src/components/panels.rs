@@ -6,7 +6,7 @@ use tradelens_core::engine::{Engine, GroupBy, Metric};
 use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 
-use super::chart_metric::{chart_metrics, error_note, metric_label, spec_for};
+use super::chart_metric::{axis_label, chart_metrics, error_note, metric_label, spec_for};
 use super::chart_panel::chart_panel;
 use super::controls::groups_plural;
 use crate::charts::{draw_bars, draw_lines, Bar, LineChart, Series};
@@ -22,7 +22,7 @@ const MAX_BARS: usize = 8;
 /// Points of a series drawn into the canvas's `data-values` (tests and tools read them).
 const EXPOSED_POINTS: usize = 120;
 
-fn metric_series(e: &Engine, metric: Metric) -> LineChart {
+fn metric_series(e: &Engine, metric: Metric, y_label: String) -> LineChart {
     let spec = e.spec();
     let width = spec.bucket.millis();
     let from = e
@@ -58,6 +58,7 @@ fn metric_series(e: &Engine, metric: Metric) -> LineChart {
         bucket_ms: width,
         area: true,
         zone: e.zone().clone(),
+        y_label,
     }
 }
 
@@ -122,7 +123,8 @@ pub fn RevenuePanel() -> impl IntoView {
     });
     let chart = Memo::new(move |_| {
         let m = metric.get();
-        live.with_engine(|e| metric_series(e, m))
+        let y_label = axis_label(m, live.mode.get());
+        live.with_engine(|e| metric_series(e, m, y_label))
     });
     let title = Signal::derive(move || {
         let spec = live.spec.get();
