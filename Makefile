@@ -47,7 +47,7 @@ unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim -p tradelens-cli
 
 browser-test:
-	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html --test share
+	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html --test share --test charts
 
 ## The feed tests start the loopback simulator (crates/feedsim) themselves, from this binary.
 e2e: build

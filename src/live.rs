@@ -83,6 +83,9 @@ pub struct Live {
     /// The dashboard chart's metric: here rather than in the chart, so a shared link can read
     /// and set it while another page is shown.
     pub chart_metric: RwSignal<Metric>,
+    /// A time range `[from, to)` (ms) brushed on the dashboard chart; the other panels show
+    /// only its buckets.
+    pub brush: RwSignal<Option<(i64, i64)>>,
     // --- storage hook (feat/idb): a resumed demo continues the stored ids; batches go to
     // the sink (src/storage/demo.rs). ---
     id_offset: StoredValue<u64>,
@@ -103,6 +106,7 @@ impl Live {
             spec: RwSignal::new(spec),
             running: RwSignal::new(true),
             chart_metric: RwSignal::new(Metric::Notional),
+            brush: RwSignal::new(None),
             id_offset: StoredValue::new(0),
             sink: StoredValue::new_local(None),
         }

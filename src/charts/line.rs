@@ -62,6 +62,15 @@ impl LineChart {
         }
         (x0 <= x1).then(|| (x0, x1.max(x0.saturating_add(self.bucket_ms))))
     }
+
+    /// The visible time range under `x_range` (`None`: all the data); `None` without data.
+    pub fn visible(&self, x_range: Option<(i64, i64)>) -> Option<TimeView> {
+        let (min, max) = self.extent()?;
+        Some(match x_range {
+            Some((from, to)) => TimeView::clamped(from, to, min, max),
+            None => TimeView { from: min, to: max },
+        })
+    }
 }
 
 /// Draws `chart` on `canvas` with everything visible.
@@ -82,14 +91,10 @@ pub fn draw_lines_in(
     palette: &Palette,
 ) -> Result<(), ChartError> {
     let (root, dpr) = prepare(canvas, palette)?;
-    let Some((min, max)) = chart.extent() else {
+    let Some(visible) = chart.visible(view.x_range) else {
         // No data yet: an empty frame, not an error.
         let _ = canvas.remove_attribute("data-x-range");
         return Ok(());
-    };
-    let visible = match view.x_range {
-        Some((from, to)) => TimeView::clamped(from, to, min, max),
-        None => TimeView { from: min, to: max },
     };
     let (x0, x1) = (visible.from, visible.to);
     let _ = canvas.set_attribute("data-x-range", &format!("{x0},{x1}"));

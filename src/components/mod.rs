@@ -1,6 +1,7 @@
 //! The dashboard's and the Analysis page's building blocks.
 
 pub mod analysis;
+mod chart_interact;
 pub mod chart_metric;
 mod chart_panel;
 mod controls;

@@ -7,6 +7,17 @@ use super::{Agg, Engine, GroupKey, NO_LABEL};
 use crate::model::Field;
 
 impl Engine {
+    /// The aggregate of the buckets starting at or after `from_ms` and before `to_ms`.
+    pub fn total_between(&self, from_ms: i64, to_ms: i64) -> Agg {
+        let mut total = Agg::default();
+        if from_ms < to_ms {
+            for (_, &at) in self.bucket_starts.range(from_ms..to_ms) {
+                total.merge(&self.buckets[at].total);
+            }
+        }
+        total
+    }
+
     /// The `n` groups (symbols when not grouping) with the highest notional among trades at
     /// or after `from_ms` and before `to_ms`, with their aggregates over that range, ordered
     /// as [`Engine::top_groups`]. History known only as one-minute rollups counts when its

@@ -38,6 +38,26 @@ impl TimeView {
         self.to - self.from
     }
 
+    /// The instant at `fraction` of the way across the view (0 = `from`, 1 = `to`), clamped
+    /// into the view; a fraction that is not finite gives `from`.
+    pub fn time_at(self, fraction: f64) -> i64 {
+        let f = if fraction.is_finite() {
+            fraction.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.from + (f * self.span() as f64).round() as i64
+    }
+
+    /// Where `t` is across the view, as a fraction (outside 0..=1 when outside the view).
+    pub fn fraction_of(self, t: i64) -> f64 {
+        if self.span() == 0 {
+            0.0
+        } else {
+            (t - self.from) as f64 / self.span() as f64
+        }
+    }
+
     /// Zoomed by `factor` (< 1 zooms in) keeping the instant `at` where it is on screen, then
     /// clamped into `[min, max]`. A factor that is not finite and positive changes nothing.
     pub fn zoom(self, factor: f64, at: i64, min: i64, max: i64) -> TimeView {
@@ -112,6 +132,20 @@ mod tests {
         for f in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             assert_eq!(v.zoom(f, 10, 0, 100_000), v);
         }
+    }
+
+    #[test]
+    fn fractions_map_to_times_and_back() {
+        let v = TimeView {
+            from: 1_000,
+            to: 3_000,
+        };
+        assert_eq!(v.time_at(0.25), 1_500);
+        assert_eq!(v.time_at(-1.0), 1_000);
+        assert_eq!(v.time_at(f64::NAN), 1_000);
+        assert_eq!(v.time_at(2.0), 3_000);
+        assert_eq!(v.fraction_of(2_000), 0.5);
+        assert_eq!(TimeView { from: 5, to: 5 }.fraction_of(9), 0.0);
     }
 
     #[test]
