@@ -16,7 +16,7 @@ NATIVE := -p tradelens-core -p tradelens-feedsim -p tradelens-cli -p tradelens-b
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe chunk html
 
-.PHONY: fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build bench-storage check-format lint unit browser-test e2e clean
+.PHONY: fuzz serve test bench bench-native bench-wasm bench-browser bench-charts size tools browser build bench-storage check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -70,7 +70,7 @@ bench-native: tools
 	  $(ENGINE_BENCH) --exact "$$b"; \
 	done
 	$(ENGINE_BENCH) 'demo/'
-	cargo bench --locked -p tradelens-bench --bench decode --bench stats
+	cargo bench --locked -p tradelens-bench --bench decode --bench stats --bench plot
 
 ## Fuzz every decoder (and stored-chunk decoding) for FUZZ_SECONDS each, seeded from
 ## fuzz/seeds. Needs the nightly toolchain rustup has on this kind of machine.
@@ -91,6 +91,11 @@ bench-wasm: tools
 
 bench-browser: bench-wasm browser
 	node bench/web/run.mjs
+
+## Redraw of the app's line panel with 1,000,000 points (decimated) against 1,000 points,
+## in the same page (issue 6): medians and ratio as JSON.
+bench-charts: bench-wasm browser
+	node bench/web/charts.mjs
 
 ## The app's own storage (issue 4), release build: CSV trades persisted per second, and
 ## navigation to a restored dashboard with 1,000,000 stored trades (bench/web/storage.mjs).

@@ -52,13 +52,15 @@ pub struct LineView {
 }
 
 impl LineChart {
-    /// The time span of the data, padded by one bucket when it is a single instant.
+    /// The time span of the data, padded by one bucket when it is a single instant. Reads
+    /// only each series' first and last points (series are in time order).
     pub fn extent(&self) -> Option<(i64, i64)> {
-        let points = self.series.iter().flat_map(|s| s.points.iter());
         let (mut x0, mut x1) = (i64::MAX, i64::MIN);
-        for &(x, _) in points {
-            x0 = x0.min(x);
-            x1 = x1.max(x);
+        for s in &self.series {
+            if let (Some(first), Some(last)) = (s.points.first(), s.points.last()) {
+                x0 = x0.min(first.0);
+                x1 = x1.max(last.0);
+            }
         }
         (x0 <= x1).then(|| (x0, x1.max(x0.saturating_add(self.bucket_ms))))
     }
@@ -98,11 +100,30 @@ pub fn draw_lines_in(
     };
     let (x0, x1) = (visible.from, visible.to);
     let _ = canvas.set_attribute("data-x-range", &format!("{x0},{x1}"));
-    let y1 = chart
-        .series
+    let titled = !chart.y_label.is_empty();
+    let margin = (10.0 * dpr) as i32;
+    let y_area = (if titled { 70.0 } else { 52.0 } * dpr) as i32;
+    // Plotters puts the plot between the margins and after the y labels: decimate for that
+    // width now, so the y range can come from the few points kept (decimation keeps every
+    // column's extremes, so their maximum is the data's).
+    let predicted = usize::try_from(canvas.width() as i32 - 2 * margin - y_area).unwrap_or(0);
+    let decimated = |columns: usize| -> Result<Vec<Vec<(i64, f64)>>, ChartError> {
+        chart
+            .series
+            .iter()
+            .map(|s| {
+                let mut kept = Vec::with_capacity(4 * columns + 2);
+                decimate(&s.points, x0, x1, columns, &mut kept)
+                    .map_err(|e| ChartError::Draw(e.to_string()))?;
+                Ok(kept)
+            })
+            .collect()
+    };
+    let mut drawn = decimated(predicted)?;
+    let y1 = drawn
         .iter()
-        .flat_map(|s| s.points.iter())
-        .filter(|p| (x0..=x1).contains(&p.0) && p.1.is_finite())
+        .flatten()
+        .filter(|p| (x0..=x1).contains(&p.0))
         .fold(0.0f64, |m, p| m.max(p.1));
     let y1 = if y1 > 0.0 { y1 * 1.1 } else { 1.0 };
     let span = x1 - x0;
@@ -110,11 +131,10 @@ pub fn draw_lines_in(
     let time_label = |x: &i64| local_time_label(zone, *x, chart.bucket_ms, span);
     let ticks = local_time_ticks(zone, x0, x1);
     let fg = palette.foreground;
-    let titled = !chart.y_label.is_empty();
     let mut ctx = ChartBuilder::on(&root)
-        .margin((10.0 * dpr) as i32)
+        .margin(margin)
         .x_label_area_size((26.0 * dpr) as i32)
-        .y_label_area_size((if titled { 70.0 } else { 52.0 } * dpr) as i32)
+        .y_label_area_size(y_area)
         .build_cartesian_2d((x0..x1).with_key_points(ticks), 0.0..y1)?;
     ctx.configure_mesh()
         .light_line_style(TRANSPARENT)
@@ -144,12 +164,11 @@ pub fn draw_lines_in(
         }
     }
     let columns = usize::try_from(px.end - px.start).unwrap_or(0);
+    if columns != predicted {
+        drawn = decimated(columns)?;
+    }
     let width = (2.0 * dpr).round() as u32;
-    let mut drawn = Vec::new();
-    for (i, s) in chart.series.iter().enumerate() {
-        drawn.clear();
-        decimate(&s.points, x0, x1, columns, &mut drawn)
-            .map_err(|e| ChartError::Draw(e.to_string()))?;
+    for (i, drawn) in drawn.iter().enumerate() {
         let color = palette.series[i % palette.series.len()];
         if chart.area && chart.series.len() == 1 {
             ctx.draw_series(AreaSeries::new(drawn.iter().copied(), 0.0, color.mix(0.15)))?;

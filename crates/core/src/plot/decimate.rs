@@ -8,9 +8,11 @@
 //! same segments. Output is at most `4 * columns` points inside the range, plus the nearest
 //! point on each side of it, so the line still runs to the plot's edges.
 //!
-//! Input must be sorted by time (ties allowed): that is what makes one pass enough. Unsorted
-//! input is refused with [`DecimateError::Unsorted`] rather than sorted here, which would
-//! need a copy of the input. Points whose value is NaN or infinite are skipped: they cannot
+//! Input must be sorted by time (ties allowed): that is what makes one pass enough, and what
+//! lets the range's ends be found by binary search, so points outside the range are never
+//! read. Disorder among the points in the range is refused with [`DecimateError::Unsorted`]
+//! (and `out` is left as it was) rather than sorted here, which would need a copy; disorder
+//! outside the range goes unseen and only changes which neighbours are kept. Points whose value is NaN or infinite are skipped: they cannot
 //! be drawn (a gap in the data is shown by the line joining its neighbours, as before).
 
 use std::fmt;
@@ -51,7 +53,10 @@ impl std::error::Error for DecimateError {}
 /// The points of one pixel column seen so far, as indices into the input.
 #[derive(Clone, Copy)]
 struct Column {
-    index: usize,
+    /// First instant of the column.
+    since: i64,
+    /// First instant of the next column.
+    until: i64,
     first: usize,
     min: usize,
     max: usize,
@@ -70,18 +75,45 @@ pub fn decimate(
     columns: usize,
     out: &mut Vec<(i64, f64)>,
 ) -> Result<(), DecimateError> {
-    check_sorted(points)?;
+    let written = out.len();
+    let result = decimate_into(points, x0, x1, columns, out);
+    if result.is_err() {
+        out.truncate(written);
+    }
+    result
+}
+
+fn decimate_into(
+    points: &[(i64, f64)],
+    x0: i64,
+    x1: i64,
+    columns: usize,
+    out: &mut Vec<(i64, f64)>,
+) -> Result<(), DecimateError> {
     let drawable = |p: &&(i64, f64)| p.1.is_finite();
-    // Points before the range: only the last one matters (the line comes in from it).
+    // The range's ends by binary search: points outside it are not read, so a zoomed view
+    // costs its own points (and two logarithms), not the whole series.
     let start = points.partition_point(|p| p.0 < x0);
-    let end = points.partition_point(|p| p.0 <= x1);
+    let end = points.partition_point(|p| p.0 <= x1).max(start);
+    // Points before the range: only the last one matters (the line comes in from it).
     if let Some(&p) = points[..start].iter().rev().find(drawable) {
         out.push(p);
     }
-    let inside = &points[start..end.max(start)];
-    let small = inside.len() <= columns.saturating_mul(4);
-    if small {
-        out.extend(inside.iter().filter(drawable));
+    let inside = &points[start..end];
+    let unsorted = |i: usize| DecimateError::Unsorted {
+        index: start + i,
+        time_ms: inside[i].0,
+        previous_ms: inside[i - 1].0,
+    };
+    if inside.len() <= columns.saturating_mul(4) {
+        for (i, p) in inside.iter().enumerate() {
+            if i > 0 && p.0 < inside[i - 1].0 {
+                return Err(unsorted(i));
+            }
+            if p.1.is_finite() {
+                out.push(*p);
+            }
+        }
     } else if columns > 0 && x1 >= x0 {
         let span = i128::from(x1) - i128::from(x0) + 1;
         let column_of = |t: i64| {
@@ -89,13 +121,18 @@ pub fn decimate(
             c.clamp(0, columns as i128 - 1) as usize
         };
         let mut open: Option<Column> = None;
+        let mut previous = i64::MIN;
         for (i, &(t, v)) in inside.iter().enumerate() {
+            if t < previous {
+                return Err(unsorted(i));
+            }
+            previous = t;
             if !v.is_finite() {
                 continue;
             }
-            let c = column_of(t);
             match &mut open {
-                Some(col) if col.index == c => {
+                // Same column as the open one: checked cheaply by its end time first.
+                Some(col) if t < col.until && t >= col.since => {
                     if v < inside[col.min].1 {
                         col.min = i;
                     }
@@ -108,8 +145,10 @@ pub fn decimate(
                     if let Some(col) = open {
                         flush(inside, col, out);
                     }
+                    let c = column_of(t);
                     open = Some(Column {
-                        index: c,
+                        since: column_start(x0, span, columns, c),
+                        until: column_start(x0, span, columns, c + 1),
                         first: i,
                         min: i,
                         max: i,
@@ -123,10 +162,17 @@ pub fn decimate(
         }
     }
     // Points after the range: only the first one matters (the line leaves towards it).
-    if let Some(&p) = points[end.max(start)..].iter().find(drawable) {
+    if let Some(&p) = points[end..].iter().find(drawable) {
         out.push(p);
     }
     Ok(())
+}
+
+/// The first instant of column `c` (of `columns` over `span` ms from `x0`): the least `t`
+/// with `(t - x0) * columns / span >= c`, saturated into `i64`.
+fn column_start(x0: i64, span: i128, columns: usize, c: usize) -> i64 {
+    let offset = (c as i128 * span + columns as i128 - 1) / columns as i128;
+    (i128::from(x0) + offset).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 /// Pushes a column's first, min, max and last points in time order, each once.
@@ -139,17 +185,6 @@ fn flush(points: &[(i64, f64)], col: Column, out: &mut Vec<(i64, f64)>) {
             out.push(points[i]);
             previous = Some(i);
         }
-    }
-}
-
-fn check_sorted(points: &[(i64, f64)]) -> Result<(), DecimateError> {
-    match points.windows(2).position(|w| w[1].0 < w[0].0) {
-        None => Ok(()),
-        Some(i) => Err(DecimateError::Unsorted {
-            index: i + 1,
-            time_ms: points[i + 1].0,
-            previous_ms: points[i].0,
-        }),
     }
 }
 
@@ -272,8 +307,20 @@ mod tests {
             })
         );
         assert!(out.is_empty());
+        // Also on the column path, and `out` keeps what it held before.
+        let mut many: Vec<(i64, f64)> = (0..100).map(|i| (i, 0.0)).collect();
+        many.swap(50, 60);
+        out.push((-1, 0.0));
+        assert!(matches!(
+            decimate(&many, 0, 99, 2, &mut out),
+            Err(DecimateError::Unsorted { index: 51, .. })
+        ));
+        assert_eq!(out, vec![(-1, 0.0)]);
+        out.clear();
         // Equal times are in order.
         assert!(decimate(&[(1, 1.0), (1, 2.0)], 0, 10, 4, &mut out).is_ok());
+        // Disorder outside the range is not read: no error, no panic.
+        assert!(decimate(&[(30, 1.0), (20, 1.0), (1, 2.0)], 0, 10, 4, &mut out).is_ok());
     }
 
     #[test]
