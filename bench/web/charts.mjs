@@ -58,6 +58,7 @@ try {
     results.push({
       dpr: r.dpr, canvas: `${r.width}x${r.height}`, runs: RUNS,
       [`median_ms_${BIG}`]: round(big), [`median_ms_${SMALL}`]: round(small), ratio: round(big / small),
+      [`decimate_only_median_ms_${BIG}`]: round(median(r.decimate)),
       [`min_ms_${BIG}`]: round(Math.min(...r.big)), [`max_ms_${BIG}`]: round(Math.max(...r.big)),
     });
     await context.close();

@@ -129,18 +129,17 @@ fn panel(
             Err(e) => set_error.set(Some(e.to_string())),
         }
     });
+    // Kept apart from the drawing error, which every successful redraw clears.
+    let (save_error, set_save_error) = signal(None::<String>);
     let png = move |_| {
         if let Some(c) = canvas.get_untracked() {
-            if let Err(e) = download_png(&c, testid) {
-                set_error.set(Some(e));
-            }
+            set_save_error.set(download_png(&c, testid).err());
         }
     };
     let csv_button = options.csv.map(|source| {
         let save = move |_| {
-            if let Err(e) = download(&format!("{testid}.csv"), "text/csv", &source()) {
-                set_error.set(Some(e.to_string()));
-            }
+            let saved = download(&format!("{testid}.csv"), "text/csv", &source());
+            set_save_error.set(saved.err().map(|e| e.to_string()));
         };
         view! {
             <button type="button" data-testid="panel-csv" on:click=save>"CSV"</button>
@@ -195,6 +194,12 @@ fn panel(
                 <p class="panel-error" role="alert">
                     "This chart could not be drawn: "
                     {move || error.get().unwrap_or_default()}
+                </p>
+            </Show>
+            <Show when=move || save_error.get().is_some()>
+                <p class="panel-error" role="alert">
+                    "The download failed: "
+                    {move || save_error.get().unwrap_or_default()}
                 </p>
             </Show>
         </figure>

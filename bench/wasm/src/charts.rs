@@ -51,6 +51,19 @@ impl LinePanelBench {
         }
     }
 
+    /// Decimates the series to `columns` columns over its whole span, without drawing:
+    /// the share of a redraw that depends on the number of points. Returns the points kept.
+    pub fn decimate_only(&self, columns: usize) -> Result<usize, JsError> {
+        let points = &self.chart.series[0].points;
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            return Ok(0);
+        };
+        let mut out = Vec::with_capacity(4 * columns + 2);
+        tradelens_core::plot::decimate(points, first.0, last.0, columns, &mut out)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(out.len())
+    }
+
     /// Redraws the whole panel once (axes, area and line).
     pub fn redraw(&self) -> Result<(), JsError> {
         draw_lines(&self.canvas, &self.chart, &self.palette)
