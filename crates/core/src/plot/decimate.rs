@@ -61,6 +61,9 @@ struct Column {
     min: usize,
     max: usize,
     last: usize,
+    /// The values at `min` and `max`, kept here so the loop does not reload them.
+    low: f64,
+    high: f64,
 }
 
 /// Appends to `out` the points of `points` (sorted by time) that draw the same polyline over
@@ -133,11 +136,11 @@ fn decimate_into(
             match &mut open {
                 // Same column as the open one: checked cheaply by its end time first.
                 Some(col) if t < col.until && t >= col.since => {
-                    if v < inside[col.min].1 {
-                        col.min = i;
+                    if v < col.low {
+                        (col.min, col.low) = (i, v);
                     }
-                    if v > inside[col.max].1 {
-                        col.max = i;
+                    if v > col.high {
+                        (col.max, col.high) = (i, v);
                     }
                     col.last = i;
                 }
@@ -153,6 +156,8 @@ fn decimate_into(
                         min: i,
                         max: i,
                         last: i,
+                        low: v,
+                        high: v,
                     });
                 }
             }
