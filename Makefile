@@ -20,7 +20,7 @@ FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe 
 lighthouse: build browser
 	scripts/lighthouse.sh
 
-.PHONY: lighthouse fuzz serve test bench bench-native bench-wasm bench-browser size tools browser build bench-storage check-format lint unit browser-test e2e clean
+.PHONY: lighthouse fuzz serve test bench bench-native bench-wasm bench-browser bench-charts size tools browser build bench-storage check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -51,7 +51,7 @@ unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim -p tradelens-cli
 
 browser-test:
-	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html --test share --test panel_kinds --test alerts
+	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html --test share --test panel_kinds --test alerts --test charts
 
 ## The feed tests start the loopback simulator (crates/feedsim) themselves, from this binary.
 e2e: build
@@ -74,7 +74,7 @@ bench-native: tools
 	  $(ENGINE_BENCH) --exact "$$b"; \
 	done
 	$(ENGINE_BENCH) 'demo/'
-	cargo bench --locked -p tradelens-bench --bench decode --bench stats
+	cargo bench --locked -p tradelens-bench --bench decode --bench stats --bench plot
 
 ## Fuzz every decoder (and stored-chunk decoding) for FUZZ_SECONDS each, seeded from
 ## fuzz/seeds. Needs the nightly toolchain rustup has on this kind of machine.
@@ -95,6 +95,11 @@ bench-wasm: tools
 
 bench-browser: bench-wasm browser
 	node bench/web/run.mjs
+
+## Redraw of the app's line panel with 1,000,000 points (decimated) against 1,000 points,
+## in the same page (issue 6): medians and ratio as JSON.
+bench-charts: bench-wasm browser
+	node bench/web/charts.mjs
 
 ## The app's own storage (issue 4), release build: CSV trades persisted per second, and
 ## navigation to a restored dashboard with 1,000,000 stored trades (bench/web/storage.mjs).

@@ -84,6 +84,9 @@ pub struct Live {
     pub running: RwSignal<bool>,
     /// Bucket starts a backtested alert rule would have fired at, marked on the chart.
     pub alert_marks: RwSignal<Vec<i64>>,
+    /// A time range `[from, to)` (ms) brushed on the dashboard chart; the other panels show
+    /// only its buckets.
+    pub brush: RwSignal<Option<(i64, i64)>>,
     // --- storage hook (feat/idb): a resumed demo continues the stored ids; batches go to
     // the sink (src/storage/demo.rs). ---
     id_offset: StoredValue<u64>,
@@ -104,6 +107,7 @@ impl Live {
             spec: RwSignal::new(spec),
             running: RwSignal::new(true),
             alert_marks: RwSignal::new(Vec::new()),
+            brush: RwSignal::new(None),
             id_offset: StoredValue::new(0),
             sink: StoredValue::new_local(None),
         }

@@ -1,32 +1,21 @@
 //! Vertical marks on a line chart at given times: where a backtested alert rule would have
 //! fired. Drawn over the finished chart with the canvas 2D API, at the x positions
-//! `draw_lines` used (its time range and its plot area, `data-plot-area`), so the line chart's
-//! own code stays untouched.
+//! `draw_lines_in` used (the chart's visible range and its plot area, `data-plot-area`).
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::{ChartError, LineChart};
+use super::{ChartError, LineChart, LineView};
 
 /// The marks' colour: red, readable on the light and dark backgrounds.
 const MARK_COLOUR: &str = "rgba(220, 38, 38, 0.85)";
-
-/// The chart's time range as `draw_lines` computes it: first to last point, at least a
-/// bucket wide.
-fn x_range(chart: &LineChart) -> Option<(i64, i64)> {
-    let xs = chart
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0));
-    let (x0, x1) = xs.fold((i64::MAX, i64::MIN), |(a, b), x| (a.min(x), b.max(x)));
-    (x0 <= x1).then(|| (x0, x1.max(x0 + chart.bucket_ms)))
-}
 
 /// Draws a thin vertical line at each time of `marks` inside the chart's range, and writes the
 /// times drawn to the canvas's `data-marks` (comma-separated epoch ms; the test hook).
 pub fn draw_marks(
     canvas: &HtmlCanvasElement,
     chart: &LineChart,
+    view: LineView,
     marks: &[i64],
 ) -> Result<(), ChartError> {
     let area: Vec<f64> = canvas
@@ -35,7 +24,9 @@ pub fn draw_marks(
         .split(',')
         .filter_map(|v| v.parse().ok())
         .collect();
-    let (Some((x0, x1)), &[px, py, w, h]) = (x_range(chart), &area[..]) else {
+    // The range `draw_lines_in` drew: the zoomed one, clamped to the data, or all of it.
+    let range = chart.visible(view.x_range).map(|v| (v.from, v.to));
+    let (Some((x0, x1)), &[px, py, w, h]) = (range, &area[..]) else {
         let _ = canvas.set_attribute("data-marks", "");
         return Ok(());
     };

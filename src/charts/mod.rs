@@ -15,7 +15,7 @@ pub use bars::{draw_bars, Bar};
 pub use candles::{draw_candles, CandleChart};
 pub use heatmap::draw_heatmap;
 pub use histogram::draw_histogram;
-pub use line::{draw_lines, LineChart, Series};
+pub use line::{draw_lines, draw_lines_in, LineChart, LineView, Series};
 pub use marks::draw_marks;
 pub use scatter::draw_scatter;
 

@@ -76,3 +76,30 @@ pub fn spec_for(spec: EngineSpec, metric: Metric) -> Option<EngineSpec> {
     let sketches = SketchSpec::for_metrics(&[metric], DISTINCT_CUSTOMERS);
     (spec.sketches != sketches).then_some(EngineSpec { sketches, ..spec })
 }
+
+/// The currency money is shown in: the dashboard's KPIs show it as `$`, and the demo feeds
+/// price in US dollars.
+pub const CURRENCY: &str = "USD";
+
+/// The unit of `metric`'s values: a count, a quantity, or the currency for prices and sums
+/// of money.
+pub fn metric_unit(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Count | Metric::Distinct => "count",
+        Metric::Volume
+        | Metric::BuyVolume
+        | Metric::SellVolume
+        | Metric::VolumeDelta
+        | Metric::SizeP50
+        | Metric::SizeP90
+        | Metric::SizeP95
+        | Metric::SizeP99 => "quantity",
+        Metric::Imbalance => "ratio",
+        _ => CURRENCY,
+    }
+}
+
+/// The y-axis title of a chart of `metric` in `mode`: its name and unit, "Revenue (USD)".
+pub fn axis_label(metric: Metric, mode: DemoMode) -> String {
+    format!("{} ({})", metric_label(metric, mode), metric_unit(metric))
+}

@@ -1,10 +1,42 @@
-//! A titled chart canvas that redraws itself, with an HTML legend and a visible error.
+//! A titled chart canvas that redraws itself, with an HTML legend and a visible error, PNG and
+//! CSV downloads, and (for line charts) pointer and keyboard interaction.
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use super::chart_interact::LineInteraction;
 use crate::charts::ChartError;
+use crate::storage::export::download;
 use crate::theme::{palette_of, use_color_scheme_changes, Palette};
+
+/// The panel's data as CSV text (written by the core's export, formula-guarded).
+pub type CsvSource = Rc<dyn Fn() -> String>;
+
+/// What a panel offers beyond its chart: everything optional, `Default` is a plain panel
+/// (which still has its "PNG" button).
+#[derive(Clone, Default)]
+pub struct PanelOptions {
+    /// Where the "CSV" button gets the panel's data; no button without it.
+    pub csv: Option<CsvSource>,
+    /// Crosshair, zoom, pan and brush on a line chart.
+    pub interaction: Option<LineInteraction>,
+}
+
+impl PanelOptions {
+    /// Options with a CSV source.
+    pub fn csv(mut self, source: impl Fn() -> String + 'static) -> Self {
+        self.csv = Some(Rc::new(source));
+        self
+    }
+
+    /// Options with interaction.
+    pub fn interaction(mut self, interaction: LineInteraction) -> Self {
+        self.interaction = Some(interaction);
+        self
+    }
+}
 
 /// Legend swatch classes in the stylesheet (`swatch-1` ...), matching `--chart-series-N`.
 const SWATCHES: usize = 6;
@@ -20,7 +52,49 @@ pub fn chart_panel(
 ) -> AnyView {
     // One copy of the panel's code for every chart, not one per drawing closure: the panel is
     // most of the code and the call is not hot.
-    panel(title, testid, summary, legend, Box::new(draw))
+    panel(
+        title,
+        testid,
+        summary,
+        legend,
+        Box::new(draw),
+        PanelOptions::default(),
+    )
+}
+
+/// [`chart_panel`] with a CSV download and interaction ([`PanelOptions`]).
+pub fn chart_panel_with(
+    title: Signal<String>,
+    testid: &'static str,
+    summary: Signal<String>,
+    legend: Signal<Vec<String>>,
+    draw: impl Fn(&HtmlCanvasElement, &Palette) -> Result<(), ChartError> + 'static,
+    options: PanelOptions,
+) -> AnyView {
+    panel(title, testid, summary, legend, Box::new(draw), options)
+}
+
+/// Downloads the canvas as `{stem}.png`.
+fn download_png(canvas: &HtmlCanvasElement, stem: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let url = canvas
+        .to_data_url()
+        .map_err(|e| format!("the browser could not encode the image: {e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(&format!("{stem}.png"));
+    a.set_class_name("hidden");
+    let body = document.body().ok_or("no body")?;
+    body.append_child(&a).map_err(|e| format!("{e:?}"))?;
+    a.click();
+    a.remove();
+    Ok(())
 }
 
 /// How a panel draws its chart.
@@ -32,8 +106,10 @@ fn panel(
     summary: Signal<String>,
     legend: Signal<Vec<String>>,
     draw: Draw,
+    options: PanelOptions,
 ) -> AnyView {
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let interaction = options.interaction;
+    let canvas = interaction.map_or_else(NodeRef::<leptos::html::Canvas>::new, |i| i.canvas);
     let scheme = use_color_scheme_changes();
     let theme = use_context::<crate::settings::Settings>().map(|s| s.theme);
     let (resized, set_resized) = signal(0u32);
@@ -59,16 +135,48 @@ fn panel(
             Err(e) => set_error.set(Some(e.to_string())),
         }
     });
+    // Kept apart from the drawing error, which every successful redraw clears.
+    let (save_error, set_save_error) = signal(None::<String>);
+    let png = move |_| {
+        if let Some(c) = canvas.get_untracked() {
+            set_save_error.set(download_png(&c, testid).err());
+        }
+    };
+    let csv_button = options.csv.map(|source| {
+        let save = move |_| {
+            let saved = download(&format!("{testid}.csv"), "text/csv", &source());
+            set_save_error.set(saved.err().map(|e| e.to_string()));
+        };
+        view! {
+            <button type="button" data-testid="panel-csv" on:click=save>"CSV"</button>
+        }
+    });
     view! {
         <figure class="panel">
             <figcaption>{title}</figcaption>
-            <canvas
-                node_ref=canvas
-                data-testid=testid
-                data-draws=move || draws.get().to_string()
-                role="img"
-                aria-label=summary
-            ></canvas>
+            <div class="chart-stage">
+                <canvas
+                    node_ref=canvas
+                    data-testid=testid
+                    data-draws=move || draws.get().to_string()
+                    role="img"
+                    aria-label=summary
+                    tabindex=interaction.map(|_| "0")
+                    class:interactive=interaction.is_some()
+                    on:pointermove=move |ev| if let Some(i) = interaction { i.pointer_move(&ev) }
+                    on:pointerdown=move |ev| if let Some(i) = interaction { i.pointer_down(&ev) }
+                    on:pointerup=move |ev| if let Some(i) = interaction { i.pointer_up(&ev) }
+                    on:pointerleave=move |ev| if let Some(i) = interaction { i.pointer_leave(&ev) }
+                    on:wheel=move |ev| if let Some(i) = interaction { i.wheel(&ev) }
+                    on:keydown=move |ev| if let Some(i) = interaction { i.key_down(&ev) }
+                ></canvas>
+                {interaction.map(|i| i.overlay_view())}
+            </div>
+            <div class="panel-tools">
+                {interaction.map(|i| i.controls_view())}
+                <button type="button" data-testid="panel-png" on:click=png>"PNG"</button>
+                {csv_button}
+            </div>
             <Show when=move || !legend.get().is_empty()>
                 <ul class="legend" aria-label="Legend">
                     {move || {
@@ -92,6 +200,12 @@ fn panel(
                 <p class="panel-error" role="alert">
                     "This chart could not be drawn: "
                     {move || error.get().unwrap_or_default()}
+                </p>
+            </Show>
+            <Show when=move || save_error.get().is_some()>
+                <p class="panel-error" role="alert">
+                    "The download failed: "
+                    {move || save_error.get().unwrap_or_default()}
                 </p>
             </Show>
         </figure>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 use tradelens_core::format::grouped;
 
+use super::panels::selection_note;
 use crate::live::Live;
 use crate::now_ms;
 
@@ -54,9 +55,12 @@ fn rate(x: f64) -> String {
 pub fn KpiRow() -> impl IntoView {
     let live = expect_context::<Live>();
     let orders = move || live.mode.get() == DemoMode::Orders;
+    // Count, revenue and average follow a brushed selection; the rate is always the live one.
     let total = Memo::new(move |_| {
+        let brush = live.brush.get();
         live.with_engine(|e| {
-            let t = e.total();
+            let selected = brush.map(|(from, to)| e.total_between(from, to));
+            let t = selected.as_ref().unwrap_or(e.total());
             (
                 t.count() as f64,
                 t.notional(),
@@ -65,8 +69,14 @@ pub fn KpiRow() -> impl IntoView {
             )
         })
     });
+    let note = move || selection_note(live);
     view! {
-        <section class="kpis" aria-label="Key figures">
+        <section class="kpis" aria-label=move || format!("Key figures{}", note())>
+            <Show when=move || live.brush.get().is_some()>
+                <p class="kpi-selection" data-testid="kpi-selection">
+                    {move || format!("Count, revenue and average{}", note())}
+                </p>
+            </Show>
             <KpiCard
                 label=Signal::derive(move || if orders() { "Orders" } else { "Trades" })
                 testid="kpi-count"

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod analysis;
+mod chart_interact;
 pub mod chart_metric;
 mod chart_panel;
 mod controls;

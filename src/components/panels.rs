@@ -3,13 +3,15 @@
 use leptos::prelude::*;
 use tradelens_core::demo::DemoMode;
 use tradelens_core::engine::{Engine, GroupBy, Metric};
+use tradelens_core::export::{bars_csv, series_csv};
 use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 
-use super::chart_metric::{chart_metrics, error_note, metric_label};
-use super::chart_panel::chart_panel;
+use super::chart_interact::LineInteraction;
+use super::chart_metric::{axis_label, chart_metrics, error_note, metric_label};
+use super::chart_panel::{chart_panel_with, PanelOptions};
 use super::controls::groups_plural;
-use crate::charts::{draw_bars, draw_lines, Bar, LineChart, Series};
+use crate::charts::{draw_bars, draw_lines_in, Bar, LineChart, Series};
 use crate::live::Live;
 
 /// At most this many buckets are drawn (one day of minutes).
@@ -20,7 +22,7 @@ const MAX_LINES: usize = 5;
 /// Points of a series drawn into the canvas's `data-values` (tests and tools read them).
 const EXPOSED_POINTS: usize = 120;
 
-fn metric_series(e: &Engine, metric: Metric) -> LineChart {
+fn metric_series(e: &Engine, metric: Metric, y_label: String) -> LineChart {
     let spec = e.spec();
     let width = spec.bucket.millis();
     let from = e
@@ -56,6 +58,7 @@ fn metric_series(e: &Engine, metric: Metric) -> LineChart {
         bucket_ms: width,
         area: true,
         zone: e.zone().clone(),
+        y_label,
     }
 }
 
@@ -112,7 +115,8 @@ pub fn RevenuePanel(
     let live = expect_context::<Live>();
     let chart = Memo::new(move |_| {
         let m = metric.get();
-        live.with_engine(|e| metric_series(e, m))
+        let y_label = axis_label(m, live.mode.get());
+        live.with_engine(|e| metric_series(e, m, y_label))
     });
     let title = Signal::derive(move || {
         let spec = live.spec.get();
@@ -161,19 +165,34 @@ pub fn RevenuePanel(
             </select>
         </label>
     };
-    let chart = chart_panel(
+    let interaction = LineInteraction::new(chart.into(), live.brush);
+    let csv = move || {
+        chart.with_untracked(|c| {
+            let series: Vec<(&str, &[(i64, f64)])> = c
+                .series
+                .iter()
+                .map(|s| (s.name.as_str(), &s.points[..]))
+                .collect();
+            series_csv(&series)
+        })
+    };
+    let chart = chart_panel_with(
         title,
         "chart-revenue",
         summary,
         legend,
         move |canvas, palette| {
-            let c = chart.get();
-            let _ = canvas.set_attribute("data-bucket", &c.bucket_ms.to_string());
-            let _ = canvas.set_attribute("data-metric", metric.get_untracked().name());
-            let _ = canvas.set_attribute("data-values", &exposed_values(&c));
-            draw_lines(canvas, &c, palette)
-                .and_then(|()| crate::charts::draw_marks(canvas, &c, &live.alert_marks.get()))
+            let view = interaction.view();
+            let marks = live.alert_marks.get();
+            chart.with(|c| {
+                let _ = canvas.set_attribute("data-bucket", &c.bucket_ms.to_string());
+                let _ = canvas.set_attribute("data-metric", metric.get_untracked().name());
+                let _ = canvas.set_attribute("data-values", &exposed_values(c));
+                draw_lines_in(canvas, c, view, palette)
+                    .and_then(|()| crate::charts::draw_marks(canvas, c, view, &marks))
+            })
         },
+        PanelOptions::default().csv(csv).interaction(interaction),
     );
     view! { <div class="metric-chart">{picker}{chart}</div> }
 }
@@ -188,14 +207,24 @@ pub fn TopPanel(
     let live = expect_context::<Live>();
     let bars = Memo::new(move |_| {
         let n = usize::from(top_n.get());
-        live.with_engine(|e| {
-            e.top_groups(n)
+        let brush = live.brush.get();
+        live.with_engine(|e| match brush {
+            Some((from, to)) => e
+                .top_groups_between(from, to, n)
                 .into_iter()
                 .map(|(key, agg)| Bar {
                     name: e.group_name(key, "(none)"),
                     value: agg.notional(),
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>(),
+            None => e
+                .top_groups(n)
+                .into_iter()
+                .map(|(key, agg)| Bar {
+                    name: e.group_name(key, "(none)"),
+                    value: agg.notional(),
+                })
+                .collect::<Vec<_>>(),
         })
     });
     let title = Signal::derive(move || {
@@ -207,13 +236,14 @@ pub fn TopPanel(
         };
         let name = groups_plural(group_by, live.mode.get());
         format!(
-            "Top {} {name} by {}",
+            "Top {} {name} by {}{}",
             top_n.get(),
             if live.mode.get() == DemoMode::Orders {
                 "revenue"
             } else {
                 "notional"
-            }
+            },
+            selection_note(live)
         )
     });
     let summary = Signal::derive(move || {
@@ -232,11 +262,38 @@ pub fn TopPanel(
             }
         )
     });
-    chart_panel(
+    let csv = move || {
+        let column = if live.mode.get_untracked() == DemoMode::Orders {
+            "revenue"
+        } else {
+            "notional"
+        };
+        bars.with_untracked(|b| {
+            let rows: Vec<(&str, f64)> = b.iter().map(|b| (b.name.as_str(), b.value)).collect();
+            bars_csv(column, &rows)
+        })
+    };
+    chart_panel_with(
         title,
         "chart-top",
         summary,
         Signal::stored(Vec::new()),
         move |canvas, palette| draw_bars(canvas, &bars.get(), palette),
+        PanelOptions::default().csv(csv),
+    )
+}
+
+/// " (selection 10:00–11:00)" while a time range is brushed, in the dashboard's zone; else
+/// empty. Panels filtered by the selection put it in their title.
+pub fn selection_note(live: Live) -> String {
+    let Some((from, to)) = live.brush.get() else {
+        return String::new();
+    };
+    let zone = live.with_engine_untracked(|e| e.zone().clone());
+    let seconds = to - from < 600_000;
+    format!(
+        " (selection {}–{})",
+        clock(zone.to_local(from), seconds),
+        clock(zone.to_local(to), seconds)
     )
 }

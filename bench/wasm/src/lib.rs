@@ -6,10 +6,12 @@
 //! given to [`BenchEngine::new`], `Uint32Array`), `price` and `qty` (`Float64Array`), `side`
 //! (0 = taker bought, 1 = taker sold, `Uint8Array`).
 //!
-//! [`decode`] drives the app's decoders the same way: Binance messages and CSV chunks.
+//! [`decode`] drives the app's decoders the same way: Binance messages and CSV chunks;
+//! [`charts`] redraws the app's line chart on a canvas.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod charts;
 pub mod decode;
 
 use std::collections::HashMap;

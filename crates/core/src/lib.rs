@@ -148,6 +148,7 @@ pub mod export;
 pub mod feed;
 pub mod format;
 pub mod model;
+pub mod plot;
 pub mod settings;
 pub mod share;
 pub mod stats;

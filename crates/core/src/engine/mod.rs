@@ -9,6 +9,7 @@ mod group;
 mod group_totals;
 pub mod measure;
 mod metric;
+mod range;
 pub mod series;
 mod sketch;
 mod table;

@@ -33,11 +33,13 @@
 //! comma, quote, CR or LF are quoted, quotes doubled (RFC 4180); lines end with CRLF.
 
 mod cell;
+mod chart;
 mod csv;
 pub mod import;
 mod json;
 
 pub use self::cell::{guard, unguard};
+pub use self::chart::{bars_csv, series_csv};
 
 use crate::engine::{Agg, Engine, GroupBy, Metric};
 use crate::format::UtcTime;
