@@ -36,13 +36,13 @@ test('panels are added, moved, resized and removed, and the layout survives a re
   await added.locator('[data-testid="chart-metric"]').selectOption('count');
   await until(
     page,
-    () => document.querySelectorAll('[data-testid="panel"]')[4].querySelector('canvas').dataset.metric === 'count',
+    () => document.querySelectorAll('[data-testid="panel"]')[4].querySelector('canvas[data-draws]').dataset.metric === 'count',
   );
   const up = added.locator('[data-testid="panel-up"]');
   await up.focus();
   for (let i = 0; i < 4; i++) await page.keyboard.press('Enter');
   await until(page, () => document.querySelector('[data-testid="panel"]').dataset.kind === 'line'
-    && document.querySelector('[data-testid="panel"] canvas').dataset.metric === 'count');
+    && document.querySelector('[data-testid="panel"] canvas[data-draws]').dataset.metric === 'count');
   assert.deepEqual(await kinds(page), ['line', 'kpi', 'line', 'bars', 'forecast']);
   // The panel is first, so "earlier" is disabled: the focus went to "later" in the same panel.
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'panel-down');
@@ -50,12 +50,12 @@ test('panels are added, moved, resized and removed, and the layout survives a re
 
   // Full width and tall: the canvas grows to match.
   const first = page.locator('[data-testid="panel"]').first();
-  const heightBefore = await first.locator('canvas').evaluate((c) => c.clientHeight);
+  const heightBefore = await first.locator('canvas[data-draws]').evaluate((c) => c.clientHeight);
   await first.locator('[data-testid="panel-wide"]').click();
   await first.locator('[data-testid="panel-height"]').selectOption('l');
   await until(page, () => document.querySelector('[data-testid="panel"]').classList.contains('wide')
     && document.querySelector('[data-testid="panel"]').classList.contains('h-l'));
-  const heightAfter = await first.locator('canvas').evaluate((c) => c.clientHeight);
+  const heightAfter = await first.locator('canvas[data-draws]').evaluate((c) => c.clientHeight);
   assert.ok(heightAfter > heightBefore, `${heightBefore} -> ${heightAfter}`);
 
   // The forecast goes.
@@ -64,7 +64,7 @@ test('panels are added, moved, resized and removed, and the layout survives a re
 
   await page.reload();
   await until(page, () => document.querySelectorAll('[data-testid="panel"]').length === 4
-    && document.querySelector('[data-testid="panel"] canvas')?.dataset.metric === 'count');
+    && document.querySelector('[data-testid="panel"] canvas[data-draws]')?.dataset.metric === 'count');
   assert.deepEqual(await kinds(page), ['line', 'kpi', 'line', 'bars']);
   const cls = await first.getAttribute('class');
   assert.match(cls, /\bwide\b/);
@@ -125,7 +125,7 @@ test('a panel with its own bucket and symbol shows its own sums of the same trad
   const line = page.locator('[data-kind="line"]');
   await line.locator('[data-testid="panel-scope"]').click();
   await line.locator('[data-testid="panel-bucket"]').selectOption('1h');
-  await until(page, () => document.querySelector('[data-kind="line"] canvas').dataset.bucket === '3600000');
+  await until(page, () => document.querySelector('[data-kind="line"] canvas[data-draws]').dataset.bucket === '3600000');
   assert.equal(await line.locator('[data-testid="panel-scope"]').textContent(), 'Data: own');
   // Compared with a second line panel on the dashboard's own 15-minute buckets: each whole
   // hour of the panel is the sum of its four quarters (the demo is paused, so both read the
@@ -135,14 +135,14 @@ test('a panel with its own bucket and symbol shows its own sums of the same trad
   await page.click('[data-testid="pause"]');
   const values = (i) =>
     page.evaluate((i) => {
-      const c = document.querySelectorAll('[data-kind="line"] canvas')[i];
+      const c = document.querySelectorAll('[data-kind="line"] canvas[data-draws]')[i];
       return Object.fromEntries(c.dataset.values.split(',').map((kv) => kv.split('=').map(Number)));
     }, i);
-  await until(page, () => document.querySelectorAll('[data-kind="line"] canvas')[1]?.dataset.bucket === '900000');
+  await until(page, () => document.querySelectorAll('[data-kind="line"] canvas[data-draws]')[1]?.dataset.bucket === '900000');
   // Both panels have drawn the paused data: the newest quarter lies in the newest hour.
   await until(page, () => {
     const last = (i) => {
-      const v = document.querySelectorAll('[data-kind="line"] canvas')[i].dataset.values;
+      const v = document.querySelectorAll('[data-kind="line"] canvas[data-draws]')[i].dataset.values;
       return Math.max(...v.split(',').map((kv) => Number(kv.split('=')[0])));
     };
     const q = last(1);
