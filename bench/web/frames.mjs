@@ -29,7 +29,7 @@ const PANELS = [
 ];
 
 function link(base, sim) {
-  const feeds = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'].map((symbol) => ({
+  const feeds = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].map((symbol) => ({
     kind: 'venue', venue: 'binance', symbol, ws: sim.ws, rest: sim.http, max_backoff_ms: 60000,
   }));
   const dash = { v: 2, mode: 'exchange', bucket: '1m', group_by: ['symbol'], feeds, panels: PANELS, theme: 'light', zone: 'UTC' };
@@ -76,7 +76,12 @@ try {
     await page.goto(link(server.url, sim));
     await until(page, () => document.querySelector('[data-testid="share-open"]'), null, 30_000);
     await page.click('[data-testid="share-open"]');
-    await until(page, () => document.querySelectorAll('[data-testid="feed-row"][data-state="connected"]').length === 3, null, 60_000);
+    try {
+      await until(page, () => document.querySelectorAll('[data-testid="feed-row"][data-feed-key^="binance:"][data-state="connected"]').length === 3, null, 60_000);
+    } catch (e) {
+      const rows = await page.$$eval('[data-testid="feed-row"]', (rs) => rs.map((r) => `${r.dataset.feedKey} ${r.dataset.state}: ${r.querySelector('[data-testid="feed-status"]')?.textContent}`));
+      throw new Error(`feeds did not connect: ${rows.join(' | ')}`);
+    }
     const sent0 = await sim.sent();
     await page.waitForTimeout(WARM_S * 1000); // warm-up: a benchmark's fixed interval, not a UI wait
     const s0 = await sim.sent();
