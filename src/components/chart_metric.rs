@@ -103,3 +103,39 @@ pub fn metric_unit(metric: Metric) -> &'static str {
 pub fn axis_label(metric: Metric, mode: DemoMode) -> String {
     format!("{} ({})", metric_label(metric, mode), metric_unit(metric))
 }
+
+/// A labelled select of the metrics the demo mode offers. The select is named by its label
+/// text; `class` styles the label.
+pub fn metric_select(
+    label: &'static str,
+    class: &'static str,
+    testid: &'static str,
+    value: leptos::prelude::Signal<Metric>,
+    on_change: leptos::prelude::Callback<Metric>,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let live = expect_context::<crate::live::Live>();
+    view! {
+        <label class=class>
+            {label}
+            <select
+                data-testid=testid
+                prop:value=move || value.get().name()
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    let offered = chart_metrics(live.mode.get_untracked());
+                    if let Some((m, _)) = offered.into_iter().find(|(m, _)| m.name() == name) {
+                        on_change.run(m);
+                    }
+                }
+            >
+                {move || {
+                    chart_metrics(live.mode.get())
+                        .into_iter()
+                        .map(|(m, l)| view! { <option value=m.name()>{l}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}

@@ -11,7 +11,7 @@ use tradelens_core::dashboard::{
 use tradelens_core::engine::{BucketSize, EngineSpec, GroupBy, Metric, SketchSpec};
 use tradelens_core::model::Field;
 
-use super::chart_metric::{chart_metrics, DISTINCT_CUSTOMERS};
+use super::chart_metric::{chart_metrics, metric_select, DISTINCT_CUSTOMERS};
 use super::{
     CandlesPanel, ForecastPanel, HeatmapPanel, HistValue, HistogramPanel, KpiRow, RevenuePanel,
     ScatterPanel, TablePanel, TopPanel,
@@ -336,39 +336,12 @@ fn content(id: u32, kind: PanelKind, layout: RwSignal<Layout>) -> AnyView {
 /// trade value a histogram counts, the axes of a scatter, a heatmap's metric.
 #[component]
 fn PanelSettings(id: u32) -> impl IntoView {
-    let live = expect_context::<Live>();
     let layout = expect_context::<Settings>().layout;
     let view = view_of(layout, id);
     let set = move |v: PanelView| {
         layout.update(|l| {
             l.set_view(id, v);
         })
-    };
-    let metric_select = move |label: &'static str,
-                              testid: &'static str,
-                              value: Signal<Metric>,
-                              set: Callback<Metric>| {
-        view! {
-            <label>
-                {label}
-                <select
-                    data-testid=testid
-                    prop:value=move || value.get().name()
-                    on:change=move |ev| {
-                        if let Some(m) = Metric::from_name(&event_target_value(&ev)) {
-                            set.run(m);
-                        }
-                    }
-                >
-                    {move || {
-                        chart_metrics(live.mode.get())
-                            .into_iter()
-                            .map(|(m, l)| view! { <option value=m.name()>{l}</option> })
-                            .collect_view()
-                    }}
-                </select>
-            </label>
-        }
     };
     move || match view.get() {
         Some(PanelView::Bars { top_n }) => view! {
@@ -410,13 +383,14 @@ fn PanelSettings(id: u32) -> impl IntoView {
         Some(PanelView::Scatter { x, y }) => {
             let (xs, ys) = (Signal::stored(x), Signal::stored(y));
             view! {
-                {metric_select("X ", "panel-x", xs, Callback::new(move |x| set(PanelView::Scatter { x, y })))}
-                {metric_select("Y ", "panel-y", ys, Callback::new(move |y| set(PanelView::Scatter { x, y })))}
+                {metric_select("X ", "", "panel-x", xs, Callback::new(move |x| set(PanelView::Scatter { x, y })))}
+                {metric_select("Y ", "", "panel-y", ys, Callback::new(move |y| set(PanelView::Scatter { x, y })))}
             }
             .into_any()
         }
         Some(PanelView::Heatmap { metric }) => metric_select(
             "Metric ",
+            "",
             "panel-metric",
             Signal::stored(metric),
             Callback::new(move |metric| set(PanelView::Heatmap { metric })),

@@ -8,7 +8,7 @@ use tradelens_core::format::{clock, compact, grouped};
 use tradelens_core::model::Field;
 
 use super::chart_interact::LineInteraction;
-use super::chart_metric::{axis_label, chart_metrics, error_note, metric_label};
+use super::chart_metric::{axis_label, error_note, metric_label, metric_select};
 use super::chart_panel::{chart_panel_with, PanelOptions};
 use super::controls::groups_plural;
 use crate::charts::{draw_bars, draw_lines_in, Bar, LineChart, Series};
@@ -142,29 +142,7 @@ pub fn RevenuePanel(
             Vec::new()
         }
     });
-    let picker = view! {
-        <label class="chart-metric">
-            "Metric "
-            <select
-                data-testid="chart-metric"
-                prop:value=move || metric.get().name()
-                on:change=move |ev| {
-                    let name = event_target_value(&ev);
-                    let offered = chart_metrics(live.mode.get_untracked());
-                    if let Some((m, _)) = offered.into_iter().find(|(m, _)| m.name() == name) {
-                        on_metric.run(m);
-                    }
-                }
-            >
-                {move || {
-                    chart_metrics(live.mode.get())
-                        .into_iter()
-                        .map(|(m, l)| view! { <option value=m.name()>{l}</option> })
-                        .collect_view()
-                }}
-            </select>
-        </label>
-    };
+    let picker = metric_select("Metric ", "chart-metric", "chart-metric", metric, on_metric);
     let interaction = LineInteraction::new(chart.into(), live.brush);
     let csv = move || {
         chart.with_untracked(|c| {
