@@ -78,6 +78,7 @@ const controls = (page) =>
     panels: [...document.querySelectorAll('[data-testid="panel"]')].map((p) => p.dataset.kind),
     bars: [...document.querySelectorAll('[data-testid="chart-top"]')].map((c) => c.getAttribute('aria-label').split(':')[0]),
     theme: document.documentElement.dataset.theme,
+    rules: [...document.querySelectorAll('[data-testid="alert-rule"]')].map((r) => r.textContent),
   }));
 
 test('a copied link without feeds reproduces the controls in a fresh browser, without asking', async () => {
@@ -93,6 +94,12 @@ test('a copied link without feeds reproduces the controls in a fresh browser, wi
   await a.page.locator('[data-testid="panel"]').nth(4).locator('[data-testid="panel-top-n"]').fill('3');
   await a.page.locator('[data-testid="panel"]').nth(4).locator('[data-testid="panel-top-n"]').press('Enter');
   await a.page.locator('[data-kind="kpi"] [data-testid="panel-down"]').click();
+  await a.page.fill('[data-testid="alert-name"]', 'Busy <b>hour</b>');
+  await a.page.selectOption('[data-testid="alert-metric"]', 'count');
+  await a.page.selectOption('[data-testid="alert-kind"]', 'above');
+  await a.page.fill('[data-testid="alert-value"]', '1000000000');
+  await a.page.click('[data-testid="alert-add"]');
+  await until(a.page, () => document.querySelectorAll('[data-testid="alert-rule"]').length === 1);
   await a.page.selectOption('[data-testid="theme"]', 'dark');
   await a.page.selectOption('[data-testid="zone"]', 'UTC');
   await until(a.page, () => document.querySelectorAll('[data-testid="chart-top"]')[1]?.getAttribute('aria-label')?.startsWith('Top 3 '));
@@ -109,7 +116,10 @@ test('a copied link without feeds reproduces the controls in a fresh browser, wi
   // It contacts no host, so there is nothing to agree to: the settings apply at once.
   const b = await openPage(env.browser, link);
   await until(b.page, (w) => document.querySelector('[data-testid="chart-metric"]')?.value === w
-    && document.querySelectorAll('[data-testid="panel"]').length === 5, want['chart-metric']);
+    && document.querySelectorAll('[data-testid="panel"]').length === 5
+    && document.querySelectorAll('[data-testid="alert-rule"]').length === 1, want['chart-metric']);
+  // The rule's name is text, not markup.
+  assert.equal(await b.page.locator('[data-testid="alert-rule"] b').count(), 0);
   assert.equal(await b.page.locator('[data-testid="share-consent"]').count(), 0);
   assert.deepEqual(await controls(b.page), want);
   assert.deepEqual(b.problems, []);

@@ -36,6 +36,7 @@ fn current(
         theme: settings.theme.get(),
         zone: settings.zone.get(),
         rules: alerts.map(|a| a.rules.get()).unwrap_or_default(),
+        range: live.brush.get(),
         feeds: feeds
             .saved_feeds()
             .into_iter()
@@ -153,6 +154,7 @@ fn apply(
     settings.layout.set(dash.layout);
     settings.theme.set(dash.theme);
     settings.zone.set(dash.zone);
+    live.brush.set(dash.range);
     if let Some(alerts) = alerts {
         let same = alerts.rules.with_untracked(|r| *r == dash.rules);
         if !same {

@@ -126,6 +126,7 @@ fn full_without_scopes() -> SharedDashboard {
         theme: Theme::Dark,
         zone: ZoneChoice::Named("Asia/Tokyo"),
         rules: Vec::new(),
+        range: Some((1_764_000_000_000, 1_764_003_600_000)),
     }
 }
 
@@ -539,4 +540,15 @@ fn alert_rules_are_checked_like_rules_made_by_hand() {
         );
     });
     assert_eq!(e, ShareError::TooManyRules { count: 51 });
+}
+
+#[test]
+fn a_selected_range_must_run_forwards_within_any_feeds_years() {
+    let e =
+        refused(|v| v["range"] = serde_json::json!([1_764_003_600_000i64, 1_764_000_000_000i64]));
+    assert!(matches!(e, ShareError::OutOfRange { .. }), "{e}");
+    let e = refused(|v| v["range"] = serde_json::json!([-5, 10]));
+    assert!(matches!(e, ShareError::OutOfRange { value: -5, .. }), "{e}");
+    let e = refused(|v| v["range"] = serde_json::json!([1, 2, 3]));
+    assert!(matches!(e, ShareError::Shape(_)), "{e}");
 }

@@ -9,7 +9,7 @@
 //! as text. [`hosts`] lists whom the feeds will contact, for the page to ask before it does.
 //!
 //! Format 2 holds the demo mode, the bucket size, up to two group-by fields, the feeds, the
-//! panels ([`Layout`]), the theme, the time zone and the alert rules. Format 1 (no panels, theme or zone; one
+//! panels ([`Layout`]), the theme, the time zone, the alert rules and a selected time range. Format 1 (no panels, theme or zone; one
 //! chart metric) is still read: its metric goes to the default layout's line chart. A page
 //! refuses a format newer than its own with [`ShareError::FutureVersion`].
 //!
@@ -73,6 +73,8 @@ pub struct SharedDashboard {
     pub zone: ZoneChoice,
     /// The alert rules.
     pub rules: Vec<Rule>,
+    /// A selected time range `[from, to)` (ms since the epoch) the panels are filtered to.
+    pub range: Option<(i64, i64)>,
 }
 
 impl SharedDashboard {
@@ -96,6 +98,7 @@ impl Default for SharedDashboard {
             theme: Theme::System,
             zone: ZoneChoice::Browser,
             rules: Vec::new(),
+            range: None,
         }
     }
 }

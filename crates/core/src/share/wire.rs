@@ -58,6 +58,9 @@ pub(super) struct Wire {
     /// Format 2: the alert rules, in their own checked form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     rules: Vec<Rule>,
+    /// Format 2: the selected time range `[from, to)`, ms since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<[i64; 2]>,
 }
 
 /// A panel: its kind, the settings that kind has (and no others), its size.
@@ -172,6 +175,7 @@ impl From<&SharedDashboard> for Wire {
             theme: Some(d.theme.name().to_owned()),
             zone: Some(d.zone.name().to_owned()),
             rules: d.rules.clone(),
+            range: d.range.map(|(a, b)| [a, b]),
         }
     }
 }
@@ -445,6 +449,16 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
             });
         }
     }
+    let range = match w.range {
+        None => None,
+        Some([from, to]) => {
+            // Years 1970 to 2200: any instant a feed can carry.
+            const LATEST: i64 = 7_258_118_400_000;
+            check::range("selected range start", from, 0, LATEST)?;
+            check::range("selected range end", to, from.saturating_add(1), LATEST)?;
+            Some((from, to))
+        }
+    };
     let zone = match w.zone {
         None => ZoneChoice::Browser,
         Some(z) => ZoneChoice::from_name(&z).ok_or_else(|| unknown("time zone", &z))?,
@@ -469,6 +483,7 @@ pub(super) fn decode(json: &[u8]) -> Result<SharedDashboard, ShareError> {
         theme,
         zone,
         rules: w.rules,
+        range,
     })
 }
 
