@@ -49,18 +49,40 @@ fn browser(what: &str, e: JsValue) -> ShareError {
     ShareError::Damaged(format!("{what}: {text}"))
 }
 
-/// Writes `input` into `writable` and reads `readable` to its end, failing once the output
-/// passes `limit` bytes (with `too_large`).
+/// Which of the browser's streams a transform runs through, named in its errors.
+#[derive(Clone, Copy)]
+enum Direction {
+    Compress,
+    Decompress,
+}
+
+impl Direction {
+    fn stream(self) -> &'static str {
+        match self {
+            Direction::Compress => "the browser's compressor",
+            Direction::Decompress => "the browser's decompressor",
+        }
+    }
+
+    fn failed(self) -> &'static str {
+        match self {
+            Direction::Compress => "it does not compress",
+            Direction::Decompress => "it does not decompress",
+        }
+    }
+}
+
+/// Writes `input` into `writable` and reads `readable` to its end, failing with
+/// [`ShareError::TooLarge`] once the output passes `limit` bytes.
 async fn transform(
-    writable: WritableStream,
-    readable: ReadableStream,
+    (writable, readable): (WritableStream, ReadableStream),
     input: &[u8],
     limit: usize,
-    too_large: ShareError,
+    way: Direction,
 ) -> Result<Vec<u8>, ShareError> {
     let writer = writable
         .get_writer()
-        .map_err(|e| browser("the browser's decompressor", e))?;
+        .map_err(|e| browser(way.stream(), e))?;
     // Not awaited before reading: the stream pushes back until its output is read. Awaited in
     // a task of their own, so a rejection (damaged input, or the cancel below) is handled.
     let chunk = Uint8Array::from(input);
@@ -73,12 +95,12 @@ async fn transform(
     let reader: ReadableStreamDefaultReader = readable
         .get_reader()
         .dyn_into()
-        .map_err(|e| browser("the browser's decompressor", e.into()))?;
+        .map_err(|e| browser(way.stream(), e.into()))?;
     let mut out = Vec::new();
     loop {
         let step = JsFuture::from(reader.read())
             .await
-            .map_err(|e| browser("it does not decompress", e))?;
+            .map_err(|e| browser(way.failed(), e))?;
         let done = js_sys::Reflect::get(&step, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -88,11 +110,11 @@ async fn transform(
         }
         let bytes: Uint8Array = js_sys::Reflect::get(&step, &"value".into())
             .and_then(|v| v.dyn_into())
-            .map_err(|e| browser("it does not decompress", e))?;
+            .map_err(|e| browser(way.failed(), e))?;
         let n = bytes.length() as usize;
         if out.len() + n > limit {
             let _ = JsFuture::from(reader.cancel()).await;
-            return Err(too_large);
+            return Err(ShareError::TooLarge);
         }
         let start = out.len();
         out.resize(start + n, 0);
@@ -102,33 +124,19 @@ async fn transform(
 
 /// `bytes` compressed with raw deflate by the browser.
 pub async fn compress(bytes: &[u8]) -> Result<Vec<u8>, ShareError> {
-    let stream =
-        CompressionStream::new(FORMAT).map_err(|e| browser("the browser's compressor", e))?;
+    let way = Direction::Compress;
+    let stream = CompressionStream::new(FORMAT).map_err(|e| browser(way.stream(), e))?;
     // Deflate never grows data by more than a few bytes per 16 KiB block.
     let limit = bytes.len() + bytes.len() / 8 + 64;
-    transform(
-        stream.writable(),
-        stream.readable(),
-        bytes,
-        limit,
-        ShareError::TooLarge,
-    )
-    .await
+    transform((stream.writable(), stream.readable()), bytes, limit, way).await
 }
 
 /// Raw-deflate `bytes` decompressed by the browser, at most `limit` bytes of them: past that,
 /// [`ShareError::TooLarge`] and the decompression is cancelled.
 pub async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, ShareError> {
-    let stream =
-        DecompressionStream::new(FORMAT).map_err(|e| browser("the browser's decompressor", e))?;
-    transform(
-        stream.writable(),
-        stream.readable(),
-        bytes,
-        limit,
-        ShareError::TooLarge,
-    )
-    .await
+    let way = Direction::Decompress;
+    let stream = DecompressionStream::new(FORMAT).map_err(|e| browser(way.stream(), e))?;
+    transform((stream.writable(), stream.readable()), bytes, limit, way).await
 }
 
 /// The payload (after `#s1=`) of a link to `dash`.
