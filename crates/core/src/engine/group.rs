@@ -54,6 +54,15 @@ impl GroupBy {
         self.fields[1]
     }
 
+    /// Whether groups are keyed by the symbol alone (or, not grouping, by symbol in the group
+    /// totals): the only groups one-minute rollups, which know just the symbol, can join.
+    pub fn keyed_by_symbol_alone(self) -> bool {
+        matches!(
+            (self.first(), self.then()),
+            (None | Some(Field::Symbol), None)
+        )
+    }
+
     /// Whether buckets are split into groups at all.
     pub const fn is_grouping(self) -> bool {
         self.fields[0].is_some()

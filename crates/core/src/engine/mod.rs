@@ -231,10 +231,7 @@ impl Engine {
     fn aggregate_summary(&mut self, i: usize) {
         let (minute, symbol, ref agg, _) = self.summaries[i];
         // Rollups know only the symbol: they join groups keyed by the symbol alone.
-        let by_symbol = matches!(
-            (self.spec.group_by.first(), self.spec.group_by.then()),
-            (None | Some(Field::Symbol), None)
-        );
+        let by_symbol = self.spec.group_by.keyed_by_symbol_alone();
         let key: GroupKey = [symbol, NO_LABEL];
         if by_symbol {
             let g = self.group_totals.id(key, Agg::default);
@@ -511,10 +508,19 @@ impl Engine {
     /// The `n` groups with the highest notional over all trades, highest first, by the group-by
     /// fields (by symbol when not grouping). Ties are broken by labels so the order is stable.
     pub fn top_groups(&self, n: usize) -> Vec<(GroupKey, &Agg)> {
-        let mut all: Vec<(GroupKey, &Agg)> = self.group_totals.iter().collect();
+        self.top_of(self.group_totals.iter().collect(), n)
+    }
+
+    /// The `n` of `all` with the highest notional, highest first, ties broken by labels.
+    fn top_of<A: std::borrow::Borrow<Agg>>(
+        &self,
+        mut all: Vec<(GroupKey, A)>,
+        n: usize,
+    ) -> Vec<(GroupKey, A)> {
         all.sort_by(|a, b| {
-            b.1.notional()
-                .total_cmp(&a.1.notional())
+            b.1.borrow()
+                .notional()
+                .total_cmp(&a.1.borrow().notional())
                 .then_with(|| self.label(a.0[0]).cmp(&self.label(b.0[0])))
                 .then_with(|| self.label(a.0[1]).cmp(&self.label(b.0[1])))
         });

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::{Agg, Engine, GroupKey, NO_LABEL};
-use crate::model::Field;
 
 impl Engine {
     /// The aggregate of the buckets starting at or after `from_ms` and before `to_ms`.
@@ -37,26 +36,14 @@ impl Engine {
                 );
             }
         }
-        let by_symbol = matches!(
-            (group_by.first(), group_by.then()),
-            (None | Some(Field::Symbol), None)
-        );
-        if by_symbol {
+        if group_by.keyed_by_symbol_alone() {
             for (minute, symbol, agg, _) in &self.summaries {
                 if (from_ms..to_ms).contains(minute) {
                     totals.entry([*symbol, NO_LABEL]).or_default().merge(agg);
                 }
             }
         }
-        let mut all: Vec<(GroupKey, Agg)> = totals.into_iter().collect();
-        all.sort_by(|a, b| {
-            b.1.notional()
-                .total_cmp(&a.1.notional())
-                .then_with(|| self.label(a.0[0]).cmp(&self.label(b.0[0])))
-                .then_with(|| self.label(a.0[1]).cmp(&self.label(b.0[1])))
-        });
-        all.truncate(n);
-        all
+        self.top_of(totals.into_iter().collect(), n)
     }
 }
 
