@@ -13,13 +13,18 @@ pub struct PriceWindow {
     prices: VecDeque<f64>,
 }
 
+/// The median of `v` (not empty), reordering it. A selection, not a sort: this runs for every
+/// accepted trade, over the whole window.
 fn median(v: &mut [f64]) -> f64 {
-    v.sort_unstable_by(f64::total_cmp);
     let n = v.len();
+    let (below, mid, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let mid = *mid;
     if n % 2 == 1 {
-        v[n / 2]
+        mid
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        // The largest of the lower half is the other middle value.
+        let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + mid) / 2.0
     }
 }
 
@@ -51,6 +56,29 @@ impl PriceWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_agrees_with_sorting() {
+        let mut seed = 7u64;
+        for n in 1..70 {
+            let v: Vec<f64> = (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((seed >> 40) % 50) as f64 / 4.0
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let want = if n % 2 == 1 {
+                sorted[n / 2]
+            } else {
+                (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+            };
+            assert_eq!(median(&mut v.clone()), want, "{v:?}");
+        }
+    }
 
     #[test]
     fn known_answer() {
