@@ -3,7 +3,7 @@
 // CSP violations (one test expects, and filters, exactly the CORS refusal it provokes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kpis, openPage, until } from './harness.mjs';
+import { kpis, openPage, openPageIn, until } from './harness.mjs';
 import { addBinanceFeed, BINANCE_ROW as ROW, simulatorAndBrowser } from './feedsim.mjs';
 
 const ctx = simulatorAndBrowser();
@@ -30,7 +30,30 @@ test('a Binance feed through the simulator streams trades into the dashboard', a
   await until(page, (n) => Number(document.querySelector('[data-testid="kpi-count"]').dataset.value) >= n + 20, first['kpi-count']);
   const status = await page.textContent(`${ROW} [data-testid="feed-status"]`);
   assert.match(status, /^Connected · last message [\d.]+ s ago · [\d,]+ trades · [\d.,]+\/s · gaps: 0 filled, 0 unfilled/);
+  // The socket lives in the page's socket worker (its messages reach the page in batches).
+  const worker = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname === '/socket-worker.js').map((e) => e.initiatorType));
+  assert.deepEqual(worker, ['other']);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without its socket worker (a host that did not deploy it), a feed says so and streams from the page', async () => {
+  const context = await ctx.env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  let asked = 0;
+  await context.route('**/socket-worker.js', (route) => {
+    asked += 1;
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  const { page, problems } = await openPageIn(context, ctx.env.server.url);
+  await until(page, () => document.querySelector('[data-testid="venue-add"]'));
+  assert.equal(await addBinanceFeed(page, ctx.sim), `Connects to ${ctx.sim.ws}/ws/btcusdt@trade`);
+  await until(page, (sel) => Number(document.querySelector(sel)?.dataset.accepted) >= 20, ROW);
+  assert.equal(asked, 1, 'the worker is tried once, then sockets open in the page');
+  // The failure was told, not swallowed: the row counts the error and the reconnect.
+  const row = await rowData(page);
+  assert.ok(Number(row.errors) >= 1 && Number(row.reconnects) >= 1, JSON.stringify(row));
+  assert.deepEqual(problems.filter((p) => !/socket-worker\.js|404/.test(p)), []);
   await context.close();
 });
 

@@ -49,7 +49,8 @@ export async function startServer({ dir, port = 0, host = '127.0.0.1' }) {
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': type.startsWith('text/html') ? 'no-cache' : 'max-age=3600',
       };
-      if (type.startsWith('text/html')) headers['Content-Security-Policy'] = policy;
+      // The page's policy travels in its meta tag too; a worker has only its own headers.
+      if (type.startsWith('text/html') || type === TYPES['.js']) headers['Content-Security-Policy'] = policy;
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {
       res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'Content-Type': 'text/plain' }).end(e.code === 'ENOENT' ? 'not found' : 'error');

@@ -176,6 +176,7 @@ pub fn FeedRow(
             data-gaps-filled=data(|s| s.gaps_filled.to_string())
             data-gaps-unfilled=data(|s| s.gaps_unfilled.to_string())
             data-reconnects=data(|s| s.reconnects.to_string())
+            data-errors=data(|s| s.errors.to_string())
         >
             <div class="feed-head">
                 <span class="feed-title">{title}</span>
