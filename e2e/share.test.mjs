@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { launch, openPage, openPageIn, until } from './harness.mjs';
+import { startFeedsim } from './feedsim.mjs';
 
 let env;
 before(async () => {
@@ -211,4 +212,81 @@ test('hostile links give a clear message, run no script and change nothing store
   assert.equal(await m.page.evaluate(() => window.__pwned), 0);
   assert.equal(await savedFeedList(m.page), saved);
   await context.close();
+});
+
+test('a link opened in a fresh browser shows the same values once the same data is present', async () => {
+  // One simulator, a fixed set of orders (its first 300, generated before the test starts, the
+  // same on every request), polled by both browsers: the same data in both.
+  const sim = await startFeedsim(['--rate', '5', '--order-rate', '1', '--backfill-seconds', '600', '--max-seconds', '300']);
+  try {
+    const ids = (await (await fetch(`${sim.http}/orders.ndjson?since_id=0&limit=100000`)).text())
+      .trim().split('\n').map((l) => JSON.parse(l).id);
+    const first = Math.min(...ids);
+    const url = `${sim.http}/orders.ndjson?since_id=${first - 1}&until_id=${first + 299}&limit=1000`;
+    const orders = (await (await fetch(url)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(orders.length, 300);
+    // The most frequent product; in exchange mode the demo never trades it, so a panel scoped
+    // to it shows the polled orders only.
+    const byProduct = new Map();
+    for (const o of orders) byProduct.set(o.product, (byProduct.get(o.product) ?? 0) + 1);
+    const [product] = [...byProduct].sort((a, b) => b[1] - a[1])[0];
+    // Independently: notional (price × quantity) per UTC minute of that product.
+    const want = new Map();
+    for (const o of orders.filter((o) => o.product === product)) {
+      const minute = Math.floor(Date.parse(o.time) / 60_000) * 60_000;
+      want.set(minute, (want.get(minute) ?? 0) + o.price * o.quantity);
+    }
+    const shown = (page) => page.evaluate((i) => document.querySelectorAll('[data-testid="panel"]')[i]
+      .querySelector('canvas[data-draws]')?.dataset.values ?? '', 4);
+    const parse = (values) => new Map(values.split(',').filter(Boolean).map((p) => p.split('=').map(Number)));
+    const complete = (page) => until(page, ([i, w]) => {
+      const v = document.querySelectorAll('[data-testid="panel"]')[i]?.querySelector('canvas[data-draws]')?.dataset.values ?? '';
+      return v.split(',').filter(Boolean).length === w;
+    }, [4, want.size]);
+
+    const a = await openPage(env.browser, env.server.url);
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url });
+    await until(a.page, () => document.querySelector('[data-testid="http-url"]'));
+    await a.page.click('[data-testid="mode-exchange"]');
+    await a.page.selectOption('[data-testid="zone"]', 'UTC');
+    await a.page.fill('[data-testid="http-url"]', url);
+    await a.page.selectOption('[data-testid="http-format"]', 'ndjson');
+    await a.page.click('[data-testid="http-load"]');
+    await until(a.page, () => document.querySelectorAll('[data-testid="add-http"] [data-testid="preview-row"]').length > 0);
+    await a.page.click('[data-testid="http-add"]');
+    const row = `[data-testid="feed-row"][data-feed-key="${url}"]`;
+    await until(a.page, (sel) => Number(document.querySelector(sel)?.dataset.accepted) === 300, row);
+    // A fifth panel: a line of notional per minute, scoped to the product.
+    await a.page.selectOption('[data-testid="panel-kind"]', 'line');
+    await a.page.click('[data-testid="panel-add"]');
+    const panel = a.page.locator('[data-testid="panel"]').nth(4);
+    await panel.locator('[data-testid="chart-metric"]').selectOption('notional');
+    await panel.locator('[data-testid="panel-scope"]').click();
+    await panel.locator('[data-testid="panel-bucket"]').selectOption('1m');
+    await panel.locator('[data-testid="panel-symbol"]').fill(product);
+    await panel.locator('[data-testid="panel-symbol"]').press('Tab');
+    await complete(a.page);
+    const got = parse(await shown(a.page));
+    assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+    for (const [t, v] of want) assert.ok(Math.abs(got.get(t) - v) <= 1e-9 * Math.abs(v), `${t}: ${got.get(t)} vs ${v}`);
+    await a.page.click('[data-testid="share-copy"]');
+    await until(a.page, () => document.querySelector('[data-testid="share-copied"]').textContent === 'Link copied');
+    const link = await a.page.evaluate(() => navigator.clipboard.readText());
+    const settingsA = await controls(a.page);
+    assert.deepEqual(a.problems, []);
+    await a.context.close();
+
+    const b = await openPage(env.browser, link);
+    await until(b.page, () => document.querySelector('[data-testid="share-consent"]'));
+    assert.deepEqual(await b.page.locator('[data-testid="share-host"]').allTextContents(), [new URL(sim.http).host]);
+    await b.page.click('[data-testid="share-open"]');
+    await until(b.page, (sel) => Number(document.querySelector(sel)?.dataset.accepted) === 300, row);
+    await complete(b.page);
+    assert.equal(await shown(b.page), [...got].map(([t, v]) => `${t}=${v}`).join(','));
+    assert.deepEqual(await controls(b.page), settingsA);
+    assert.deepEqual(b.problems, []);
+    await b.context.close();
+  } finally {
+    await sim.close();
+  }
 });

@@ -1,7 +1,8 @@
 //! Generic order feeds for the app's polling, SSE and file import: `/orders.json` (array),
 //! `/orders.ndjson`, `/orders.csv` and `/orders.html` (a page with a table, for the HTML
-//! decoder), all with `ETag` / `If-None-Match` (304), `?limit=` (newest N, default 500) and
-//! `?since_id=`; and `/sse/orders`, Server-Sent Events resuming after `Last-Event-ID` (or
+//! decoder), all with `ETag` / `If-None-Match` (304), `?limit=` (newest N, default 500),
+//! `?since_id=` and `?until_id=` (a fixed set of orders, the same on every request while the
+//! history holds it: tests compare two browsers on the same data); and `/sse/orders`, Server-Sent Events resuming after `Last-Event-ID` (or
 //! `?last_id=`).
 //!
 //! Each order: `id`, `time` (RFC 3339, ms), `time_ms`, `product`, `category`, `quantity`,
@@ -194,7 +195,15 @@ pub fn poll(req: &Request, hub: &Hub) -> Response {
         (Ok(s), Ok(l)) => (s, l.unwrap_or(500).clamp(1, 100_000)),
         (Err(e), _) | (_, Err(e)) => return Response::json(400, &json!({ "error": e })),
     };
-    let orders = hub.orders.select(since, limit);
+    let until = match req.num::<u64>("until_id") {
+        Ok(u) => u,
+        Err(e) => return Response::json(400, &json!({ "error": e })),
+    };
+    let mut orders = hub.orders.select(since, usize::MAX);
+    if let Some(u) = until {
+        orders.retain(|o| o.id <= u);
+    }
+    let orders = orders.split_off(orders.len().saturating_sub(limit));
     let format = req.path.trim_start_matches("/orders.");
     let etag = format!(
         "\"{format}-{}-{}-{}\"",
