@@ -156,6 +156,12 @@ test('a link with feeds names their hosts and connects only after Open', async (
   await until(again.page, () => document.querySelector('[data-testid="share-consent"]'));
   await again.page.click('[data-testid="share-open"]');
   await until(again.page, () => document.querySelector('[data-testid="feed-row"][data-feed-key="coinbase:BTC-USD"]'));
+  // The summary says everything the link sets, the selected time range included.
+  const ranged = linkTo({ v: 2, mode: 'orders', bucket: '15m', feeds: [VENUE], panels: [{ kind: 'kpi' }], range: [1_764_000_000_000, 1_764_003_600_000] });
+  const third = await openPageIn(context, ranged);
+  await until(third.page, () => document.querySelector('[data-testid="share-consent"]'));
+  assert.match(await third.page.textContent('[data-testid="share-summary"]'),
+    /^Shop orders demo · 15m buckets · no grouping · panels: .+ · time range: 2025-11-24 16:00:00 – 2025-11-24 17:00:00 UTC$/);
   await context.close();
 });
 

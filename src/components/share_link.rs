@@ -480,8 +480,19 @@ fn summary(dash: &SharedDashboard) -> String {
         .iter()
         .map(|p| p.view.kind().label())
         .collect();
+    // The brushed range, in UTC (the link's zone may be "the browser's", unknown here).
+    let range = dash.range.map_or(String::new(), |(from, to)| {
+        use tradelens_core::format::{clock, date};
+        format!(
+            " · time range: {} {} – {} {} UTC",
+            date(from),
+            clock(from, true),
+            date(to),
+            clock(to, true)
+        )
+    });
     format!(
-        "{} demo · {} buckets · {} · panels: {} · theme: {} · time zone: {}",
+        "{} demo · {} buckets · {} · panels: {} · theme: {} · time zone: {}{range}",
         match dash.mode {
             tradelens_core::demo::DemoMode::Orders => "Shop orders",
             tradelens_core::demo::DemoMode::Exchange => "Exchange trades",
