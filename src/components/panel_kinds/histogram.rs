@@ -10,7 +10,8 @@ use super::super::chart_panel::chart_panel;
 use crate::charts::draw_histogram;
 use crate::live::Live;
 
-/// Binning sorts every stored trade: at most once a second while trades stream in.
+/// Binning reads every stored trade (linear, no sort): at most once a second while trades
+/// stream in.
 const RECOMPUTE_GAP: Duration = Duration::from_secs(1);
 
 fn label(v: HistValue) -> &'static str {

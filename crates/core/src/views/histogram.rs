@@ -88,9 +88,14 @@ pub fn bin_count(sorted: &[f64]) -> usize {
         return MIN_BINS;
     };
     let iqr = quantile_sorted(sorted, 0.75) - quantile_sorted(sorted, 0.25);
+    bins_for(n, max - min, iqr)
+}
+
+/// The rule of [`bin_count`] for `n` values spanning `range` with interquartile range `iqr`.
+fn bins_for(n: usize, range: f64, iqr: f64) -> usize {
     let h = 2.0 * iqr / (n as f64).cbrt();
     let bins = if h > 0.0 {
-        ((max - min) / h).ceil()
+        (range / h).ceil()
     } else {
         (n as f64).log2().ceil() + 1.0
     };
@@ -98,28 +103,47 @@ pub fn bin_count(sorted: &[f64]) -> usize {
     (bins as usize).clamp(MIN_BINS, MAX_BINS)
 }
 
-/// The histogram of the finite values; `None` when there is none.
+/// The `q` quantile (type 7, as [`quantile_sorted`]) of unsorted values, by selection: the
+/// two order statistics it interpolates between, without sorting. Reorders `v`.
+fn quantile_select(v: &mut [f64], q: f64) -> f64 {
+    let h = (v.len() - 1) as f64 * q;
+    let i = h.floor() as usize;
+    let (_, &mut at, above) = v.select_nth_unstable_by(i, f64::total_cmp);
+    match above.iter().copied().min_by(f64::total_cmp) {
+        Some(next) => at + (h - i as f64) * (next - at),
+        None => at,
+    }
+}
+
+/// The histogram of the finite values; `None` when there is none. Linear in the number of
+/// values (quartiles by selection): it is recomputed over every stored trade while they
+/// stream in.
 pub fn histogram(values: &[f64]) -> Option<Histogram> {
-    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    if sorted.is_empty() {
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
         return None;
     }
-    sorted.sort_unstable_by(f64::total_cmp);
-    let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+    let (min, max) = finite
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let n = finite.len();
     if max <= min {
         // One distinct value: unit-wide bins with it in the middle one.
         let mut counts = vec![0; MIN_BINS];
-        counts[MIN_BINS / 2] = sorted.len() as u64;
+        counts[MIN_BINS / 2] = n as u64;
         return Some(Histogram {
             lo: min - (MIN_BINS / 2) as f64 - 0.5,
             width: 1.0,
             counts,
         });
     }
-    let bins = bin_count(&sorted);
+    let iqr = quantile_select(&mut finite, 0.75) - quantile_select(&mut finite, 0.25);
+    let bins = bins_for(n, max - min, iqr);
     let width = (max - min) / bins as f64;
     let mut counts = vec![0u64; bins];
-    for v in &sorted {
+    for v in &finite {
         let i = (((v - min) / width) as usize).min(bins - 1);
         counts[i] += 1;
     }
@@ -133,6 +157,33 @@ pub fn histogram(values: &[f64]) -> Option<Histogram> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quartiles_by_selection_agree_with_sorting() {
+        let mut seed = 11u64;
+        for n in 1..300 {
+            let v: Vec<f64> = (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((seed >> 33) % 97) as f64 * 0.25
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            for q in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                assert_eq!(
+                    quantile_select(&mut v.clone(), q),
+                    quantile_sorted(&sorted, q)
+                );
+            }
+            // The histogram from selection is the one the sorted rule gives.
+            if sorted[0] < sorted[n - 1] {
+                assert_eq!(histogram(&v).unwrap().counts.len(), bin_count(&sorted));
+            }
+        }
+    }
 
     #[test]
     fn freedman_diaconis_by_hand() {
