@@ -4,12 +4,14 @@
 // the browser's per-message work (an IPC receive, a task, an event and a call into wasm for
 // each message), not on decoding; frames fell to 10 a second between 7,000 and 8,500 messages
 // a second. Here the socket's events land on the worker's thread, and the page gets one task
-// per batch (at most every 8 ms, or sooner when a batch is full).
+// per batch (at most every 16 ms, or sooner when a batch is full).
 //
 // Protocol (page -> worker): {t:'open', url, max}, {t:'send', text}, {t:'ack', bytes},
 // {t:'close'}. Worker -> page: {t:'open'}, {t:'msgs', data: [string, ...], bytes},
 // {t:'too-large', size}, {t:'send-failed', detail}, {t:'error'}, {t:'close', code, reason},
 // {t:'overrun', bytes}.
+//
+// The page acknowledges what it has read in steps of about 1 MB ({t:'ack', bytes}).
 //
 // Bounded: a message over `max` (UTF-16 units of text, or bytes) is dropped and reported, as
 // the page's own socket did. Batches the page has not yet acknowledged are counted; past
@@ -18,7 +20,7 @@
 // trade id).
 'use strict';
 
-const FLUSH_MS = 8;
+const FLUSH_MS = 16;
 const MAX_BATCH = 4096;
 const MAX_BATCH_BYTES = 4 << 20;
 const MAX_UNACKED_BYTES = 64 << 20;
