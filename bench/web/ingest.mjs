@@ -39,7 +39,7 @@ function keptUp(row) {
   const down = row.feeds.filter((s) => s !== 'connected');
   if (down.length) return `feeds ${down.join(', ')}`;
   if (row.sent_per_s < (1 - TOLERANCE) * row.rate) return `feedsim sent ${row.sent_per_s}/s`;
-  if (row.sent_per_s > (1 + TOLERANCE) * row.rate) return `feedsim sent ${row.sent_per_s}/s (catching up after a reconnect)`;
+  if (row.sent_per_s > (1 + TOLERANCE) * row.rate) return `feedsim sent ${row.sent_per_s}/s, a catch-up burst (a reconnect, or feedsim short of CPU)`;
   if (row.counted_per_s < (1 - TOLERANCE) * row.sent_per_s) return `counted ${row.counted_per_s}/s of ${row.sent_per_s}/s sent`;
   return null;
 }
