@@ -20,7 +20,7 @@ FUZZ_TARGETS := binance coinbase kraken generic_csv generic_json shopify stripe 
 lighthouse: build browser
 	scripts/lighthouse.sh
 
-.PHONY: lighthouse fuzz serve test bench bench-native bench-wasm bench-browser bench-charts size tools browser build bench-storage check-format lint unit browser-test e2e clean
+.PHONY: lighthouse fuzz serve test bench bench-native bench-wasm bench-browser bench-charts size tools browser build bench-storage bench-ingest feedsim-release check-format lint unit browser-test e2e clean
 
 tools:
 	@scripts/setup.sh build
@@ -59,8 +59,11 @@ e2e: build
 	FEEDSIM=target/debug/feedsim npm run --silent e2e
 
 ## Native benchmarks, then TradeLens against DuckDB-Wasm, Perspective and Arquero in headless
-## Chromium (bench/web): bench/results.json and the README table.
-bench: tools browser bench-native bench-browser bench-storage
+## Chromium (bench/web), the app's storage, and sustained ingest from feedsim (W5, after the
+## storage run whose persisted rate it quotes): bench/results.json and the README tables.
+## About 20 minutes on 2 cores once everything is built (README, "Benchmarks: TradeLens and
+## its peers").
+bench: tools browser bench-native bench-browser bench-storage bench-ingest
 
 ## Native benchmarks, each against a plain baseline measured in the same run. Every ingest
 ## benchmark runs in a process of its own: in a shared process a benchmark's figure depended
@@ -93,7 +96,8 @@ bench-wasm: tools
 	wasm-bindgen --target web --out-dir $(BENCH_DIST) target/wasm32-unknown-unknown/release/tradelens_bench_wasm.wasm
 	wasm-opt -Oz $(BENCH_DIST)/tradelens_bench_wasm_bg.wasm -o $(BENCH_DIST)/tradelens_bench_wasm_bg.wasm
 
-bench-browser: bench-wasm browser
+## W1-W4 and the download comparison, which loads the release app (dist/) too.
+bench-browser: bench-wasm build browser
 	node bench/web/run.mjs
 
 ## Redraw of the app's line panel with 1,000,000 points (decimated) against 1,000 points,
@@ -105,6 +109,14 @@ bench-charts: bench-wasm browser
 ## navigation to a restored dashboard with 1,000,000 stored trades (bench/web/storage.mjs).
 bench-storage: build browser
 	node bench/web/storage.mjs
+
+## W5: the release app's sustained ingest from a release feedsim, the highest rate it keeps up
+## with found by a ladder of rates then bisection (a few minutes); quotes S1's persisted rate.
+bench-ingest: build browser feedsim-release
+	FEEDSIM=target/release/feedsim node bench/web/ingest.mjs
+
+feedsim-release:
+	cargo build --locked --release -p tradelens-feedsim --bin feedsim
 
 ## Bundle size of the release build (raw, gzip, brotli).
 size: build

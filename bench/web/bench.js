@@ -15,6 +15,20 @@ export function canon(raw, fromMs = -Infinity) {
   return Object.fromEntries(COLUMNS.map((c) => [c, rows.map((i) => Number(raw[c][i]))]));
 }
 
+/** A canonical result as base64 of one Float64Array per column: Playwright's serializer took
+ * seconds a run for W1's 50,000 rows of plain arrays on a busy machine, and W3 has 500,000
+ * (every value is a double or an integer below 2^53, so nothing is lost). */
+export function pack(c) {
+  const out = {};
+  for (const k of COLUMNS) {
+    const bytes = new Uint8Array(Float64Array.from(c[k]).buffer);
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    out[k] = btoa(s);
+  }
+  return out;
+}
+
 /** JavaScript's own decoding of the same Binance messages: `JSON.parse`, then the numbers a
  * trade needs (what the app would do without its decoder). Returns the trades read. */
 function jsonParseBaseline(messages) {
@@ -114,7 +128,7 @@ export function install(adapter) {
       await adapter.load(cols);
       const raw = await adapter.aggregate();
       const ms = performance.now() - t0;
-      return { ms, result: canon(raw) };
+      return { ms, result: pack(canon(raw)) };
     },
     /** W2: load n trades (untimed), then `steps` appends of `batch` trades, each followed by
      * the aggregates of the buckets it touched; the time is the sum over the steps. */
@@ -133,7 +147,7 @@ export function install(adapter) {
         last = await adapter.append(cols, from);
         ms += performance.now() - t0;
       }
-      return { ms, last: canon(last, from), result: canon(await adapter.aggregate()) };
+      return { ms, last: pack(canon(last, from)), result: pack(canon(await adapter.aggregate())) };
     },
     /** D1, D2: decoding against JavaScript baselines (see `decodeWorkloads`). */
     async decode(config) {

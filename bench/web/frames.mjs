@@ -7,6 +7,7 @@
 // Usage: node bench/web/frames.mjs [rate ...]   (after `make build` and a feedsim build)
 // Writes bench/results-frames.json. Frame intervals are wall-clock figures of this machine in
 // headless Chromium (no GPU, vsync emulated at 60 Hz): compare runs of the same machine only.
+// `measureRate` is also what bench/web/ingest.mjs (W5, `make bench`) sweeps rates with.
 import { writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { deflateRawSync } from 'node:zlib';
@@ -14,8 +15,6 @@ import { ARGS, CHROMIUM, until } from '../../e2e/harness.mjs';
 import { startFeedsim } from '../../e2e/feedsim.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 
-const RATES = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const rates = RATES.length ? RATES : [10_000, 25_000, 50_000];
 const WARM_S = 5;
 const MEASURE_S = 15;
 
@@ -65,15 +64,21 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-const server = await startServer({ dir: 'dist' });
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-const results = [];
-try {
-  for (const rate of rates) {
-    const sim = await startFeedsim(['--rate', String(rate), '--max-seconds', '600', '--history', '200000']);
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+/** Trades sent over every stream so far: the totals per venue and symbol. */
+const sentTrades = (s) =>
+  Object.values(s.totals ?? {}).flatMap((syms) => Object.values(syms)).reduce((a, t) => a + t.count, 0);
+
+/**
+ * One rate: feedsim streams `rate` trades/s to the release app (served at `url`) with six
+ * panels open; after `warmS` s, `measureS` s of frame intervals, trades counted by the page
+ * and trades sent by feedsim. Resolves to the row results-frames.json holds.
+ */
+export async function measureRate(browser, url, rate, { warmS = WARM_S, measureS = MEASURE_S } = {}) {
+  const sim = await startFeedsim(['--rate', String(rate), '--max-seconds', '600', '--history', '200000']);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  try {
     const page = await context.newPage();
-    await page.goto(link(server.url, sim));
+    await page.goto(link(url, sim));
     await until(page, () => document.querySelector('[data-testid="share-open"]'), null, 30_000);
     await page.click('[data-testid="share-open"]');
     try {
@@ -83,17 +88,14 @@ try {
       throw new Error(`feeds did not connect: ${rows.join(' | ')}`);
     }
     const sent0 = await sim.sent();
-    await page.waitForTimeout(WARM_S * 1000); // warm-up: a benchmark's fixed interval, not a UI wait
+    await page.waitForTimeout(warmS * 1000); // warm-up: a benchmark's fixed interval, not a UI wait
     const s0 = await sim.sent();
-    const m = await page.evaluate(measure, MEASURE_S * 1000);
+    const m = await page.evaluate(measure, measureS * 1000);
     const s1 = await sim.sent();
-    // Trades sent over every stream so far: the totals per venue and symbol.
-    const sentTrades = (s) =>
-      Object.values(s.totals ?? {}).flatMap((syms) => Object.values(syms)).reduce((a, t) => a + t.count, 0);
     const sent = sentTrades(s1) - sentTrades(s0);
     const drawn = await page.$$eval('canvas[data-draws]', (cs) => cs.map((c) => Number(c.dataset.draws)));
     const states = await page.$$eval('[data-testid="feed-row"]', (rows) => rows.map((r) => r.dataset.state));
-    const row = {
+    return {
       rate,
       panels: PANELS.map((p) => p.kind),
       counted_per_s: Math.round(m.counted / m.seconds),
@@ -107,15 +109,32 @@ try {
       canvases: drawn.length,
       feeds: states,
       sent_before_warmup: sentTrades(sent0),
+      measured_s: +m.seconds.toFixed(2),
     };
-    results.push(row);
-    console.log(JSON.stringify(row));
+  } finally {
     await context.close();
     await sim.close();
   }
-} finally {
-  await browser.close();
-  await server.close();
 }
-const version = browser.version?.() ?? '';
-await writeFile('bench/results-frames.json', JSON.stringify({ chromium: version, measured_s: MEASURE_S, results }, null, 2) + '\n');
+
+async function main() {
+  const RATES = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const rates = RATES.length ? RATES : [10_000, 25_000, 50_000];
+  const server = await startServer({ dir: 'dist' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const results = [];
+  try {
+    for (const rate of rates) {
+      const row = await measureRate(browser, server.url, rate);
+      results.push(row);
+      console.log(JSON.stringify(row));
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const version = browser.version?.() ?? '';
+  await writeFile('bench/results-frames.json', JSON.stringify({ chromium: version, measured_s: MEASURE_S, results }, null, 2) + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
