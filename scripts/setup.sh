@@ -41,11 +41,14 @@ build_tools() {
     cargo install --force wasm-bindgen-cli --version "$bindgen"
   fi
   # npm tools: binaryen's wasm-opt (Debian's is too old and breaks the module) and
-  # playwright-core. Reinstalled only when the lock file changes.
-  if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
+  # playwright-core. Reinstalled only when the lock file's contents change (a checksum, not a
+  # timestamp: a fresh checkout or another worktree sharing node_modules has a newer lock
+  # file with the same contents, and a needless `npm ci` racing another deletes its files).
+  lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat node_modules/.installed 2>/dev/null)" != "$lock_sum" ]; then
     say "installing npm tools (npm ci)"
     npm ci --no-audit --no-fund
-    touch node_modules/.installed
+    echo "$lock_sum" > node_modules/.installed
   fi
 }
 
