@@ -60,12 +60,7 @@ pub fn origin_of(url: &str) -> Result<String, KeyError> {
         return Err(KeyError::Origin("its host is not a host name"));
     }
     let authority = match authority.rsplit_once(':') {
-        Some((host, port))
-            if port == default_port && !host.ends_with(']')
-                || port == default_port && host.ends_with(']') =>
-        {
-            host.to_owned()
-        }
+        Some((host, port)) if port == default_port => host.to_owned(),
         _ => authority,
     };
     Ok(format!("{scheme}://{authority}"))
