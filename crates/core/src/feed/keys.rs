@@ -66,12 +66,49 @@ pub fn origin_of(url: &str) -> Result<String, KeyError> {
     Ok(format!("{scheme}://{authority}"))
 }
 
-/// A key bound to one origin, sent as one header.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Most keys kept in one browser: one per feed, and no page has hundreds of keyed feeds.
+pub const MAX_BINDINGS: usize = 100;
+
+/// A key bound to one origin, sent as one header. Its stored form (serde) is checked again
+/// when read, as if typed anew; `Debug` leaves the value out, so a log never shows it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "StoredBinding")]
 pub struct KeyBinding {
     origin: String,
     header: String,
     value: String,
+}
+
+impl std::fmt::Debug for KeyBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyBinding")
+            .field("origin", &self.origin)
+            .field("header", &self.header)
+            .field("value", &"<hidden>")
+            .finish()
+    }
+}
+
+/// A binding as stored, before it is checked.
+#[derive(serde::Deserialize)]
+struct StoredBinding {
+    origin: String,
+    header: String,
+    value: String,
+}
+
+impl TryFrom<StoredBinding> for KeyBinding {
+    type Error = KeyError;
+
+    fn try_from(s: StoredBinding) -> Result<KeyBinding, KeyError> {
+        let k = KeyBinding::new(&s.origin, &s.header, &s.value)?;
+        // A stored origin is already in the browser's form; anything else (a path, another
+        // case) was not written by this code.
+        if k.origin != s.origin {
+            return Err(KeyError::Origin("the stored origin is not one"));
+        }
+        Ok(k)
+    }
 }
 
 impl KeyBinding {
@@ -113,11 +150,82 @@ impl KeyBinding {
         &self.header
     }
 
+    /// The value, for the one place that sends it.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
     /// The header to send with a request to `url`: only when its origin is exactly the bound
     /// one (a redirect or an edited address to any other origin gets nothing).
     pub fn header_for(&self, url: &str) -> Option<(&str, &str)> {
         (origin_of(url).ok()? == self.origin).then_some((&self.header, &self.value))
     }
+}
+
+/// The bindings kept in one browser, by feed key.
+pub type Bindings = std::collections::BTreeMap<String, KeyBinding>;
+
+/// What reading stored bindings found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadedBindings {
+    /// The valid bindings.
+    pub bindings: Bindings,
+    /// Why some or all stored bindings were not used, for the user (never a key's value).
+    pub problem: Option<String>,
+}
+
+/// Parses stored bindings (a JSON object of feed key to binding): every valid one, and what
+/// was wrong with the rest. Nothing here panics on any input.
+pub fn parse_bindings(text: &str) -> LoadedBindings {
+    let items: std::collections::BTreeMap<String, serde_json::Value> =
+        match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                return LoadedBindings {
+                    bindings: Bindings::new(),
+                    // serde's words may quote the text, and so a key: only where it broke.
+                    problem: Some(format!(
+                        "The API keys kept in this browser could not be read (damaged at line \
+                         {} column {}); none is sent.",
+                        e.line(),
+                        e.column()
+                    )),
+                };
+            }
+        };
+    let mut bindings = Bindings::new();
+    let mut bad = Vec::new();
+    for (feed, item) in items {
+        if bindings.len() == MAX_BINDINGS {
+            bad.push(format!("more than {MAX_BINDINGS} keys"));
+            break;
+        }
+        // Errors are told in this module's words: serde's may quote the value.
+        match serde_json::from_value::<StoredBinding>(item) {
+            Err(_) => bad.push(format!("the key for {feed}: not a stored key")),
+            Ok(stored) => match KeyBinding::try_from(stored) {
+                Ok(k) => {
+                    bindings.insert(feed, k);
+                }
+                Err(e) => bad.push(format!("the key for {feed}: {e}")),
+            },
+        }
+    }
+    LoadedBindings {
+        bindings,
+        problem: (!bad.is_empty()).then(|| {
+            format!(
+                "Some API keys kept in this browser were ignored: {}.",
+                bad.join("; ")
+            )
+        }),
+    }
+}
+
+/// The stored form of `bindings`.
+pub fn encode_bindings(bindings: &Bindings) -> String {
+    // A map of strings to plain structs of strings always serialises.
+    serde_json::to_string(bindings).unwrap_or_else(|_| "{}".into())
 }
 
 #[cfg(test)]
@@ -188,5 +296,77 @@ mod tests {
             );
         }
         assert!(KeyBinding::new(url, "Authorization", "Bearer abc.def").is_ok());
+    }
+
+    #[test]
+    fn stored_bindings_round_trip_and_are_checked_again_when_read() {
+        let mut all = Bindings::new();
+        let k =
+            KeyBinding::new("http://127.0.0.1:8080/orders.json", "X-Api-Key", "s3cr3t").unwrap();
+        all.insert("http://127.0.0.1:8080/orders.json".into(), k.clone());
+        let text = encode_bindings(&all);
+        assert_eq!(
+            parse_bindings(&text),
+            LoadedBindings {
+                bindings: all,
+                problem: None
+            }
+        );
+
+        // Edited by hand or by another program: each bad entry is dropped and said, the rest
+        // kept; no message quotes a value.
+        let tampered = r#"{
+            "a": {"origin": "http://127.0.0.1:8080", "header": "X-Api-Key", "value": "good"},
+            "b": {"origin": "http://127.0.0.1:8080/path", "header": "X-Api-Key", "value": "pathsecret"},
+            "c": {"origin": "http://127.0.0.1:8080", "header": "Cookie", "value": "cookiesecret"},
+            "d": {"origin": "http://127.0.0.1:8080", "header": "X-Api-Key", "value": "line\r\nsecret"},
+            "e": "stringsecret",
+            "f": {"origin": 5}
+        }"#;
+        let loaded = parse_bindings(tampered);
+        assert_eq!(loaded.bindings.keys().collect::<Vec<_>>(), ["a"]);
+        let problem = loaded.problem.unwrap();
+        for feed in ["b", "c", "d", "e", "f"] {
+            assert!(
+                problem.contains(&format!("the key for {feed}:")),
+                "{problem}"
+            );
+        }
+        for secret in ["pathsecret", "cookiesecret", "secret\"", "stringsecret"] {
+            assert!(!problem.contains(secret), "{problem}");
+        }
+
+        for damaged in ["", "[1]", "\"topsecret\"", "{\"a\": "] {
+            let loaded = parse_bindings(damaged);
+            assert!(loaded.bindings.is_empty());
+            let problem = loaded.problem.unwrap();
+            assert!(
+                problem.contains("none is sent") && !problem.contains("topsecret"),
+                "{problem}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_never_shows_in_debug_output() {
+        let k = KeyBinding::new("https://x.example/", "Authorization", "Bearer hunter2").unwrap();
+        let shown = format!("{k:?} {:?}", Some(&k));
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("https://x.example") && shown.contains("Authorization"));
+    }
+
+    #[test]
+    fn at_most_max_bindings_are_read() {
+        let mut all = Bindings::new();
+        for i in 0..=MAX_BINDINGS {
+            let url = format!("https://h{i}.example/feed");
+            all.insert(
+                url.clone(),
+                KeyBinding::new(&url, "X-Api-Key", "k").unwrap(),
+            );
+        }
+        let loaded = parse_bindings(&encode_bindings(&all));
+        assert_eq!(loaded.bindings.len(), MAX_BINDINGS);
+        assert!(loaded.problem.unwrap().contains("more than"));
     }
 }
