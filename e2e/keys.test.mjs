@@ -138,7 +138,8 @@ test('a key bound in the form reaches its feed and stays out of the link, the sa
   await page.fill('[data-testid="http-key-value"]', KEY);
   await page.click('[data-testid="http-load"]');
   await until(page, () => document.querySelector('[data-testid="http-key-error"]').textContent.includes('cannot carry a key'));
-  assert.equal(await page.getAttribute('[data-testid="http-key-value"]', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('[data-testid="http-key-header"]', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('[data-testid="http-key-value"]', 'aria-invalid'), 'false');
   assert.equal(await page.getAttribute('[data-testid="http-key-value"]', 'type'), 'password');
   assert.equal(await page.getAttribute('[data-testid="http-key-value"]', 'autocomplete'), 'off');
   assert.ok(!(await page.textContent('[data-testid="add-http"]')).includes(KEY));

@@ -47,6 +47,20 @@ pub fn AddHttpFeed() -> impl IntoView {
     let key_header = RwSignal::new(DEFAULT_KEY_HEADER.to_string());
     let key_value = RwSignal::new(String::new());
     let key_error = RwSignal::new(None::<String>);
+    // Which input the refusal is about ("header", "value", or "" for neither).
+    let key_invalid = RwSignal::new("");
+    let refuse_key = move |e: KeyError| {
+        key_invalid.set(match e {
+            KeyError::Header(_) => "header",
+            KeyError::Value => "value",
+            _ => "",
+        });
+        key_error.set(Some(e.to_string()));
+    };
+    let key_ok = move || {
+        key_error.set(None);
+        key_invalid.set("");
+    };
     // The key the form holds for `url`: none when its value is empty or the source is SSE
     // (an EventSource cannot send a header).
     let key_for = move |url: &str| -> Result<Option<KeyBinding>, KeyError> {
@@ -84,12 +98,12 @@ pub fn AddHttpFeed() -> impl IntoView {
         let key = match key_for(&u) {
             Ok(k) => k,
             Err(e) => {
-                key_error.set(Some(e.to_string()));
+                refuse_key(e);
                 message.set("Correct the API key first.".into());
                 return;
             }
         };
-        key_error.set(None);
+        key_ok();
         message.set("Loading a sample…".into());
         if kind.get_untracked() == "sse" {
             // The first event is the sample; the probe closes after it.
@@ -150,14 +164,14 @@ pub fn AddHttpFeed() -> impl IntoView {
         let key = match key_for(&u) {
             Ok(k) => k,
             Err(e) => {
-                key_error.set(Some(e.to_string()));
+                refuse_key(e);
                 message.set(
                     "Correct the API key, or empty its value to add the feed without one.".into(),
                 );
                 return;
             }
         };
-        key_error.set(None);
+        key_ok();
         let spec = if kind.get_untracked() == "sse" {
             FeedSpec::Sse {
                 url: u,
@@ -272,12 +286,12 @@ pub fn AddHttpFeed() -> impl IntoView {
                         autocomplete="off"
                         spellcheck="false"
                         maxlength="64"
-                        aria-invalid=move || key_error.with(Option::is_some).to_string()
+                        aria-invalid=move || (key_invalid.get() == "header").to_string()
                         aria-describedby="http-key-hint http-key-error"
                         prop:value=move || key_header.get()
                         on:input=move |ev| {
                             key_header.set(event_target_value(&ev));
-                            key_error.set(None);
+                            key_ok();
                         }
                     />
                 </label>
@@ -288,12 +302,12 @@ pub fn AddHttpFeed() -> impl IntoView {
                         data-testid="http-key-value"
                         autocomplete="off"
                         spellcheck="false"
-                        aria-invalid=move || key_error.with(Option::is_some).to_string()
+                        aria-invalid=move || (key_invalid.get() == "value").to_string()
                         aria-describedby="http-key-hint http-key-error"
                         prop:value=move || key_value.get()
                         on:input=move |ev| {
                             key_value.set(event_target_value(&ev));
-                            key_error.set(None);
+                            key_ok();
                         }
                     />
                 </label>
