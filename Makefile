@@ -51,7 +51,7 @@ unit:
 	cargo test --locked -p tradelens-core -p tradelens-feedsim -p tradelens-cli
 
 browser-test:
-	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html --test share --test panel_kinds --test alerts --test charts
+	cargo test --locked -p tradelens $(WASM) --test web --test analysis --test storage --test html --test share --test panel_kinds --test alerts --test charts --test keys
 
 ## The feed tests start the loopback simulator (crates/feedsim) themselves, from this binary.
 e2e: build

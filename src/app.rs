@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
     // Storage hook (feat/idb): the demo resumes from saved trades and saves what it makes.
     crate::storage::demo::persist_demo(live, storage);
     let feeds = provide_feeds_context(live);
+    crate::feeds::keys::provide_keys_context();
     crate::storage::feeds::persist_feeds(feeds, storage);
     view! { <Dashboard /> }
 }

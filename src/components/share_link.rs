@@ -1,6 +1,12 @@
 //! Sharing the dashboard by link: the "Copy link" button, opening a link (a clear message if
 //! it is refused; a dialog naming the hosts its feeds contact before anything is applied), and
 //! the URL's fragment kept current so back and forward follow the dashboard's changes.
+//!
+//! API keys: a link never carries one (a feed's spec has none), and a feed a link adds never
+//! gets one. Any key this browser kept for the address of a feed the link adds is forgotten
+//! when the link is applied, after the dialog has said so; the visitor binds a key again
+//! through the HTTP form if they mean to. Feeds already in the list are not changed by a link,
+//! and keep theirs.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -14,6 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::chart_metric::chart_metrics;
 use crate::alerts::Alerts;
+use crate::feeds::keys::{binding_for, use_keys, Keys};
 use crate::feeds::{FeedSpec, Feeds};
 use crate::live::Live;
 use crate::now_ms;
@@ -136,15 +143,46 @@ fn new_hosts(dash: &SharedDashboard, feeds: Feeds) -> Vec<String> {
         .collect()
 }
 
+/// The keys of the feeds of `dash` that the list lacks: the feeds applying it adds.
+fn added_keys(dash: &SharedDashboard, feeds: Feeds) -> Vec<String> {
+    let listed: Vec<String> = feeds
+        .entries
+        .with_untracked(|v| v.iter().map(|e| e.spec.key()).collect());
+    let mut added: Vec<String> = dash
+        .feeds
+        .iter()
+        .map(|f| feed_spec(f.clone()).key())
+        .filter(|k| !listed.contains(k))
+        .collect();
+    added.sort();
+    added.dedup();
+    added
+}
+
+/// The origins of the keys this browser keeps for feeds applying `dash` would add: they are
+/// forgotten, not sent.
+fn keys_dropped(dash: &SharedDashboard, feeds: Feeds) -> Vec<String> {
+    let mut origins: Vec<String> = added_keys(dash, feeds)
+        .iter()
+        .filter_map(|k| binding_for(k).map(|b| b.origin().to_owned()))
+        .collect();
+    origins.sort();
+    origins.dedup();
+    origins
+}
+
 /// Sets the controls and panels to `dash`, then adds (and so starts) each of its feeds the
-/// list lacks.
+/// list lacks, each without an API key: any kept for its address is forgotten first. Returns
+/// what the visitor must know when some of that failed.
 fn apply(
     live: Live,
     feeds: Feeds,
     settings: Settings,
     alerts: Option<Alerts>,
+    keys: Keys,
     dash: SharedDashboard,
-) {
+) -> Option<String> {
+    let added = added_keys(&dash, feeds);
     live.set_mode(dash.mode, now_ms());
     live.set_spec(EngineSpec {
         bucket: dash.bucket,
@@ -165,15 +203,25 @@ fn apply(
             }
         }
     }
-    let keys: Vec<String> = feeds
-        .entries
-        .with_untracked(|v| v.iter().map(|e| e.spec.key()).collect());
+    // A feed whose kept key could not be forgotten is not added: it would send the key.
+    let (forgotten, problem) = match keys.forget_all(&added) {
+        Ok(_) => (true, None),
+        Err(e) => (
+            false,
+            Some(format!(
+                "The link's feeds were not added: {e}, and a key kept for one of their \
+                 addresses would have been sent."
+            )),
+        ),
+    };
     for feed in dash.feeds {
         let spec = feed_spec(feed);
-        if !keys.contains(&spec.key()) {
+        let key = spec.key();
+        if added.contains(&key) && (forgotten || binding_for(&key).is_none()) {
             feeds.add(spec);
         }
     }
+    problem
 }
 
 /// Where this tab remembers the fragment it wrote last (sessionStorage: this tab only, kept
@@ -215,6 +263,8 @@ fn link_to(payload: &str) -> String {
 struct Pending {
     dash: SharedDashboard,
     hosts: Vec<String>,
+    /// Origins of kept API keys that applying it forgets.
+    dropped: Vec<String>,
 }
 
 /// "Copy link", the refusal message and the consent dialog; keeps the fragment current.
@@ -226,6 +276,9 @@ pub fn ShareLink() -> impl IntoView {
     let alerts = use_context::<Alerts>();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<Pending>);
+    let keys = use_keys();
+    // Why applying a link did not add all of its feeds.
+    let key_problem = RwSignal::new(None::<String>);
     // The link shown when the clipboard refused it, and what the copy did.
     let fallback = RwSignal::new(None::<String>);
     let copied = RwSignal::new(None::<String>);
@@ -238,9 +291,12 @@ pub fn ShareLink() -> impl IntoView {
     // as long as the page), not to the dialog whose button added them, nor to no owner at
     // all in a task.
     let owner = StoredValue::new_local(Owner::current());
-    let apply = move |dash: SharedDashboard| match owner.get_value() {
-        Some(o) => o.with(|| apply(live, feeds, settings, alerts, dash)),
-        None => apply(live, feeds, settings, alerts, dash),
+    let apply = move |dash: SharedDashboard| {
+        let problem = match owner.get_value() {
+            Some(o) => o.with(|| apply(live, feeds, settings, alerts, keys, dash)),
+            None => apply(live, feeds, settings, alerts, keys, dash),
+        };
+        key_problem.set(problem);
     };
 
     // Reads a link's fragment. The dialog asks only when the link's feeds would contact a
@@ -267,8 +323,14 @@ pub fn ShareLink() -> impl IntoView {
                         dash.feeds.clear();
                     }
                     let hosts = new_hosts(&dash, feeds);
-                    if !hosts.is_empty() {
-                        pending.set(Some(Pending { dash, hosts }));
+                    // Forgetting a kept key is asked about too, even for a known host.
+                    let dropped = keys_dropped(&dash, feeds);
+                    if !hosts.is_empty() || !dropped.is_empty() {
+                        pending.set(Some(Pending {
+                            dash,
+                            hosts,
+                            dropped,
+                        }));
                     } else {
                         from_history.set_value(true);
                         apply(dash);
@@ -389,6 +451,29 @@ pub fn ShareLink() -> impl IntoView {
                 .iter()
                 .map(|f| feed_spec(f.clone()).title())
                 .collect();
+            let polled = p.dash.feeds.iter().any(|f| matches!(f, SharedFeed::Poll { .. }));
+            let dropped = p.dropped.clone();
+            let key_note = (polled || !dropped.is_empty()).then(|| {
+                let forgotten = (!dropped.is_empty()).then(|| {
+                    view! {
+                        " Keys kept in this browser for these addresses will be forgotten, not sent: "
+                        <ul class="share-hosts">
+                            {dropped
+                                .into_iter()
+                                .map(|o| view! { <li data-testid="share-key-dropped">{o}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                });
+                view! {
+                    <div data-testid="share-keys">
+                        <p>
+                            "Its feeds get no API key from this browser; to send one, bind it yourself in the HTTP form."
+                        </p>
+                        {forgotten}
+                    </div>
+                }
+            });
             let hosts = if p.hosts.is_empty() {
                 view! { <p>"It contacts no host this page does not already."</p> }.into_any()
             } else {
@@ -422,6 +507,7 @@ pub fn ShareLink() -> impl IntoView {
                         <ul class="share-feeds">
                             {titles.clone().into_iter().map(|t| view! { <li data-testid="share-feed">{t}</li> }).collect_view()}
                         </ul>
+                        {key_note}
                         <div class="dialog-buttons">
                             <button type="button" data-testid="share-open" on:click=move |_| accept()>
                                 "Open"
@@ -462,6 +548,16 @@ pub fn ShareLink() -> impl IntoView {
                         <p class="share-error" role="alert" data-testid="share-error">
                             {e} " Nothing was changed. "
                             <button type="button" on:click=move |_| error.set(None)>"Dismiss"</button>
+                        </p>
+                    }
+                })
+            }}
+            {move || {
+                key_problem.get().map(|e| {
+                    view! {
+                        <p class="share-error" role="alert" data-testid="share-keys-error">
+                            {e} " "
+                            <button type="button" on:click=move |_| key_problem.set(None)>"Dismiss"</button>
                         </p>
                     }
                 })

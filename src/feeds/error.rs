@@ -28,6 +28,25 @@ pub enum FeedError {
         /// The URL.
         url: String,
     },
+    /// As [`FeedError::Cors`], for a request carrying an API key: the server may not allow
+    /// the key's header.
+    #[error(
+        "{url} does not allow this page to read it with the header {header} (CORS: the server \
+         must allow that header)"
+    )]
+    CorsWithKey {
+        /// The URL.
+        url: String,
+        /// The header carrying the key (never its value).
+        header: String,
+    },
+    /// The server answered a request carrying an API key with a redirect: it is not followed,
+    /// as the key would go with it.
+    #[error("{url} redirects elsewhere; a request carrying an API key is not redirected")]
+    Redirected {
+        /// The URL.
+        url: String,
+    },
     /// No response at all (offline, DNS, refused connection).
     #[error("no response from {url}")]
     Network {

@@ -4,7 +4,8 @@
 //! conditional requests, CORS detection), [`sse`] (EventSource), [`file`] (chunked file
 //! import), [`html`] (HTML pages through the browser's own parser), [`manager`] (the
 //! [`Feeds`] context: each feed's decoder, the shared cleaner, the live engine, and each
-//! feed's status), [`use_feed()`] (start a feed from a component). Decisions (back-off,
+//! feed's status), [`keys`] (API keys kept in this browser, bound to an origin),
+//! [`use_feed()`] (start a feed from a component). Decisions (back-off,
 //! silence, gaps, polling) live in `tradelens_core::feed`; these files only do the browser
 //! side.
 
@@ -12,6 +13,7 @@ mod decoder;
 mod error;
 pub mod file;
 pub mod html;
+pub mod keys;
 pub mod manager;
 pub mod poll;
 pub mod spec;

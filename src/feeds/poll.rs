@@ -7,9 +7,13 @@
 //! the first failure was CORS.
 
 use js_sys::Uint8Array;
+use tradelens_core::feed::keys::KeyBinding;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, ReadableStreamDefaultReader, RequestInit, RequestMode, Response};
+use web_sys::{
+    Headers, ReadableStreamDefaultReader, RequestInit, RequestMode, RequestRedirect, Response,
+    ResponseType,
+};
 
 use super::error::js_text;
 use super::FeedError;
@@ -37,6 +41,9 @@ pub struct UseFetchOptions {
     pub if_none_match: Option<String>,
     /// Largest body read, bytes.
     pub max_body_bytes: usize,
+    /// An API key: sent, as its header, only when the request's origin is exactly the one it
+    /// is bound to; a redirect is then not followed (the key would go with it).
+    pub key: Option<KeyBinding>,
 }
 
 impl Default for UseFetchOptions {
@@ -44,6 +51,7 @@ impl Default for UseFetchOptions {
         UseFetchOptions {
             if_none_match: None,
             max_body_bytes: MAX_BODY_BYTES,
+            key: None,
         }
     }
 }
@@ -57,20 +65,42 @@ pub async fn fetch_bytes(url: &str, options: &UseFetchOptions) -> Result<Fetched
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_mode(RequestMode::Cors);
-    if let Some(tag) = &options.if_none_match {
+    let key = options.key.as_ref().and_then(|k| k.header_for(url));
+    if options.if_none_match.is_some() || key.is_some() {
+        // Errors name the header, never a value (the browser's own words could quote it).
         let headers = Headers::new().map_err(|e| FeedError::browser("headers", e))?;
-        headers
-            .set("If-None-Match", tag)
-            .map_err(|e| FeedError::browser("headers", e))?;
+        if let Some(tag) = &options.if_none_match {
+            headers
+                .set("If-None-Match", tag)
+                .map_err(|e| FeedError::browser("headers", e))?;
+        }
+        if let Some((name, value)) = key {
+            headers.set(name, value).map_err(|_| FeedError::Browser {
+                what: "headers",
+                detail: format!("the browser refused the header {name}"),
+            })?;
+            init.set_redirect(RequestRedirect::Manual);
+        }
         init.set_headers(&headers);
     }
     let response = match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
         Ok(r) => r,
-        Err(_) => return Err(diagnose(url).await),
+        Err(_) => {
+            return Err(match (diagnose(url).await, key) {
+                (FeedError::Cors { url }, Some((header, _))) => FeedError::CorsWithKey {
+                    url,
+                    header: header.to_owned(),
+                },
+                (e, _) => e,
+            })
+        }
     };
     let response: Response = response
         .dyn_into()
         .map_err(|e| FeedError::browser("fetch", e))?;
+    if response.type_() == ResponseType::Opaqueredirect {
+        return Err(FeedError::Redirected { url: url.into() });
+    }
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let etag = header("ETag");
     let retry_after = header("Retry-After");

@@ -421,6 +421,25 @@ fn poll_stops_on_418_and_backs_off_on_5xx() {
 }
 
 #[test]
+fn poll_stops_on_401_saying_a_key_is_wanted() {
+    // Polling on without a key only repeats the refusal; the status line says what to do.
+    let mut r = fixed(0.5);
+    let mut p = PollScheduler::new(1_000);
+    match p.on_response(401, None, None, &mut r) {
+        PollDecision::Stop { message } => {
+            assert!(message.starts_with("HTTP 401 Unauthorized"), "{message}");
+            assert!(message.contains("API key"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut p = PollScheduler::new(1_000);
+    assert!(matches!(
+        p.on_response(403, None, None, &mut r),
+        PollDecision::Stop { message } if message.starts_with("HTTP 403 Forbidden")
+    ));
+}
+
+#[test]
 fn history_urls_follow_each_venues_paging() {
     let url = |v: Venue, pair: &str, req: PageRequest| Preset::new(v, pair).history_url(&req);
     assert_eq!(

@@ -33,6 +33,8 @@ pub struct Config {
     pub send_timeout: Duration,
     /// Generation step.
     pub tick: Duration,
+    /// The key the `/keyed/` feeds want in their header ([`crate::keyed::KEY_HEADER`]).
+    pub api_key: String,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             queue: 1024,
             send_timeout: Duration::from_secs(5),
             tick: Duration::from_millis(20),
+            api_key: crate::keyed::DEFAULT_KEY.to_string(),
         }
     }
 }
@@ -109,6 +112,7 @@ usage: feedsim [options]
   --max-connections N    simultaneous connections (default 256)
   --queue N              batches a slow stream may lag before it is dropped (default 1024)
   --no-cors              send no CORS headers
+  --api-key KEY          the key /keyed/orders.* want in X-Api-Key (default feedsim-test-key)
 The first line printed is `feedsim listening on HOST:PORT`.";
 
 impl Config {
@@ -156,6 +160,13 @@ impl Config {
                 "--max-seconds" => c.max_seconds = Some(num(&value, bad)?),
                 "--max-connections" => c.max_connections = num::<usize>(&value, bad)?.max(1),
                 "--queue" => c.queue = num::<usize>(&value, bad)?.max(1),
+                "--api-key"
+                    if (1..=4096).contains(&value.len())
+                        && value.chars().all(|c| c.is_ascii_graphic() || c == ' ') =>
+                {
+                    c.api_key = value
+                }
+                "--api-key" => return Err(bad()),
                 _ => return Err(ConfigError::UnknownOption(name)),
             }
         }

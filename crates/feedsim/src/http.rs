@@ -283,7 +283,7 @@ pub const CORS_HEADERS: [(&str, &str); 4] = [
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
     (
         "Access-Control-Allow-Headers",
-        "Content-Type, If-None-Match, Last-Event-ID, Cache-Control",
+        "Content-Type, If-None-Match, Last-Event-ID, Cache-Control, Authorization, X-Api-Key",
     ),
     (
         "Access-Control-Expose-Headers",
@@ -299,6 +299,8 @@ pub fn reason(status: u16) -> &'static str {
         204 => "No Content",
         304 => "Not Modified",
         400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",

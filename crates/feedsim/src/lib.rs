@@ -5,7 +5,8 @@
 //!
 //! - WebSocket streams in each venue's own format ([`binance`], [`coinbase`], [`kraken`]),
 //! - their REST trade endpoints, with venue-style pagination and errors,
-//! - generic order feeds for polling, SSE and file import ([`generic`]),
+//! - generic order feeds for polling, SSE and file import ([`generic`]), and the same behind
+//!   an API key ([`keyed`]),
 //! - a control API for fault injection and a record of what was sent ([`control`]).
 //!
 //! Trades come from `tradelens_core::demo` (deterministic per seed and start time) on three
@@ -35,6 +36,7 @@ pub mod control;
 pub mod format;
 pub mod generic;
 pub mod http;
+pub mod keyed;
 pub mod kraken;
 pub mod market;
 pub mod sent;

@@ -16,6 +16,7 @@ use crate::control::{self, ControlEvent, HttpFault};
 use crate::format::now_ms;
 use crate::generic::{self, Orders};
 use crate::http::{self, ReadError, Request, Response};
+use crate::keyed::{self, Seen};
 use crate::market::{exchange_feed, Market};
 use crate::sent::SentRegistry;
 use crate::{binance, coinbase, kraken, ws};
@@ -39,6 +40,8 @@ pub struct Hub {
     pub http_fault: Mutex<Option<HttpFault>>,
     /// Whether CORS headers are sent.
     pub cors: AtomicBool,
+    /// Requests to the keyed feeds, by whether they carried the key.
+    pub keyed: Seen,
     /// Becomes true on shutdown.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -75,6 +78,7 @@ impl Server {
         orders.push(order_feed.generate_until(start_ms));
         let hub = Arc::new(Hub {
             cors: AtomicBool::new(config.cors),
+            keyed: Seen::default(),
             control: broadcast::channel(64).0,
             sent: SentRegistry::default(),
             http_fault: Mutex::new(None),
@@ -256,6 +260,8 @@ fn route(req: &Request, hub: &Hub) -> Response {
         kraken::rest(req, hub)
     } else if p.starts_with("/orders.") {
         generic::poll(req, hub)
+    } else if p.starts_with("/keyed/") {
+        keyed::handle(req, hub)
     } else if p == "/" || p == "/health" {
         Response::typed(200, "text/plain", "feedsim: see /control/status\n".into())
     } else {

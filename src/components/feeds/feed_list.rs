@@ -5,6 +5,7 @@ use tradelens_core::format::grouped;
 
 use tradelens_core::feed::venue::Preset;
 
+use crate::feeds::keys::use_keys;
 use crate::feeds::manager::FeedId;
 use crate::feeds::{FeedEntry, FeedSpec, FeedStatus, Feeds, Phase};
 use crate::live::Live;
@@ -73,7 +74,8 @@ pub fn status_text(spec: &FeedSpec, s: &FeedStatus, now: i64) -> String {
 }
 
 /// One feed: title, status line (with raw figures in `data-*` for tests), progress for
-/// imports, and pause/resume, edit, cancel and remove.
+/// imports, the origin its API key is bound to (with "Forget key"), and pause/resume, edit,
+/// cancel and remove. Removing a feed forgets its key too.
 ///
 /// Props: `entry`, the feed shown.
 #[component]
@@ -82,6 +84,7 @@ pub fn FeedRow(
     entry: FeedEntry,
 ) -> impl IntoView {
     let feeds = expect_context::<Feeds>();
+    let keys = use_keys();
     let FeedEntry { id, spec, status } = entry;
     // The row follows edits: another symbol is another title and key.
     let current = RwSignal::new(spec.clone());
@@ -108,6 +111,27 @@ pub fn FeedRow(
         (false, _) => status.with(|s| s.phase.name()),
     };
     let paused = move || phase() == "paused";
+    // Only a polled feed sends a key (an EventSource or a socket cannot carry a header).
+    let bound = move || {
+        current
+            .with(|s| matches!(s, FeedSpec::Poll { .. }).then(|| s.key()))
+            .and_then(|k| keys.bound(&k))
+    };
+    let key_message = RwSignal::new(None::<String>);
+    let forget = move |_| {
+        key_message.set(match keys.forget(&key()) {
+            Ok(()) => None,
+            Err(e) => Some(e.to_string()),
+        });
+    };
+    let remove = move |_| {
+        // A key stays only with a listed feed: a later feed at this address (from a shared
+        // link, say) must not find it.
+        if let Err(e) = keys.forget(&key()) {
+            leptos::logging::warn!("the removed feed's API key could not be forgotten: {e}");
+        }
+        feeds.remove(id);
+    };
     let importing = move || status.with(|s| s.phase == Phase::Importing);
     let editing = RwSignal::new(false);
     let edit_url = RwSignal::new(match &spec {
@@ -148,6 +172,15 @@ pub fn FeedRow(
             FeedSpec::Poll { url, .. } | FeedSpec::Sse { url, .. } => *url = u,
             _ => {}
         }
+        // The key follows the feed to a new address of the same origin only.
+        let old_key = current.with_untracked(FeedSpec::key);
+        if let FeedSpec::Poll { url, .. } = &new {
+            key_message.set(
+                keys.moved(&old_key, &new.key(), url)
+                    .err()
+                    .map(|e| e.to_string()),
+            );
+        }
         current.set(new.clone());
         feeds.edit(id, new);
         editing.set(false);
@@ -183,6 +216,22 @@ pub fn FeedRow(
                 <span class=move || format!("badge state-{}", phase())>{phase}</span>
             </div>
             <p class="feed-status" data-testid="feed-status" role="status" aria-live="off">{line}</p>
+            {move || {
+                bound()
+                    .map(|b| {
+                        view! {
+                            <p class="feed-key" data-testid="feed-key">
+                                <span data-testid="feed-key-origin" data-origin=b.origin.clone()>
+                                    {format!("Key bound to {} (header {})", b.origin, b.header)}
+                                </span>
+                                <button type="button" data-testid="feed-key-forget" on:click=forget>
+                                    "Forget key"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            <p class="error" role="alert" data-testid="feed-key-error">{move || key_message.get()}</p>
             <Show when=move || status.with(|s| s.progress.is_some() && matches!(s.phase, Phase::Importing))>
                 <progress
                     data-testid="feed-progress"
@@ -206,7 +255,7 @@ pub fn FeedRow(
                     </button>
                 </Show>
                 <Show when=move || !is_demo>
-                    <button type="button" class="danger" data-testid="feed-remove" on:click=move |_| feeds.remove(id)>"Remove"</button>
+                    <button type="button" class="danger" data-testid="feed-remove" on:click=remove>"Remove"</button>
                 </Show>
             </div>
             <Show when=move || editing.get()>

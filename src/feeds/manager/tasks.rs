@@ -22,12 +22,17 @@ use crate::now_ms;
 impl Feeds {
     pub(super) async fn run_poll(self, id: FeedId, generation: u32, url: String, interval_ms: u64) {
         let mut scheduler = PollScheduler::new(interval_ms);
-        let Some(Some(status)) = self.with_rt(|rt| rt.workers.get(&id).map(|w| w.status)) else {
+        let Some(Some((status, key))) =
+            self.with_rt(|rt| rt.workers.get(&id).map(|w| (w.status, w.key.clone())))
+        else {
             return;
         };
         while self.is_current(id, generation) {
+            // Read before every request: a key bound, forgotten, or dropped by a shared link
+            // (here or in another tab) counts from the next poll.
             let options = UseFetchOptions {
                 if_none_match: scheduler.if_none_match().map(str::to_string),
+                key: crate::feeds::keys::binding_for(&key),
                 ..UseFetchOptions::default()
             };
             let mut r = random;

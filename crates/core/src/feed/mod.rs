@@ -8,6 +8,7 @@
 
 pub mod backoff;
 pub mod gap;
+pub mod keys;
 pub mod poll;
 pub mod preview;
 pub mod rotation;

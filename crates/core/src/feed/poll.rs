@@ -100,6 +100,16 @@ impl PollScheduler {
                     reason: "rate limited (HTTP 429)".to_string(),
                 }
             }
+            401 => self.stop(
+                "HTTP 401 Unauthorized: the server wants an API key, or refused the one sent; \
+                 polling stopped (bind a key to this feed's address in the HTTP form)"
+                    .to_string(),
+            ),
+            403 => self.stop(
+                "HTTP 403 Forbidden: the server refused this request (a key without access?); \
+                 polling stopped"
+                    .to_string(),
+            ),
             418 => self.stop(
                 "HTTP 418: the server has banned this address for making too many requests; \
                  polling stopped"
