@@ -100,6 +100,41 @@ fn download_png(canvas: &HtmlCanvasElement, stem: &str) -> Result<(), String> {
 /// How a panel draws its chart.
 type Draw = Box<dyn Fn(&HtmlCanvasElement, &Palette) -> Result<(), ChartError>>;
 
+/// Panels share a drawing budget per animation frame: every panel redraws on the same tick,
+/// and drawn in one task six panels made a task of 50–100 ms, several frames missed at once
+/// while trades streamed in. A panel whose turn would overrun the frame's budget draws in the
+/// next frame instead; the first draw of a frame always goes ahead, so none waits for ever.
+mod pacing {
+    use std::cell::Cell;
+
+    /// Drawing time a frame may take, ms, before later panels wait for the next frame.
+    const BUDGET_MS: f64 = 8.0;
+
+    thread_local! {
+        /// When the current frame's first draw started (`performance.now()`), if one has.
+        static STARTED: Cell<Option<f64>> = const { Cell::new(None) };
+    }
+
+    fn now() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+
+    /// True if a panel may draw now; the caller must then draw.
+    pub fn may_draw() -> bool {
+        let now = now();
+        match STARTED.get() {
+            Some(started) => now - started < BUDGET_MS,
+            None => {
+                STARTED.set(Some(now));
+                leptos::prelude::request_animation_frame(|| STARTED.set(None));
+                true
+            }
+        }
+    }
+}
+
 fn panel(
     title: Signal<String>,
     testid: &'static str,
@@ -118,15 +153,24 @@ fn panel(
     on_cleanup(move || resize.remove());
     let (error, set_error) = signal(None::<String>);
     let (draws, set_draws) = signal(0u64);
+    // Bumped to draw in the next frame when this frame's budget is spent (see `pacing`).
+    let (deferred, set_deferred) = signal(0u32);
     Effect::new(move |_| {
         scheme.track();
         resized.track();
+        deferred.track();
         // The theme's attribute is set before the palette is read, whichever effect runs
         // first after a change.
         if let Some(theme) = theme {
             crate::settings::apply_theme(theme.get());
         }
         let Some(canvas) = canvas.get() else { return };
+        if !pacing::may_draw() {
+            request_animation_frame(move || {
+                set_deferred.try_update(|n| *n = n.wrapping_add(1));
+            });
+            return;
+        }
         match draw(&canvas, &palette_of(&canvas)) {
             Ok(()) | Err(ChartError::NotLaidOut) => {
                 set_error.set(None);
