@@ -542,28 +542,28 @@ pub fn ShareLink() -> impl IntoView {
                     }
                 })
             }}
-            {move || {
-                error.get().map(|e| {
-                    view! {
-                        <p class="share-error" role="alert" data-testid="share-error">
-                            {e} " Nothing was changed. "
-                            <button type="button" on:click=move |_| error.set(None)>"Dismiss"</button>
-                        </p>
-                    }
-                })
-            }}
-            {move || {
-                key_problem.get().map(|e| {
-                    view! {
-                        <p class="share-error" role="alert" data-testid="share-keys-error">
-                            {e} " "
-                            <button type="button" on:click=move |_| key_problem.set(None)>"Dismiss"</button>
-                        </p>
-                    }
-                })
-            }}
+            {dismissable(error, "share-error", " Nothing was changed. ")}
+            {dismissable(key_problem, "share-keys-error", " ")}
             {dialog}
         </div>
+    }
+}
+
+/// An alert with a "Dismiss" button while `message` holds one: the message, then `after`.
+fn dismissable(
+    message: RwSignal<Option<String>>,
+    testid: &'static str,
+    after: &'static str,
+) -> impl IntoView {
+    move || {
+        message.get().map(|e| {
+            view! {
+                <p class="share-error" role="alert" data-testid=testid>
+                    {e} {after}
+                    <button type="button" on:click=move |_| message.set(None)>"Dismiss"</button>
+                </p>
+            }
+        })
     }
 }
 
