@@ -87,13 +87,14 @@ impl Orders {
         lock(&self.state).generated
     }
 
-    /// Orders with id above `since_id` (all kept if `None`), the newest `limit` of them.
-    pub fn select(&self, since_id: Option<u64>, limit: usize) -> Vec<Trade> {
+    /// Orders with id above `since_id` and at most `until_id` (either unbounded if `None`),
+    /// the newest `limit` of them.
+    pub fn select(&self, since_id: Option<u64>, until_id: Option<u64>, limit: usize) -> Vec<Trade> {
         let st = lock(&self.state);
         let after: Vec<&Trade> = st
             .recent
             .iter()
-            .filter(|o| since_id.is_none_or(|s| o.id > s))
+            .filter(|o| since_id.is_none_or(|s| o.id > s) && until_id.is_none_or(|u| o.id <= u))
             .collect();
         after[after.len().saturating_sub(limit)..]
             .iter()
@@ -199,11 +200,7 @@ pub fn poll(req: &Request, hub: &Hub) -> Response {
         Ok(u) => u,
         Err(e) => return Response::json(400, &json!({ "error": e })),
     };
-    let mut orders = hub.orders.select(since, usize::MAX);
-    if let Some(u) = until {
-        orders.retain(|o| o.id <= u);
-    }
-    let orders = orders.split_off(orders.len().saturating_sub(limit));
+    let orders = hub.orders.select(since, until, limit);
     let format = req.path.trim_start_matches("/orders.");
     let etag = format!(
         "\"{format}-{}-{}-{}\"",
@@ -295,7 +292,7 @@ pub async fn serve_sse(mut stream: TcpStream, req: Request, hub: Arc<Hub>) {
     let mut floor = 0;
     let mut first_ids = Vec::new();
     if let Some(id) = last_id {
-        for o in hub.orders.select(Some(id), usize::MAX) {
+        for o in hub.orders.select(Some(id), None, usize::MAX) {
             backlog.push_str(&event(&o));
             first_ids.push(o.id);
             floor = o.id;
