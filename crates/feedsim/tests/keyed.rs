@@ -35,17 +35,20 @@ async fn the_key_opens_the_feed_and_every_request_is_counted() {
     .await;
     assert_eq!(wrong.status, 401);
 
+    // The same orders as the open feed: the same five, by until_id, since orders arrive every
+    // tick (2,000 a second here).
+    let open = get(addr, "/orders.json?limit=5").await;
+    let last = open.json().as_array().unwrap()[4]["id"].as_u64().unwrap();
     let keyed = request(
         addr,
         "GET",
-        "/keyed/orders.json?limit=5",
+        &format!("/keyed/orders.json?limit=5&until_id={last}"),
         &[("x-api-key", DEFAULT_KEY)],
     )
     .await;
     assert_eq!(keyed.status, 200, "{}", keyed.body);
     assert_eq!(keyed.json().as_array().unwrap().len(), 5);
-    // The same orders as the open feed.
-    assert_eq!(keyed.body, get(addr, "/orders.json?limit=5").await.body);
+    assert_eq!(keyed.body, open.body);
 
     assert_eq!(
         seen(get(addr, "/keyed/seen").await),
