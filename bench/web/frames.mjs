@@ -27,7 +27,7 @@ const PANELS = [
   { kind: 'heatmap', metric: 'count', wide: true },
 ];
 
-function link(base, sim) {
+export function link(base, sim) {
   const feeds = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].map((symbol) => ({
     kind: 'venue', venue: 'binance', symbol, ws: sim.ws, rest: sim.http, max_backoff_ms: 60000,
   }));
